@@ -1,0 +1,40 @@
+/**
+ * Lossless JSON for stream events, as far as the SDK allows: `RunItem.toJSON()` gives `{type, rawItem, agent}`,
+ * agents serialize to `{name}`. JSON.stringify escapes lone surrogates and NUL (ES2019 well-formed stringify),
+ * so hostile model output round-trips exactly.
+ */
+export function toJsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    // BigInt or a cycle somewhere in a provider payload: keep everything that can be kept.
+    return JSON.stringify(value, tolerantReplacer());
+  }
+}
+
+function tolerantReplacer(): (key: string, value: unknown) => unknown {
+  const ancestors: object[] = [];
+  return function (this: unknown, _key: string, value: unknown) {
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value !== 'object' || value === null) return value;
+    // `this` is the object holding the key: drop ancestors we have left.
+    while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+    if (ancestors.includes(value)) return '[Circular]';
+    ancestors.push(value);
+    return value;
+  };
+}
+
+/** Errors serialize to `{}`; keep what a person debugging a run needs. */
+export interface ErrorRecord {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export function toErrorRecord(error: unknown): ErrorRecord {
+  if (error instanceof Error) {
+    return { name: error.name || error.constructor.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  }
+  return { name: typeof error, message: String(error) };
+}

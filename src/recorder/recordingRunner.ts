@@ -1,0 +1,69 @@
+import {
+  Runner,
+  RunState,
+  type Agent,
+  type AgentInputItem,
+  type NonStreamRunOptions,
+  type RunConfig,
+  type RunResult,
+  type StreamRunOptions,
+  type StreamedRunResult,
+} from '@openai/agents';
+import { modelName } from './agentGraph.js';
+import { record, type RecordOptions } from './record.js';
+
+type RunInput<TContext, TAgent extends Agent<any, any>> = string | AgentInputItem[] | RunState<TContext, TAgent>;
+
+/**
+ * A Runner that records every streamed run. The one-line change for an application:
+ * `new Runner(config)` becomes `new RecordingRunner(config, { name, tags })`.
+ */
+export class RecordingRunner extends Runner {
+  readonly #recordOptions: RecordOptions;
+  #warnedNonStreaming = false;
+
+  constructor(config: Partial<RunConfig> = {}, recordOptions: RecordOptions = {}) {
+    super(config);
+    this.#recordOptions = recordOptions;
+  }
+
+  override run<TAgent extends Agent<any, any>, TContext = undefined>(
+    agent: TAgent,
+    input: RunInput<TContext, TAgent>,
+    options?: NonStreamRunOptions<TContext, TAgent>,
+  ): Promise<RunResult<TContext, TAgent>>;
+  override run<TAgent extends Agent<any, any>, TContext = undefined>(
+    agent: TAgent,
+    input: RunInput<TContext, TAgent>,
+    options?: StreamRunOptions<TContext, TAgent>,
+  ): Promise<StreamedRunResult<TContext, TAgent>>;
+  override async run<TAgent extends Agent<any, any>, TContext = undefined>(
+    agent: TAgent,
+    input: RunInput<TContext, TAgent>,
+    options?: StreamRunOptions<TContext, TAgent> | NonStreamRunOptions<TContext, TAgent>,
+  ): Promise<RunResult<TContext, TAgent> | StreamedRunResult<TContext, TAgent>> {
+    if (!options?.stream) {
+      this.#warnNonStreaming();
+      return super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>);
+    }
+    const resumed = input instanceof RunState;
+    const startingAgent = resumed ? input.currentAgent : agent;
+    const result = await super.run(agent, input, options);
+    const runnerModel = modelName(this.config.model);
+    return record(result, {
+      ...this.#recordOptions,
+      startingAgent,
+      // A resumed run's input is the whole serialized state; a marker says where it came from instead.
+      input: resumed ? { resumedFrom: 'RunState', agent: startingAgent.name } : input,
+      ...(runnerModel ? { runnerModel } : {}),
+    });
+  }
+
+  #warnNonStreaming(): void {
+    if (this.#warnedNonStreaming) return;
+    this.#warnedNonStreaming = true;
+    (this.#recordOptions.warn ?? ((m: string) => process.stderr.write(m + '\n')))(
+      'runtape: only streamed runs are recorded; pass { stream: true } to record this runner\'s runs',
+    );
+  }
+}

@@ -1,0 +1,23 @@
+import { errorMessage } from '../errors.js';
+import { resolveDbPath } from '../store/database.js';
+import { RunStore } from '../store/runStore.js';
+
+/**
+ * One connection per database per process, opened on first use and kept: a recorder opens no file per run.
+ * A database that cannot be opened is reported once and yields null, so runs go on unrecorded.
+ */
+const stores = new Map<string, RunStore | null>();
+
+export function storeForRecording(db: string | RunStore | undefined, warn: (message: string) => void): RunStore | null {
+  if (db instanceof RunStore) return db;
+  const path = resolveDbPath(db);
+  if (!stores.has(path)) {
+    try {
+      stores.set(path, RunStore.open(path));
+    } catch (error) {
+      warn(`runtape: not recording (${errorMessage(error)}); agent runs go on unrecorded`);
+      stores.set(path, null);
+    }
+  }
+  return stores.get(path)!;
+}

@@ -1,0 +1,82 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { RuntapeError } from '../errors.js';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { explainSqliteError } from './sqliteErrors.js';
+
+export const DEFAULT_DB_PATH = 'recordings/runtape.db';
+
+/** `--db` wins, then RUNTAPE_DB, then recordings/runtape.db below the current directory. */
+export function resolveDbPath(explicit?: string): string {
+  return resolve(explicit ?? process.env.RUNTAPE_DB ?? DEFAULT_DB_PATH);
+}
+
+export interface OpenOptions {
+  /** Open for reading only; the file must exist. */
+  readonly?: boolean;
+  /** How long a writer waits for another process's lock before giving up. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating when writable) a runtape database: checks it is one, refuses a newer schema,
+ * migrates an older one, and sets the pragmas the recorder relies on (WAL, synchronous=NORMAL, busy_timeout).
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
+  const readonly = options.readonly ?? false;
+  if (readonly && !existsSync(path)) {
+    throw new RuntapeError(`no database at ${path} (record a run first, e.g. \`runtape demo\`)`);
+  }
+  let db: Database.Database | undefined;
+  try {
+    if (!readonly) mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? 5000 });
+    db.pragma('foreign_keys = ON');
+    checkSchema(db, path, readonly);
+    if (!readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    return db;
+  } catch (error) {
+    db?.close();
+    if (isMissingDirectory(error)) throw new RuntapeError(`cannot create database ${path}: its directory does not exist`);
+    throw explainSqliteError(error, path);
+  }
+}
+
+function isMissingDirectory(error: unknown): boolean {
+  return error instanceof TypeError && /directory does not exist/.test(error.message);
+}
+
+function checkSchema(db: Database.Database, path: string, readonly: boolean): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  if (applicationId !== APPLICATION_ID) {
+    const tableCount = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
+    if (tableCount > 0 || version !== 0) {
+      throw new RuntapeError(`${path} is an SQLite database, but not a runtape one`);
+    }
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new RuntapeError(
+      `database ${path} has schema version ${version}, newer than this runtape supports (${SCHEMA_VERSION}); upgrade runtape`,
+    );
+  }
+  if (version === SCHEMA_VERSION) return;
+  if (readonly) {
+    throw new RuntapeError(`database ${path} has schema version ${version} and needs an upgrade, but was opened read-only`);
+  }
+  migrate(db, version);
+}
+
+function migrate(db: Database.Database, fromVersion: number): void {
+  // IMMEDIATE: two processes creating the same new database must not both run the first migration.
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (let v = Math.max(current, fromVersion); v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}

@@ -1,0 +1,92 @@
+import type { EventLevel } from '../events/levels.js';
+import type { AgentRecord, RunRecord, RunStatus, StoredEvent } from './types.js';
+
+/** Column shapes as SQLite returns them, and their mapping to the records the rest of runtape uses. */
+export interface RunRow {
+  pk: number;
+  id: string;
+  name: string | null;
+  status: string;
+  started_at: number;
+  duration_us: number | null;
+  starting_agent: string | null;
+  last_agent: string | null;
+  input: string | null;
+  final_output: string | null;
+  error_name: string | null;
+  error_message: string | null;
+  error_stack: string | null;
+  usage: string | null;
+  sdk_version: string | null;
+  tags: string;
+  metadata: string;
+  event_count: number;
+  recording: string;
+  recording_error: string | null;
+  host: string | null;
+  pid: number | null;
+}
+
+export interface EventRow {
+  seq: number;
+  t_us: number;
+  level: string;
+  name: string;
+  agent: string | null;
+  payload: string;
+}
+
+export interface AgentRow {
+  name: string;
+  instructions: string | null;
+  model: string | null;
+  handoff_description: string | null;
+  tools: string;
+  handoffs: string;
+}
+
+function parseJson(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
+}
+
+export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    status,
+    startedAt: row.started_at,
+    durationUs: row.duration_us,
+    startingAgent: row.starting_agent,
+    lastAgent: row.last_agent,
+    input: parseJson(row.input),
+    finalOutput: parseJson(row.final_output),
+    error:
+      row.error_name === null && row.error_message === null
+        ? null
+        : { name: row.error_name ?? 'Error', message: row.error_message ?? '', ...(row.error_stack ? { stack: row.error_stack } : {}) },
+    usage: parseJson(row.usage),
+    sdkVersion: row.sdk_version,
+    tags: JSON.parse(row.tags) as string[],
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    eventCount: row.event_count,
+    recording: row.recording === 'partial' ? 'partial' : 'complete',
+    recordingError: row.recording_error,
+    host: row.host,
+    pid: row.pid,
+  };
+}
+
+export function eventFromRow(row: EventRow): StoredEvent {
+  return { seq: row.seq, tUs: row.t_us, level: row.level as EventLevel, name: row.name, agent: row.agent, payload: row.payload };
+}
+
+export function agentFromRow(row: AgentRow): AgentRecord {
+  return {
+    name: row.name,
+    instructions: row.instructions,
+    model: row.model,
+    handoffDescription: row.handoff_description,
+    tools: JSON.parse(row.tools) as AgentRecord['tools'],
+    handoffs: JSON.parse(row.handoffs) as AgentRecord['handoffs'],
+  };
+}

@@ -1,0 +1,355 @@
+import type Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { RuntapeError } from '../errors.js';
+import type { EventLevel } from '../events/levels.js';
+import { toJsonText } from '../events/serialize.js';
+import { openDatabase, resolveDbPath, type OpenOptions } from './database.js';
+import { agentFromRow, eventFromRow, runFromRow, type AgentRow, type EventRow, type RunRow } from './rows.js';
+import { explainSqliteError } from './sqliteErrors.js';
+import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, RunStatus, StoredEvent } from './types.js';
+
+/** Which events a window read returns; every field narrows, none means all. */
+export interface EventFilter {
+  levels?: readonly EventLevel[];
+  names?: readonly string[];
+  agents?: readonly string[];
+}
+
+export function newRunId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+const THIS_HOST = hostname();
+
+/**
+ * The recordings database. All reads page by seq ranges on the (run, seq) key, never OFFSET, so a window
+ * of a million-event run costs the same as one of a small run.
+ */
+export class RunStore {
+  readonly #db: Database.Database;
+  readonly #runPks = new Map<string, number>();
+
+  private constructor(
+    db: Database.Database,
+    readonly path: string,
+  ) {
+    this.#db = db;
+  }
+
+  static open(path?: string, options: OpenOptions = {}): RunStore {
+    const resolved = resolveDbPath(path);
+    return new RunStore(openDatabase(resolved, options), resolved);
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /** Runs `fn`, turning SQLite's errors into one-line RuntapeErrors that name this database. */
+  #guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw explainSqliteError(error, this.path);
+    }
+  }
+
+  // ---- writing -------------------------------------------------------------------------------------
+
+  createRun(run: NewRun): void {
+    this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          const { pk } = this.#db
+            .prepare(
+              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, host, pid)
+               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+            )
+            .get(
+              run.id,
+              run.name,
+              run.startedAt,
+              run.startingAgent,
+              run.startingAgent,
+              toJsonText(run.input),
+              run.sdkVersion,
+              JSON.stringify(run.tags),
+              toJsonText(run.metadata),
+              THIS_HOST,
+              process.pid,
+            ) as { pk: number };
+          this.#runPks.set(run.id, pk);
+          this.#insertAgents(pk, run.agents);
+        })
+        .immediate(),
+    );
+  }
+
+  #insertAgents(pk: number, agents: readonly AgentRecord[]): void {
+    const insert = this.#db.prepare(
+      `INSERT OR REPLACE INTO agents (run_pk, name, instructions, model, handoff_description, tools, handoffs) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const a of agents) {
+      insert.run(pk, a.name, a.instructions, a.model, a.handoffDescription, toJsonText(a.tools), toJsonText(a.handoffs));
+    }
+  }
+
+  /** Appends a batch in one transaction; the run's event count moves with it, so readers never see half a batch. */
+  appendEvents(runId: string, events: readonly StoredEvent[]): void {
+    if (events.length === 0) return;
+    const pk = this.#pkOf(runId);
+    this.#guard(() =>
+      this.#appendTransaction().immediate(pk, events),
+    );
+  }
+
+  #appendTx: Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> | undefined;
+  #appendTransaction(): Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> {
+    if (!this.#appendTx) {
+      const insert = this.#db.prepare(`INSERT INTO events (run_pk, seq, t_us, level, name, agent, payload) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+      const count = this.#db.prepare(`UPDATE runs SET event_count = event_count + ? WHERE pk = ?`);
+      this.#appendTx = this.#db.transaction((pk: number, events: readonly StoredEvent[]) => {
+        for (const e of events) insert.run(pk, e.seq, e.tUs, e.level, e.name, e.agent, e.payload);
+        count.run(events.length, pk);
+      });
+    }
+    return this.#appendTx;
+  }
+
+  finishRun(runId: string, end: RunEnd): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() =>
+      this.#db
+        .prepare(
+          `UPDATE runs SET status = ?, duration_us = ?, last_agent = ?, final_output = ?, error_name = ?, error_message = ?,
+             error_stack = ?, usage = ? WHERE pk = ?`,
+        )
+        .run(
+          end.status,
+          end.durationUs,
+          end.lastAgent,
+          end.finalOutput === undefined ? null : toJsonText(end.finalOutput),
+          end.error?.name ?? null,
+          end.error?.message ?? null,
+          end.error?.stack ?? null,
+          end.usage === undefined ? null : toJsonText(end.usage),
+          pk,
+        ),
+    );
+  }
+
+  /** Records that the store failed during the run, so nobody mistakes the stored events for all of them. */
+  markPartial(runId: string, reason: string): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => this.#db.prepare(`UPDATE runs SET recording = 'partial', recording_error = ? WHERE pk = ?`).run(reason, pk));
+  }
+
+  deleteRun(runId: string): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => this.#db.prepare(`DELETE FROM runs WHERE pk = ?`).run(pk));
+    this.#runPks.delete(runId);
+  }
+
+  /** Inserts a whole run (from an export) in the caller's transaction; see `transaction`. */
+  insertImportedRun(run: RunRecord, agents: readonly AgentRecord[]): void {
+    this.#guard(() => {
+      if (this.#db.prepare(`SELECT 1 FROM runs WHERE id = ?`).get(run.id)) {
+        throw new RuntapeError(`run ${run.id} is already in ${this.path}; remove it first (runtape rm ${run.id})`);
+      }
+      const { pk } = this.#db
+        .prepare(
+          `INSERT INTO runs (id, name, status, started_at, duration_us, starting_agent, last_agent, input, final_output,
+             error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, host, pid)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING pk`,
+        )
+        .get(
+          run.id,
+          run.name,
+          run.status,
+          run.startedAt,
+          run.durationUs,
+          run.startingAgent,
+          run.lastAgent,
+          toJsonText(run.input),
+          toJsonText(run.finalOutput),
+          run.error?.name ?? null,
+          run.error?.message ?? null,
+          run.error?.stack ?? null,
+          toJsonText(run.usage),
+          run.sdkVersion,
+          JSON.stringify(run.tags),
+          toJsonText(run.metadata),
+          run.recording,
+          run.recordingError,
+          run.host,
+          run.pid,
+        ) as { pk: number };
+      this.#runPks.set(run.id, pk);
+      this.#insertAgents(pk, agents);
+    });
+  }
+
+  /** Runs `fn` in one write transaction: all of it lands or none of it does. `fn` may be async. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    this.#guard(() => this.#db.exec('BEGIN IMMEDIATE'));
+    try {
+      const result = await fn();
+      this.#guard(() => this.#db.exec('COMMIT'));
+      return result;
+    } catch (error) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      this.#runPks.clear();
+      throw error;
+    }
+  }
+
+  // ---- reading -------------------------------------------------------------------------------------
+
+  #pkOf(runId: string): number {
+    let pk = this.#runPks.get(runId);
+    if (pk === undefined) {
+      const row = this.#guard(() => this.#db.prepare(`SELECT pk FROM runs WHERE id = ?`).get(runId)) as { pk: number } | undefined;
+      if (!row) throw new RuntapeError(`no run ${runId} in ${this.path}`);
+      pk = row.pk;
+      this.#runPks.set(runId, pk);
+    }
+    return pk;
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    const row = this.#guard(() => this.#db.prepare(`SELECT * FROM runs WHERE id = ?`).get(runId)) as RunRow | undefined;
+    return row && runFromRow(row, effectiveStatus(row));
+  }
+
+  /** A run named by full id, unique id prefix, or `last` (the most recently started). */
+  resolveRun(ref: string): RunRecord {
+    const wanted = ref.trim();
+    if (wanted === '') throw new RuntapeError('no run given');
+    if (wanted === 'last') {
+      const row = this.#guard(() => this.#db.prepare(`SELECT * FROM runs ORDER BY started_at DESC, pk DESC LIMIT 1`).get()) as
+        | RunRow
+        | undefined;
+      if (!row) throw new RuntapeError(`no runs recorded yet in ${this.path}`);
+      return runFromRow(row, effectiveStatus(row));
+    }
+    if (!/^[0-9a-f]+$/i.test(wanted)) throw new RuntapeError(`no run "${wanted}" in ${this.path} (run ids are hex; see runtape ls)`);
+    const rows = this.#guard(() =>
+      this.#db.prepare(`SELECT * FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 6`).all(wanted.toLowerCase(), prefixEnd(wanted.toLowerCase())),
+    ) as RunRow[];
+    if (rows.length === 0) throw new RuntapeError(`no run "${wanted}" in ${this.path} (see runtape ls)`);
+    const exact = rows.find((r) => r.id === wanted.toLowerCase());
+    if (exact) return runFromRow(exact, effectiveStatus(exact));
+    if (rows.length > 1) {
+      const shown = rows.slice(0, 5).map((r) => r.id).join(', ');
+      throw new RuntapeError(`run id "${wanted}" is ambiguous: it matches ${shown}${rows.length > 5 ? ', …' : ''}`);
+    }
+    return runFromRow(rows[0]!, effectiveStatus(rows[0]!));
+  }
+
+  listRuns(filter: RunFilter = {}): RunRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.since !== undefined) (where.push('started_at >= ?'), params.push(filter.since));
+    if (filter.name !== undefined) (where.push(`instr(lower(coalesce(name, '')), lower(?)) > 0`), params.push(filter.name));
+    if (filter.agent !== undefined) (where.push('pk IN (SELECT run_pk FROM agents WHERE name = ?)'), params.push(filter.agent));
+    if (filter.tag !== undefined) (where.push('EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = ?)'), params.push(filter.tag));
+    // A recorder that died leaves 'running' in the row; the effective status is only known after reading it.
+    if (filter.status !== undefined && filter.status !== 'running' && filter.status !== 'incomplete') {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, pk DESC`;
+    const rows = this.#guard(() => this.#db.prepare(sql).all(...params)) as RunRow[];
+    const runs = rows.map((row) => runFromRow(row, effectiveStatus(row))).filter((run) => !filter.status || run.status === filter.status);
+    return filter.limit === undefined ? runs : runs.slice(0, filter.limit);
+  }
+
+  agents(runId: string): AgentRecord[] {
+    const pk = this.#pkOf(runId);
+    const rows = this.#guard(() => this.#db.prepare(`SELECT * FROM agents WHERE run_pk = ? ORDER BY rowid`).all(pk)) as AgentRow[];
+    return rows.map(agentFromRow);
+  }
+
+  /**
+   * Up to `limit` events with seq >= fromSeq (or, with `backward`, seq <= fromSeq, newest first),
+   * that pass the filter. A window read: cost follows the window, not the run.
+   */
+  readEvents(runId: string, window: { fromSeq: number; limit: number; backward?: boolean; filter?: EventFilter }): StoredEvent[] {
+    const pk = this.#pkOf(runId);
+    const { sql, params } = filteredWindowSql(window.filter, window.backward ?? false);
+    const rows = this.#guard(() => this.#db.prepare(sql).all(pk, window.fromSeq, ...params, window.limit)) as EventRow[];
+    return rows.map(eventFromRow);
+  }
+
+  /** Every event of a run in seq order, read in windows so a large run never sits in memory whole. */
+  *iterateEvents(runId: string, options: { fromSeq?: number; filter?: EventFilter; windowSize?: number } = {}): Generator<StoredEvent> {
+    let fromSeq = options.fromSeq ?? 0;
+    const limit = options.windowSize ?? 2000;
+    for (;;) {
+      const window = this.readEvents(runId, { fromSeq, limit, filter: options.filter ?? {} });
+      yield* window;
+      if (window.length < limit) return;
+      fromSeq = window[window.length - 1]!.seq + 1;
+    }
+  }
+
+  /** The event at or after a time offset (for seeking by time). */
+  seqAtTime(runId: string, tUs: number): number | undefined {
+    const pk = this.#pkOf(runId);
+    const row = this.#guard(() =>
+      this.#db.prepare(`SELECT seq FROM events WHERE run_pk = ? AND t_us >= ? ORDER BY seq LIMIT 1`).get(pk, tUs),
+    ) as { seq: number } | undefined;
+    return row?.seq;
+  }
+
+  countByLevel(runId: string): Record<EventLevel, number> {
+    const pk = this.#pkOf(runId);
+    const rows = this.#guard(() =>
+      this.#db.prepare(`SELECT level, count(*) AS n FROM events WHERE run_pk = ? GROUP BY level`).all(pk),
+    ) as { level: EventLevel; n: number }[];
+    const counts: Record<EventLevel, number> = { raw: 0, item: 0, agent: 0 };
+    for (const r of rows) counts[r.level] = r.n;
+    return counts;
+  }
+}
+
+function filteredWindowSql(filter: EventFilter | undefined, backward: boolean): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const addIn = (column: string, values: readonly string[] | undefined) => {
+    if (values === undefined) return;
+    clauses.push(`${column} IN (${values.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...values);
+  };
+  addIn('level', filter?.levels);
+  addIn('name', filter?.names);
+  addIn('agent', filter?.agents);
+  const extra = clauses.map((c) => ` AND ${c}`).join('');
+  const sql = backward
+    ? `SELECT seq, t_us, level, name, agent, payload FROM events WHERE run_pk = ? AND seq <= ?${extra} ORDER BY seq DESC LIMIT ?`
+    : `SELECT seq, t_us, level, name, agent, payload FROM events WHERE run_pk = ? AND seq >= ?${extra} ORDER BY seq LIMIT ?`;
+  return { sql, params };
+}
+
+/** The smallest string greater than every string that starts with `prefix` (hex ids only). */
+function prefixEnd(prefix: string): string {
+  return prefix + '\uffff';
+}
+
+/** A run still marked `running` whose recording process on this host is gone ended without a word: incomplete. */
+function effectiveStatus(row: RunRow): RunStatus {
+  if (row.status !== 'running') return row.status as RunStatus;
+  if (row.host !== THIS_HOST || row.pid === null) return 'running';
+  return processIsAlive(row.pid) ? 'running' : 'incomplete';
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

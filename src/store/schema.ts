@@ -1,0 +1,62 @@
+/**
+ * The database schema, as an ordered list of migrations. `PRAGMA user_version` holds how many have run;
+ * a database with a higher number was written by a newer runtape and is refused rather than misread.
+ */
+export const APPLICATION_ID = 0x72746170; // 'rtap': tells a runtape database from any other SQLite file
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    pk              INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
+    name            TEXT,
+    status          TEXT NOT NULL,              -- running | completed | error | cancelled | interrupted | incomplete
+    started_at      INTEGER NOT NULL,           -- wall clock, epoch ms
+    duration_us     INTEGER,                    -- monotonic, set when the run ends
+    starting_agent  TEXT,
+    last_agent      TEXT,
+    input           TEXT,                       -- JSON
+    final_output    TEXT,                       -- JSON
+    error_name      TEXT,
+    error_message   TEXT,
+    error_stack     TEXT,
+    usage           TEXT,                       -- JSON
+    sdk_version     TEXT,
+    tags            TEXT NOT NULL DEFAULT '[]', -- JSON array of strings
+    metadata        TEXT NOT NULL DEFAULT '{}', -- JSON object
+    event_count     INTEGER NOT NULL DEFAULT 0,
+    recording       TEXT NOT NULL DEFAULT 'complete', -- complete | partial (the store failed during the run)
+    recording_error TEXT,
+    host            TEXT,                       -- with pid: tells a dead recorder from a live one
+    pid             INTEGER
+  );
+  CREATE INDEX runs_by_start ON runs(started_at);
+
+  -- One row per stream event. t_us is the monotonic offset from run start in microseconds,
+  -- so it stays far below 2^53 and reads back as a plain number.
+  CREATE TABLE events (
+    run_pk  INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,
+    t_us    INTEGER NOT NULL,
+    level   TEXT NOT NULL,   -- raw | item | agent; the SDK event type follows from it
+    name    TEXT NOT NULL,   -- item name, raw data.type, agent_updated or starting_agent
+    agent   TEXT,            -- the active agent when the event arrived
+    payload TEXT NOT NULL,   -- the event as JSON
+    PRIMARY KEY (run_pk, seq)
+  ) WITHOUT ROWID;
+
+  -- The agent graph as it was at run start.
+  CREATE TABLE agents (
+    run_pk              INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
+    name                TEXT NOT NULL,
+    instructions        TEXT,
+    model               TEXT,
+    handoff_description TEXT,
+    tools               TEXT NOT NULL DEFAULT '[]', -- JSON [{name, type, description, parameters}]
+    handoffs            TEXT NOT NULL DEFAULT '[]', -- JSON [{agent, toolName, toolDescription}]
+    PRIMARY KEY (run_pk, name)
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,95 @@
+import type { EventLevel } from '../events/levels.js';
+import type { ErrorRecord } from '../events/serialize.js';
+
+export const RUN_STATUSES = ['running', 'completed', 'error', 'cancelled', 'interrupted', 'incomplete'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface RunRecord {
+  id: string;
+  name: string | null;
+  /** `incomplete` when the recording process died before it could say how the run ended. */
+  status: RunStatus;
+  startedAt: number;
+  durationUs: number | null;
+  startingAgent: string | null;
+  lastAgent: string | null;
+  input: unknown;
+  finalOutput: unknown;
+  error: ErrorRecord | null;
+  usage: unknown;
+  sdkVersion: string | null;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  eventCount: number;
+  /** `partial` when the store failed during the run and later events were not written. */
+  recording: 'complete' | 'partial';
+  recordingError: string | null;
+  host: string | null;
+  pid: number | null;
+}
+
+export interface StoredEvent {
+  seq: number;
+  /** Monotonic offset from run start, microseconds. */
+  tUs: number;
+  level: EventLevel;
+  name: string;
+  agent: string | null;
+  /** The event as JSON text; parse only what is shown. */
+  payload: string;
+}
+
+export interface ToolRecord {
+  name: string;
+  type: string;
+  description?: string;
+  parameters?: unknown;
+}
+
+export interface HandoffRecord {
+  agent: string;
+  toolName?: string;
+  toolDescription?: string;
+}
+
+export interface AgentRecord {
+  name: string;
+  instructions: string | null;
+  model: string | null;
+  handoffDescription: string | null;
+  tools: ToolRecord[];
+  handoffs: HandoffRecord[];
+}
+
+export interface NewRun {
+  id: string;
+  name: string | null;
+  startedAt: number;
+  startingAgent: string | null;
+  input: unknown;
+  sdkVersion: string | null;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  agents: AgentRecord[];
+}
+
+export interface RunEnd {
+  status: Exclude<RunStatus, 'running' | 'incomplete'>;
+  durationUs: number;
+  lastAgent: string | null;
+  finalOutput: unknown;
+  error: ErrorRecord | null;
+  usage: unknown;
+}
+
+export interface RunFilter {
+  status?: RunStatus;
+  /** Runs in which this agent took part (the graph at start). */
+  agent?: string;
+  /** Substring of the run name. */
+  name?: string;
+  /** Runs started at or after this epoch ms. */
+  since?: number;
+  tag?: string;
+  limit?: number;
+}
