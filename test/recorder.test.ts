@@ -96,7 +96,7 @@ describe('RecordingRunner', () => {
     await result.completed;
     expect(streamed).toBe(text);
     // One consumer, as with the SDK: a second read of the same result fails.
-    expect(() => result.toStream().getReader()).toThrow();
+    expect(() => (result.toStream() as unknown as ReadableStream).getReader()).toThrow();
   });
 
   it('records an error mid-stream: delivered events stored, status error with name and message', async () => {

@@ -1,3 +1,5 @@
+import { RuntapeError } from '../errors.js';
+
 /**
  * The three levels of a `RunStreamEvent`, as DESIGN.md names them. Every stored event has exactly one.
  */
@@ -35,7 +37,7 @@ export function parseLevels(list: string): EventLevel[] {
     .filter(Boolean);
   for (const level of levels) {
     if (!isEventLevel(level)) {
-      throw new Error(`unknown level "${level}" (expected ${EVENT_LEVELS.join(', ')})`);
+      throw new RuntapeError(`unknown level "${level}" (expected ${EVENT_LEVELS.join(', ')})`);
     }
   }
   return levels as EventLevel[];

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { RuntapeError } from '../errors.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
@@ -28,6 +28,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
   if (readonly && !existsSync(path)) {
     throw new RuntapeError(`no database at ${path} (record a run first, e.g. \`runtape demo\`)`);
   }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new RuntapeError(`${path} is a directory, not a database file`);
   let db: Database.Database | undefined;
   try {
     if (!readonly) mkdirSync(dirname(path), { recursive: true });
@@ -42,6 +43,37 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
   } catch (error) {
     db?.close();
     if (isMissingDirectory(error)) throw new RuntapeError(`cannot create database ${path}: its directory does not exist`);
+    if (readonly && cannotShareWal(error) && !hasPendingWal(path)) return openSnapshot(path);
+    throw explainSqliteError(error, path);
+  }
+}
+
+/** Reading a WAL database needs its -shm file, which a read-only directory does not let SQLite create. */
+function cannotShareWal(error: unknown): boolean {
+  const code = String((error as { code?: unknown }).code ?? '');
+  return code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY');
+}
+
+function hasPendingWal(path: string): boolean {
+  try {
+    return statSync(`${path}-wal`).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A read-only copy in memory of a database whose write-ahead log is empty: all it holds is in the file.
+ * The header's WAL flag is cleared (bytes 18-19), or SQLite would look for the -shm file again.
+ */
+function openSnapshot(path: string): Database.Database {
+  try {
+    const bytes = readFileSync(path);
+    if (bytes.length >= 20) bytes[18] = bytes[19] = 1;
+    const db = new Database(bytes, { readonly: true });
+    checkSchema(db, path, true);
+    return db;
+  } catch (error) {
     throw explainSqliteError(error, path);
   }
 }

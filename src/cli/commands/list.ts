@@ -1,0 +1,62 @@
+import type { RunStore } from '../../store/runStore.js';
+import { RUN_STATUSES, type RunFilter, type RunRecord, type RunStatus } from '../../store/types.js';
+import { RuntapeError } from '../../errors.js';
+import { formatDuration, formatStart, formatTable, parseSince } from '../format.js';
+
+export interface ListOptions {
+  status?: string;
+  agent?: string;
+  name?: string;
+  since?: string;
+  tag?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+export function runFilterFrom(options: ListOptions): RunFilter {
+  const filter: RunFilter = {};
+  if (options.status !== undefined) {
+    if (!(RUN_STATUSES as readonly string[]).includes(options.status)) {
+      throw new RuntapeError(`--status: unknown status "${options.status}" (expected ${RUN_STATUSES.join(', ')})`);
+    }
+    filter.status = options.status as RunStatus;
+  }
+  if (options.agent !== undefined) filter.agent = options.agent;
+  if (options.name !== undefined) filter.name = options.name;
+  if (options.tag !== undefined) filter.tag = options.tag;
+  if (options.since !== undefined) filter.since = parseSince(options.since);
+  if (options.limit !== undefined) {
+    const limit = Number(options.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new RuntapeError(`--limit: expected a positive whole number, got "${options.limit}"`);
+    filter.limit = limit;
+  }
+  return filter;
+}
+
+/** The agents a run went through, as recorded: starting agent … last agent. */
+function agentsCell(run: RunRecord): string {
+  if (!run.startingAgent) return '—';
+  return run.lastAgent && run.lastAgent !== run.startingAgent ? `${run.startingAgent} … ${run.lastAgent}` : run.startingAgent;
+}
+
+export function listCommand(store: RunStore, options: ListOptions, print: (text: string) => void): void {
+  const runs = store.listRuns(runFilterFrom(options));
+  if (options.json) {
+    print(JSON.stringify(runs, null, 2));
+    return;
+  }
+  if (runs.length === 0) {
+    print(`no runs in ${store.path}${Object.keys(runFilterFrom(options)).length ? ' match' : ' yet (try: runtape demo)'}`);
+    return;
+  }
+  const rows = runs.map((run) => [
+    run.id.slice(0, 8),
+    run.name ?? '—',
+    run.status + (run.recording === 'partial' ? ' (partial)' : ''),
+    formatStart(run.startedAt),
+    formatDuration(run.durationUs),
+    agentsCell(run),
+    String(run.eventCount),
+  ]);
+  print(formatTable(['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'AGENTS', 'EVENTS'], rows, [8, 40, 24, 19, 12, 50, 10]));
+}

@@ -1,0 +1,54 @@
+import { buildRunReport, type RunReport } from '../../analysis/runReport.js';
+import type { HandoffStep } from '../../analysis/runAnalyzer.js';
+import type { RunStore } from '../../store/runStore.js';
+import { formatDuration, formatOffset, formatStart, formatValue, sanitizeLine, truncateLine } from '../format.js';
+
+export function showCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): void {
+  const report = buildRunReport(store, store.resolveRun(ref));
+  print(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+}
+
+function usageLine(usage: unknown): string {
+  if (!usage || typeof usage !== 'object') return '—';
+  const u = usage as { requests?: number; inputTokens?: number; outputTokens?: number; totalTokens?: number };
+  return `${u.requests ?? 0} requests, ${u.inputTokens ?? 0} input + ${u.outputTokens ?? 0} output = ${u.totalTokens ?? 0} tokens`;
+}
+
+export function formatHandoff(h: HandoffStep): string {
+  const via = h.toolName ? ` via ${sanitizeLine(h.toolName)}` : '';
+  const args = h.arguments ? ` ${truncateLine(h.arguments, 80)}` : '';
+  const reason = h.reason ? `\n      why: ${truncateLine(h.reason, 110)}` : '';
+  return `${formatOffset(h.tUs)}  ${sanitizeLine(h.from)} → ${sanitizeLine(h.to)}${via}${args}  (#${h.requestedSeq ?? h.seq})${reason}`;
+}
+
+function formatReport({ run, agents, analysis: a }: RunReport): string {
+  const lines: string[] = [];
+  const status = run.status + (run.recording === 'partial' ? ` (recording partial: ${sanitizeLine(run.recordingError ?? '')})` : '');
+  lines.push(`Run ${run.id}  ${run.name ? `"${sanitizeLine(run.name)}"  ` : ''}${status}`);
+  lines.push(`  started    ${formatStart(run.startedAt)}   duration ${formatDuration(run.durationUs)}`);
+  lines.push(`  events     ${a.eventCount} (raw ${a.countsByLevel.raw}, item ${a.countsByLevel.item}, agent ${a.countsByLevel.agent})`);
+  lines.push(`  input      ${formatValue(run.input)}`);
+  if (run.status === 'completed' || run.finalOutput !== null) lines.push(`  output     ${formatValue(run.finalOutput)}`);
+  if (run.error) lines.push(`  error      ${sanitizeLine(run.error.name)}: ${truncateLine(run.error.message, 150)}`);
+  lines.push(`  usage      ${usageLine(run.usage)}`);
+  lines.push(`  sdk        @openai/agents ${run.sdkVersion ?? '?'}${run.tags.length ? `   tags ${sanitizeLine(run.tags.join(', '))}` : ''}`);
+
+  lines.push('', 'Timing');
+  lines.push(`  time to first token  ${formatDuration(a.ttftUs)}`);
+  lines.push(`  tokens/s             ${a.tokensPerSecond === null ? '—' : a.tokensPerSecond.toFixed(1)} (${a.textDeltas} text deltas)`);
+  if (a.largestGap) lines.push(`  largest gap          ${formatDuration(a.largestGap.us)} before #${a.largestGap.beforeSeq}`);
+  for (const t of a.perAgent) lines.push(`  ${truncateLine(t.agent, 20).padEnd(20)} ${formatDuration(t.activeUs)} active`);
+
+  lines.push('', 'Agents (graph at run start)');
+  for (const agent of agents) {
+    const tools = agent.tools.map((t) => t.name).join(', ') || '—';
+    const targets = agent.handoffs.map((h) => h.agent).join(', ') || '—';
+    lines.push(`  ${sanitizeLine(agent.name)}${agent.model ? `  [${sanitizeLine(agent.model)}]` : ''}`);
+    lines.push(`      tools: ${truncateLine(tools, 100)}   handoffs → ${truncateLine(targets, 80)}`);
+  }
+
+  lines.push('', `Handoffs  ${a.agentPath.map(sanitizeLine).join(' → ') || '—'}`);
+  if (a.handoffs.length === 0) lines.push('  none');
+  for (const h of a.handoffs) lines.push('  ' + formatHandoff(h));
+  return lines.join('\n');
+}

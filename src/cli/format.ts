@@ -1,0 +1,59 @@
+import { RuntapeError } from '../errors.js';
+import { sanitizeLine, truncateLine } from '../events/sanitize.js';
+
+/** A duration for people: 850 µs, 412 ms, 4.21 s, 3 m 05 s. */
+export function formatDuration(us: number | null | undefined): string {
+  if (us === null || us === undefined) return '—';
+  if (us < 1000) return `${Math.round(us)} µs`;
+  if (us < 1_000_000) return `${Math.round(us / 1000)} ms`;
+  const s = us / 1_000_000;
+  if (s < 60) return `${s.toFixed(2)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} m ${String(Math.round(s - m * 60)).padStart(2, '0')} s`;
+}
+
+/** A time offset in a run, fixed width: +12.345s. */
+export function formatOffset(us: number): string {
+  return `+${(us / 1_000_000).toFixed(3)}s`;
+}
+
+/** A wall-clock start, local time, to the second. */
+export function formatStart(epochMs: number): string {
+  const d = new Date(epochMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** Plain-text table: columns padded to their widest cell; every cell sanitized and kept to one line. */
+export function formatTable(header: string[], rows: string[][], maxWidths: number[] = []): string {
+  const cells = [header, ...rows].map((row) => row.map((cell, i) => truncateLine(cell, maxWidths[i] ?? 200)));
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => [...(row[i] ?? '')].length)));
+  return cells
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** A recorded value (input, output) as one safe line. */
+export function formatValue(value: unknown, max = 160): string {
+  if (value === null || value === undefined) return '—';
+  return truncateLine(typeof value === 'string' ? value : JSON.stringify(value), max);
+}
+
+export { sanitizeLine, truncateLine };
+
+/** Parses `--since`: a relative age (90s, 30m, 2h, 7d) or anything Date understands. Returns epoch ms. */
+export function parseSince(text: string, now = Date.now()): number {
+  const relative = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(text.trim());
+  if (relative) {
+    const unitMs = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 's' | 'm' | 'h' | 'd'];
+    return now - Number(relative[1]) * unitMs;
+  }
+  const parsed = Date.parse(text);
+  if (Number.isNaN(parsed)) throw new RuntapeError(`--since: "${text}" is neither an age (30m, 2h, 7d) nor a date`);
+  return parsed;
+}

@@ -1,0 +1,33 @@
+import type { RunStreamEvent, StreamedRunResult } from '@openai/agents';
+import { sanitizeLine, sanitizeText } from '../events/sanitize.js';
+
+export interface LiveOutput {
+  text: (chunk: string) => void;
+  marker: (line: string) => void;
+}
+
+/**
+ * Shows a run as it streams: its text as it arrives, and one-line markers for agent changes and tool calls.
+ * Model output is untrusted, so every byte goes through the sanitizer.
+ */
+export async function followRun(result: StreamedRunResult<any, any>, out: LiveOutput): Promise<void> {
+  let midLine = false;
+  const marker = (line: string) => {
+    if (midLine) out.text('\n');
+    midLine = false;
+    out.marker(line);
+  };
+  for await (const event of result as AsyncIterable<RunStreamEvent>) {
+    if (event.type === 'raw_model_stream_event' && event.data.type === 'output_text_delta') {
+      const text = sanitizeText(event.data.delta);
+      if (text) midLine = !text.endsWith('\n');
+      out.text(text);
+    } else if (event.type === 'agent_updated_stream_event') {
+      marker(`[→ ${sanitizeLine(event.agent.name)}]`);
+    } else if (event.type === 'run_item_stream_event' && event.name === 'tool_called') {
+      const raw = event.item.rawItem as { name?: string };
+      marker(`[tool ${sanitizeLine(raw.name ?? '?')}]`);
+    }
+  }
+  if (midLine) out.text('\n');
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { RuntapeError, errorMessage } from '../errors.js';
+import { resolveDbPath } from '../store/database.js';
+import { RunStore } from '../store/runStore.js';
+import type { LiveOutput } from './liveOutput.js';
+
+// Piped into `head`: a closed stdout is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const print = (text: string) => process.stdout.write(text + '\n');
+const terminal: LiveOutput = { text: (t) => process.stdout.write(t), marker: (line) => process.stderr.write(line + '\n') };
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs a command against the database named by --db / RUNTAPE_DB, closing it afterwards. */
+async function withStore<T>(mode: 'read' | 'write', fn: (store: RunStore) => T | Promise<T>): Promise<T> {
+  const store = RunStore.open(program.opts<{ db?: string }>().db, { readonly: mode === 'read' });
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+const program = new Command('runtape')
+  .description('Record, replay and inspect OpenAI Agents SDK streaming runs')
+  .version(version())
+  .addOption(new Option('--db <path>', 'database file').env('RUNTAPE_DB').default(undefined, 'recordings/runtape.db'))
+  .showHelpAfterError('(runtape --help lists the commands)');
+
+program
+  .command('demo')
+  .description('record the offline multi-agent demo runs (no API key needed)')
+  .option('--pace <factor>', 'timing: 1 realistic, 0 no delays', '1')
+  .option('--scenario <name...>', 'only these scenarios')
+  .option('--quiet', 'do not print the runs as they stream')
+  .option('--open', 'show the main run when done')
+  .action(async (options: { pace?: string; scenario?: string[]; quiet?: boolean; open?: boolean }) => {
+    const ids = await withStore('write', async (store) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      return demoCommand(store, options, terminal);
+    });
+    if (options.open && ids[0]) {
+      await withStore('read', async (store) => (await import('./commands/show.js')).showCommand(store, ids[0]!, {}, print));
+    }
+  });
+
+program
+  .command('record <file> [input...]')
+  .description('run the Agent exported by a .ts/.js module (default or `agent` export), streamed and recorded')
+  .option('--name <name>', 'run name (default: the agent name)')
+  .option('--tag <tag...>', 'tags for the run')
+  .action(async (file: string, input: string[], options: { name?: string; tag?: string[] }) => {
+    const runId = await withStore('write', async (store) => (await import('./commands/record.js')).recordCommand(store, file, input, options, terminal));
+    process.stderr.write(`recorded run ${runId}  (runtape show ${runId.slice(0, 8)})\n`);
+  });
+
+program
+  .command('ls')
+  .description('list recorded runs, newest first')
+  .option('--status <status>', 'only runs with this status')
+  .option('--agent <name>', 'only runs in which this agent took part')
+  .option('--name <text>', 'only runs whose name contains this')
+  .option('--since <age|date>', 'only runs started since (30m, 2h, 7d, or a date)')
+  .option('--tag <tag>', 'only runs with this tag')
+  .option('--limit <n>', 'at most n runs')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { json?: boolean }) => {
+    // Nothing recorded yet is an answer, not an error.
+    const path = resolveDbPath(program.opts<{ db?: string }>().db);
+    if (!existsSync(path)) {
+      print(options.json ? '[]' : `no runs yet in ${path} (try: runtape demo)`);
+      return;
+    }
+    await withStore('read', async (store) => (await import('./commands/list.js')).listCommand(store, options, print));
+  });
+
+program
+  .command('show <run>')
+  .description('summary, agents, handoff chain and timing of a run (id, id prefix, or "last")')
+  .option('--json', 'machine-readable output')
+  .action(async (ref: string, options: { json?: boolean }) =>
+    withStore('read', async (store) => (await import('./commands/show.js')).showCommand(store, ref, options, print)),
+  );
+
+program
+  .command('handoffs <run>')
+  .description('who handed off to whom, when, and why')
+  .option('--json', 'machine-readable output')
+  .action(async (ref: string, options: { json?: boolean }) =>
+    withStore('read', async (store) => (await import('./commands/handoffs.js')).handoffsCommand(store, ref, options, print)),
+  );
+
+program
+  .command('export <run>')
+  .description('write a run as JSON lines (a header, then one line per event)')
+  .option('-o, --output <file>', 'write to a file instead of stdout')
+  .action(async (ref: string, options: { output?: string }) =>
+    withStore('read', async (store) => (await import('./commands/exchange.js')).exportCommand(store, ref, options, print)),
+  );
+
+program
+  .command('import <file>')
+  .description('add an exported run to the database (all or nothing)')
+  .action(async (file: string) => withStore('write', async (store) => (await import('./commands/exchange.js')).importCommand(store, file, print)));
+
+program
+  .command('rm <run...>')
+  .description('delete runs and their events')
+  .action(async (refs: string[]) => withStore('write', async (store) => (await import('./commands/exchange.js')).removeCommand(store, refs, print)));
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof RuntapeError) {
+    process.stderr.write(`runtape: ${error.message}\n`);
+  } else {
+    // Not an error runtape knows how to explain: still one line, with the stack on request.
+    process.stderr.write(`runtape: unexpected error: ${errorMessage(error).split('\n')[0]}${process.env.RUNTAPE_DEBUG ? '\n' + String((error as Error).stack) : ' (set RUNTAPE_DEBUG=1 for details)'}\n`);
+  }
+  process.exitCode = 1;
+}
