@@ -13,3 +13,4 @@ import type { OpenOptions } from './store/database.js';
 export function openStore(path?: string, options?: OpenOptions): RunStore {
   return RunStore.open(path, options);
 }
+export { replay, Playback, type ReplayOptions, type ReplayedRunResult, type ReplayedStreamEvent, type ReplayClock, type Speed } from './replay/index.js';

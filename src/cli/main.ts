@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { RuntapeError, errorMessage } from '../errors.js';
 import { resolveDbPath } from '../store/database.js';
 import { RunStore } from '../store/runStore.js';
+import type { ReplayCommandOptions } from './commands/replay.js';
 import type { LiveOutput } from './liveOutput.js';
 
 // Piped into `head`: a closed stdout is the reader's choice, not an error.
@@ -97,6 +99,25 @@ program
   .option('--json', 'machine-readable output')
   .action(async (ref: string, options: { json?: boolean }) =>
     withStore('read', async (store) => (await import('./commands/handoffs.js')).handoffsCommand(store, ref, options, print)),
+  );
+
+program
+  .command('replay <run>')
+  .description('print a run as it happened, at the recorded pace (text, every event, or JSON lines)')
+  .option('--speed <x>', 'playback speed, 0.1 to 100, or instant', '1')
+  .option('--idle-limit <seconds>', 'shorten longer gaps to this')
+  .option('--levels <list>', 'only these levels: raw,item,agent')
+  .option('--only <names>', 'only events with these names, e.g. handoff_occurred,tool_called')
+  .option('--agent <names>', 'only events while these agents were active')
+  .option('--from <point>', 'start at a seq (42) or time (3.5s, 1200ms)')
+  .option('--to <point>', 'stop at a seq or time')
+  .option('--format <format>', 'text, events or jsonl', 'text')
+  .action(async (ref: string, options: ReplayCommandOptions) =>
+    withStore('read', async (store) =>
+      (await import('./commands/replay.js')).replayCommand(store, ref, options, (text) =>
+        process.stdout.write(text) ? undefined : once(process.stdout, 'drain').then(() => undefined),
+      ),
+    ),
   );
 
 program

@@ -1,10 +1,9 @@
 import type { Agent, RunStreamEvent, StreamedRunResult } from '@openai/agents';
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { toErrorRecord } from '../events/serialize.js';
+import { textStreamOf, type TextStreamOptions } from '../events/textStream.js';
 import type { RunStore } from '../store/runStore.js';
 import type { RunEnd } from '../store/types.js';
-import { EventChannel } from './eventChannel.js';
+import { EventChannel } from '../events/eventChannel.js';
 import { RunRecording } from './runRecording.js';
 import { storeForRecording } from './storeCache.js';
 
@@ -102,18 +101,7 @@ export function record<TContext, TAgent extends Agent<TContext, any>>(
 
   const overrides: Record<PropertyKey, unknown> = {
     toStream: () => channel.stream(),
-    toTextStream: (textOptions: { compatibleWithNodeStreams?: boolean } = {}) => {
-      const text = channel.stream().pipeThrough(
-        new TransformStream<RunStreamEvent, string>({
-          transform(event, controller) {
-            if (event.type === 'raw_model_stream_event' && event.data.type === 'output_text_delta') {
-              controller.enqueue(event.data.delta);
-            }
-          },
-        }),
-      );
-      return textOptions.compatibleWithNodeStreams ? Readable.fromWeb(text as NodeReadableStream<string>) : text;
-    },
+    toTextStream: (textOptions: TextStreamOptions = {}) => textStreamOf(channel.stream(), textOptions),
     [Symbol.asyncIterator]: () => channel.stream()[Symbol.asyncIterator](),
     completed,
   };

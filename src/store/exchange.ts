@@ -23,10 +23,12 @@ export function* exportRunLines(store: RunStore, runId: string): Generator<strin
   if (!run) throw new RuntapeError(`no run ${runId} in ${store.path}`);
   const header: ExportHeader = { format: EXPORT_FORMAT, version: EXPORT_VERSION, run, agents: store.agents(runId) };
   yield toJsonText(header);
-  for (const e of store.iterateEvents(runId)) {
-    // The payload is JSON already: splice it in rather than parse and re-serialize it.
-    yield `{"seq":${e.seq},"t_us":${e.tUs},"level":${JSON.stringify(e.level)},"name":${JSON.stringify(e.name)},"agent":${JSON.stringify(e.agent)},"event":${e.payload}}`;
-  }
+  for (const e of store.iterateEvents(runId)) yield eventLine(e);
+}
+
+/** One event as an export line. The payload is JSON already: spliced in, not parsed and re-serialized. */
+export function eventLine(e: StoredEvent): string {
+  return `{"seq":${e.seq},"t_us":${e.tUs},"level":${JSON.stringify(e.level)},"name":${JSON.stringify(e.name)},"agent":${JSON.stringify(e.agent)},"event":${e.payload}}`;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function importRunLines(store: RunStore, lines: AsyncIterable<strin
     let lineNo = 0;
     let run: RunRecord | undefined;
     let nextSeq = 0;
+    let lastTUs = 0;
     let batch: StoredEvent[] = [];
     const fail = (why: string): never => {
       throw new RuntapeError(`${source}:${lineNo}: ${why}; nothing was imported`);
@@ -57,7 +60,10 @@ export async function importRunLines(store: RunStore, lines: AsyncIterable<strin
         store.insertImportedRun(run, header.agents);
         continue;
       }
-      batch.push(readEvent(value, nextSeq, fail));
+      const event = readEvent(value, nextSeq, fail);
+      if (event.tUs < lastTUs) fail(`event t_us ${event.tUs} is earlier than the one before (${lastTUs}); offsets never go back`);
+      lastTUs = event.tUs;
+      batch.push(event);
       nextSeq++;
       if (batch.length >= 1000) {
         store.appendEvents(run.id, batch);

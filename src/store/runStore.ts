@@ -294,13 +294,30 @@ export class RunStore {
     }
   }
 
-  /** The event at or after a time offset (for seeking by time). */
+  /**
+   * The first event at or after a time offset (for seeking by time). Offsets never decrease along seq, so
+   * this is a binary search of point reads on the primary key: a handful of reads, whatever the run's size.
+   */
   seqAtTime(runId: string, tUs: number): number | undefined {
     const pk = this.#pkOf(runId);
-    const row = this.#guard(() =>
-      this.#db.prepare(`SELECT seq FROM events WHERE run_pk = ? AND t_us >= ? ORDER BY seq LIMIT 1`).get(pk, tUs),
-    ) as { seq: number } | undefined;
-    return row?.seq;
+    const timeAt = this.#db.prepare(`SELECT t_us FROM events WHERE run_pk = ? AND seq = ?`).pluck();
+    const last = this.lastSeq(runId);
+    if (last < 0 || (timeAt.get(pk, last) as number) < tUs) return undefined;
+    let lo = 0;
+    let hi = last;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if ((this.#guard(() => timeAt.get(pk, mid)) as number) < tUs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The highest seq stored for a run (-1 when it has none yet). */
+  lastSeq(runId: string): number {
+    const pk = this.#pkOf(runId);
+    const last = this.#guard(() => this.#db.prepare(`SELECT max(seq) FROM events WHERE run_pk = ?`).pluck().get(pk)) as number | null;
+    return last ?? -1;
   }
 
   countByLevel(runId: string): Record<EventLevel, number> {

@@ -2,7 +2,7 @@ import { RecordingRunner } from '../../recorder/recordingRunner.js';
 import { recordedRunId } from '../../recorder/record.js';
 import type { RunStore } from '../../store/runStore.js';
 import { RuntapeError } from '../../errors.js';
-import { formatDuration } from '../format.js';
+import { formatDuration } from '../../display/format.js';
 import { followRun, type LiveOutput } from '../liveOutput.js';
 
 export interface DemoOptions {

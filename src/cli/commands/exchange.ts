@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { RuntapeError } from '../../errors.js';
 import { exportRunLines, importRunLines } from '../../store/exchange.js';
 import type { RunStore } from '../../store/runStore.js';
-import { sanitizeLine } from '../format.js';
+import { sanitizeLine } from '../../events/sanitize.js';
 
 /** Writes a run as JSON lines to a file (atomically: a partial file never takes the name) or to stdout. */
 export async function exportCommand(store: RunStore, ref: string, options: { output?: string }, print: (text: string) => void): Promise<void> {

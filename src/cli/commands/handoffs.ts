@@ -1,6 +1,6 @@
 import { buildRunReport } from '../../analysis/runReport.js';
 import type { RunStore } from '../../store/runStore.js';
-import { sanitizeLine } from '../format.js';
+import { sanitizeLine } from '../../events/sanitize.js';
 import { formatHandoff } from './show.js';
 
 /** Who handed off to whom, when, and why: the handoff part of `show`, alone, or as JSON. */

@@ -1,7 +1,8 @@
 import type { RunStore } from '../../store/runStore.js';
 import { RUN_STATUSES, type RunFilter, type RunRecord, type RunStatus } from '../../store/types.js';
 import { RuntapeError } from '../../errors.js';
-import { formatDuration, formatStart, formatTable, parseSince } from '../format.js';
+import { formatDuration, formatStart, formatTable } from '../../display/format.js';
+import { parseSince } from '../parseSince.js';
 
 export interface ListOptions {
   status?: string;

@@ -1,7 +1,8 @@
 import { buildRunReport, type RunReport } from '../../analysis/runReport.js';
 import type { HandoffStep } from '../../analysis/runAnalyzer.js';
 import type { RunStore } from '../../store/runStore.js';
-import { formatDuration, formatOffset, formatStart, formatValue, sanitizeLine, truncateLine } from '../format.js';
+import { formatDuration, formatOffset, formatStart, formatValue } from '../../display/format.js';
+import { sanitizeLine, truncateLine } from '../../events/sanitize.js';
 
 export function showCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): void {
   const report = buildRunReport(store, store.resolveRun(ref));

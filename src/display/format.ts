@@ -1,5 +1,5 @@
-import { RuntapeError } from '../errors.js';
-import { sanitizeLine, truncateLine } from '../events/sanitize.js';
+/** How runtape shows times, durations, tables and recorded values to people (CLI, replay, inspector). */
+import { truncateLine } from '../events/sanitize.js';
 
 /** A duration for people: 850 µs, 412 ms, 4.21 s, 3 m 05 s. */
 export function formatDuration(us: number | null | undefined): string {
@@ -42,18 +42,4 @@ export function formatTable(header: string[], rows: string[][], maxWidths: numbe
 export function formatValue(value: unknown, max = 160): string {
   if (value === null || value === undefined) return '—';
   return truncateLine(typeof value === 'string' ? value : JSON.stringify(value), max);
-}
-
-export { sanitizeLine, truncateLine };
-
-/** Parses `--since`: a relative age (90s, 30m, 2h, 7d) or anything Date understands. Returns epoch ms. */
-export function parseSince(text: string, now = Date.now()): number {
-  const relative = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(text.trim());
-  if (relative) {
-    const unitMs = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 's' | 'm' | 'h' | 'd'];
-    return now - Number(relative[1]) * unitMs;
-  }
-  const parsed = Date.parse(text);
-  if (Number.isNaN(parsed)) throw new RuntapeError(`--since: "${text}" is neither an age (30m, 2h, 7d) nor a date`);
-  return parsed;
 }

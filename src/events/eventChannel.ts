@@ -1,7 +1,8 @@
 /**
- * The application's side of the fan-out: a queue the recorder fills as it reads the SDK stream, exposed as
- * one ReadableStream, like the SDK's own result. Nothing is dropped or reordered; nothing waits for the
- * application (the SDK's stream does not either: it queues without backpressure).
+ * The application's side of a stream of events: a queue its producer (the recorder reading the SDK stream,
+ * or a replay) fills, exposed as one ReadableStream, like the SDK's own result. Nothing is dropped or
+ * reordered; nothing waits for the application (the SDK's stream does not either: it queues without
+ * backpressure).
  */
 export class EventChannel<T> {
   readonly #queue: T[] = [];

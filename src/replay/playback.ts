@@ -1,0 +1,322 @@
+import type { EventFilter, RunStore } from '../store/runStore.js';
+import type { StoredEvent } from '../store/types.js';
+import { systemClock, type ReplayClock } from './clock.js';
+import { EventCursor } from './cursor.js';
+import { checkSpeed, type Speed } from './speed.js';
+
+export interface PlaybackOptions {
+  speed?: Speed;
+  /** Recorded gaps longer than this are shortened to it (asciinema's idle time limit), µs. */
+  idleLimitUs?: number | null;
+  filter?: EventFilter;
+  /** Start after this seq (the event at it counts as shown); default: the start of the run. */
+  afterSeq?: number;
+  /** Stop after this seq. */
+  toSeq?: number;
+  clock?: ReplayClock;
+  /** At the end, `next()` resolves undefined (a finite replay); otherwise it waits for a seek (the inspector). */
+  stopAtEnd?: boolean;
+  /** At the end, look for new events every this many ms (a run still being recorded). */
+  followMs?: number | null;
+  /** Start playing at once (default true). */
+  playing?: boolean;
+}
+
+/** What `onChange` reports: the playhead moved other than by playing, or play state / speed / limit changed. */
+export type PlaybackChange = 'play' | 'pause' | 'seek' | 'speed' | 'idle-limit' | 'end';
+
+/** Names that mark the jumps the inspector offers. */
+export const JUMP_TARGETS = {
+  handoff: ['handoff_occurred'],
+  tool_call: ['tool_called'],
+} as const satisfies Record<string, readonly string[]>;
+
+/**
+ * The timing engine. Delivers a run's events (filtered) through `next()`, each at its recorded time scaled
+ * by the speed. Times are computed from one anchor (wall time, recorded time) set when playing starts,
+ * so error never accumulates: an event is due at anchor + (its offset − anchor offset) / speed, where
+ * offsets sum the recorded gaps, each shortened to the idle limit. Pause, seek, speed and limit changes
+ * re-anchor. One consumer calls `next()`; controls may be called at any time from anywhere.
+ */
+export class Playback {
+  readonly #store: RunStore;
+  readonly #runId: string;
+  readonly #clock: ReplayClock;
+  readonly #filter: EventFilter;
+  readonly #cursor: EventCursor;
+  readonly #stopAtEnd: boolean;
+  readonly #followMs: number | null;
+  #speed: Speed;
+  #idleLimitUs: number | null;
+  #playing: boolean;
+  #position = -1;
+  /** Recorded time of the playhead: the last delivered event's, or where a seek or pause left it. */
+  #headUs = 0;
+  /** Wall time at which the playhead reached #headUs. */
+  #headWallMs: number;
+  #stepsPending = 0;
+  #wake: (() => void) | undefined;
+  #cancelTimer: (() => void) | undefined;
+  #deliveredSinceYield = 0;
+  #disposed = false;
+  #atEnd = false;
+  readonly #listeners = new Set<(change: PlaybackChange) => void>();
+
+  constructor(store: RunStore, runId: string, options: PlaybackOptions = {}) {
+    this.#store = store;
+    this.#runId = runId;
+    this.#clock = options.clock ?? systemClock;
+    this.#filter = options.filter ?? {};
+    this.#speed = checkSpeed(options.speed ?? 1);
+    this.#idleLimitUs = options.idleLimitUs ?? null;
+    this.#playing = options.playing ?? true;
+    this.#stopAtEnd = options.stopAtEnd ?? true;
+    this.#followMs = options.followMs ?? null;
+    this.#cursor = new EventCursor(store, runId, this.#filter, 0, options.toSeq);
+    this.#headWallMs = this.#clock.now();
+    if (options.afterSeq !== undefined) this.#placeHead(options.afterSeq);
+  }
+
+  // ---- state ---------------------------------------------------------------------------------------
+
+  /** Seq of the last event shown (-1: nothing yet). */
+  get position(): number {
+    return this.#position;
+  }
+  get playing(): boolean {
+    return this.#playing;
+  }
+  get atEnd(): boolean {
+    return this.#atEnd;
+  }
+  get speed(): Speed {
+    return this.#speed;
+  }
+  get idleLimitUs(): number | null {
+    return this.#idleLimitUs;
+  }
+  get filter(): EventFilter {
+    return this.#filter;
+  }
+
+  /** The playback clock: where in the recorded timeline the playhead is, µs. Moves between events too. */
+  clockUs(): number {
+    if (!this.#playing || this.#speed === 'instant') return this.#headUs;
+    const next = this.#cursor.peek();
+    const elapsed = (this.#clock.now() - this.#headWallMs) * 1000 * this.#speed;
+    const moved = this.#headUs + Math.max(0, elapsed);
+    return next ? Math.min(moved, next.tUs) : moved;
+  }
+
+  /** When the next event is due on the wall clock, ms (for tests and the inspector's countdown). */
+  dueWallMs(event: StoredEvent): number {
+    if (this.#speed === 'instant') return this.#headWallMs;
+    return this.#headWallMs + this.#replayGapUs(event) / 1000 / this.#speed;
+  }
+
+  onChange(listener: (change: PlaybackChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  // ---- consuming ----------------------------------------------------------------------------------
+
+  /** The next event, when it is due; undefined when the replay is over (or disposed). */
+  async next(): Promise<StoredEvent | undefined> {
+    for (;;) {
+      if (this.#disposed) return undefined;
+      if (this.#stepsPending > 0) {
+        this.#stepsPending--;
+        const stepped = this.#cursor.take();
+        if (stepped) return this.#deliver(stepped, this.#clock.now());
+        this.#stepsPending = 0;
+        continue;
+      }
+      if (!this.#playing) {
+        await this.#waitForChange();
+        continue;
+      }
+      const event = this.#cursor.peek();
+      if (!event) {
+        if (this.#followMs !== null) {
+          await this.#waitForChange(this.#followMs);
+          continue;
+        }
+        this.#atEnd = true;
+        this.#setPlaying(false, 'end');
+        if (this.#stopAtEnd) return undefined;
+        continue;
+      }
+      if (this.#speed === 'instant') {
+        // Let timers, keys and Ctrl-C in now and then: an instant replay of a million events is long.
+        if (++this.#deliveredSinceYield >= 512) {
+          this.#deliveredSinceYield = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
+        this.#cursor.take();
+        return this.#deliver(event, this.#headWallMs);
+      }
+      const due = this.dueWallMs(event);
+      const wait = due - this.#clock.now();
+      if (wait > 0) {
+        await this.#waitForChange(wait);
+        continue;
+      }
+      this.#cursor.take();
+      // The event's due time, not now: being late once does not push every later event back.
+      return this.#deliver(event, due);
+    }
+  }
+
+  #deliver(event: StoredEvent, atWallMs: number): StoredEvent {
+    this.#position = event.seq;
+    this.#headUs = event.tUs;
+    this.#headWallMs = atWallMs;
+    return event;
+  }
+
+  /** The recorded gap from the playhead to `event`, shortened to the idle limit. */
+  #replayGapUs(event: StoredEvent): number {
+    const gap = Math.max(0, event.tUs - this.#headUs);
+    return this.#idleLimitUs === null ? gap : Math.min(gap, this.#idleLimitUs);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<StoredEvent> {
+    for (let event = await this.next(); event; event = await this.next()) yield event;
+  }
+
+  // ---- controls -----------------------------------------------------------------------------------
+
+  play(): void {
+    if (this.#playing) return;
+    if (this.#atEnd && !this.#cursor.peek()) this.seekSeq(-1);
+    this.#reanchor();
+    this.#setPlaying(true, 'play');
+  }
+
+  pause(): void {
+    if (!this.#playing) return;
+    this.#headUs = this.clockUs();
+    this.#setPlaying(false, 'pause');
+  }
+
+  toggle(): void {
+    if (this.#playing) this.pause();
+    else this.play();
+  }
+
+  setSpeed(speed: Speed): void {
+    const checked = checkSpeed(speed);
+    this.#headUs = this.clockUs();
+    this.#speed = checked;
+    this.#reanchor();
+    this.#changed('speed');
+  }
+
+  setIdleLimit(us: number | null): void {
+    this.#headUs = this.clockUs();
+    this.#idleLimitUs = us;
+    this.#reanchor();
+    this.#changed('idle-limit');
+  }
+
+  /** The event at `seq` counts as shown; playing goes on from the first event after it. */
+  seekSeq(seq: number): void {
+    this.#placeHead(seq);
+    this.#changed('seek');
+  }
+
+  /** The playhead goes to a recorded time: every event before it counts as shown. */
+  seekTime(tUs: number): void {
+    const firstAtOrAfter = this.#store.seqAtTime(this.#runId, tUs);
+    this.#placeHead(firstAtOrAfter === undefined ? this.#store.lastSeq(this.#runId) : firstAtOrAfter - 1);
+    this.#headUs = Math.max(this.#headUs, tUs);
+    this.#changed('seek');
+  }
+
+  /** Shows one more (or one fewer) event and pauses. Returns the event now at the playhead. */
+  step(direction: 1 | -1): StoredEvent | undefined {
+    if (this.#playing) this.pause();
+    if (direction === 1) {
+      const next = this.#cursor.peek();
+      if (next) {
+        this.#stepsPending++;
+        this.#wakeUp();
+      }
+      return next;
+    }
+    const previous = this.#cursor.previous(this.#position);
+    this.seekSeq(previous?.seq ?? -1);
+    return previous;
+  }
+
+  /** Jumps to the next (or previous) event with one of these names, whatever the level filter shows. */
+  jump(names: readonly string[], direction: 1 | -1): StoredEvent | undefined {
+    const [found] = this.#store.readEvents(this.#runId, {
+      fromSeq: direction === 1 ? this.#position + 1 : this.#position - 1,
+      limit: 1,
+      backward: direction === -1,
+      filter: { names },
+    });
+    if (found) this.seekSeq(found.seq);
+    return found;
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#listeners.clear();
+    this.#wakeUp();
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------
+
+  #placeHead(seq: number): void {
+    this.#cursor.moveTo(seq + 1);
+    if (seq < 0) {
+      this.#position = -1;
+      this.#headUs = 0;
+    } else {
+      const [at] = this.#store.readEvents(this.#runId, { fromSeq: seq, limit: 1 });
+      this.#position = at && at.seq === seq ? seq : -1;
+      this.#headUs = at?.tUs ?? 0;
+    }
+    this.#afterMove();
+  }
+
+  #afterMove(): void {
+    this.#atEnd = false;
+    this.#stepsPending = 0;
+    this.#reanchor();
+  }
+
+  #reanchor(): void {
+    this.#headWallMs = this.#clock.now();
+    this.#wakeUp();
+  }
+
+  #setPlaying(playing: boolean, change: PlaybackChange): void {
+    this.#playing = playing;
+    this.#changed(change);
+  }
+
+  #changed(change: PlaybackChange): void {
+    this.#wakeUp();
+    for (const listener of this.#listeners) listener(change);
+  }
+
+  #waitForChange(ms?: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      if (ms !== undefined) this.#cancelTimer = this.#clock.setTimer(() => this.#wakeUp(), ms);
+    });
+  }
+
+  #wakeUp(): void {
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}

@@ -1,0 +1,117 @@
+import { EventChannel } from '../events/eventChannel.js';
+import { STARTING_AGENT } from '../events/describe.js';
+import type { EventLevel } from '../events/levels.js';
+import { textStreamOf, type TextStreamOptions } from '../events/textStream.js';
+import type { RunStore } from '../store/runStore.js';
+import type { RunRecord } from '../store/types.js';
+import { Playback, type PlaybackOptions } from './playback.js';
+
+/**
+ * A replayed event, shaped like the SDK's `RunStreamEvent` as far as its JSON goes: `type`, and `name` and
+ * `item` ({type, rawItem, agent: {name}}) for run items, `data` for raw model events, `agent: {name}` for
+ * agent updates. Code written against the SDK's stream reads it the same way.
+ */
+export interface ReplayedStreamEvent {
+  type: 'raw_model_stream_event' | 'run_item_stream_event' | 'agent_updated_stream_event';
+  name?: string;
+  item?: { type: string; rawItem: Record<string, unknown>; agent?: { name: string }; [key: string]: unknown };
+  data?: { type: string; [key: string]: unknown };
+  source?: string;
+  agent?: { name: string };
+}
+
+export interface ReplayOptions extends Omit<PlaybackOptions, 'stopAtEnd' | 'filter'> {
+  levels?: readonly EventLevel[];
+  /** Only events with these names (item names such as handoff_occurred, raw data types, agent_updated). */
+  names?: readonly string[];
+  agents?: readonly string[];
+}
+
+/** What `replay()` returns: the consumer side of a `StreamedRunResult`, fed from a recording. */
+export interface ReplayedRunResult extends AsyncIterable<ReplayedStreamEvent> {
+  readonly run: RunRecord;
+  /** Drives the replay: pause, seek, speed. */
+  readonly playback: Playback;
+  toStream(): ReadableStream<ReplayedStreamEvent>;
+  toTextStream(options?: TextStreamOptions): ReturnType<typeof textStreamOf>;
+  /** Settles when every event has been delivered: rejects as the recorded run did. */
+  readonly completed: Promise<void>;
+  /** The recorded final output, once the replay has delivered every event (as with the SDK). */
+  readonly finalOutput: unknown;
+  readonly currentAgent: { name: string } | undefined;
+  readonly lastAgent: { name: string } | undefined;
+  readonly error: Error | null;
+  readonly cancelled: boolean;
+}
+
+/** The error a recorded run ended with, rebuilt from what was stored (errors themselves serialize to `{}`). */
+function recordedError(run: RunRecord): Error {
+  const error = new Error(run.error?.message ?? 'the recorded run failed');
+  error.name = run.error?.name ?? 'Error';
+  if (run.error?.stack) error.stack = run.error.stack;
+  return error;
+}
+
+/**
+ * Replays a recorded run as a stream your own code consumes: the recorded events, in order, at the
+ * recorded pace scaled by `speed` (`instant` for tests). The recorder's own record of the starting agent
+ * is not replayed, since the SDK emits none; `currentAgent` starts at the recorded starting agent.
+ */
+export function replay(store: RunStore, runRef: string, options: ReplayOptions = {}): ReplayedRunResult {
+  const run = store.resolveRun(runRef);
+  const { levels, names, agents, ...playbackOptions } = options;
+  const playback = new Playback(store, run.id, {
+    ...playbackOptions,
+    filter: { ...(levels ? { levels } : {}), ...(names ? { names } : {}), ...(agents ? { agents } : {}) },
+  });
+  let currentAgent = run.startingAgent ?? undefined;
+  let delivered = false;
+  let cancelled = false;
+  const error = run.status === 'error' ? recordedError(run) : null;
+  const channel = new EventChannel<ReplayedStreamEvent>(() => {
+    cancelled = true;
+    playback.dispose();
+  });
+
+  // The replay runs on its own, as a live run does: whether the application reads the stream or only awaits
+  // `completed`, the events go out at their recorded times.
+  const completed = (async () => {
+    for (let event = await playback.next(); event; event = await playback.next()) {
+      if (event.name === STARTING_AGENT) continue;
+      const parsed = JSON.parse(event.payload) as ReplayedStreamEvent;
+      if (parsed.type === 'agent_updated_stream_event' && parsed.agent) currentAgent = parsed.agent.name;
+      channel.push(parsed);
+    }
+    delivered = !cancelled;
+    if (error && !cancelled) {
+      channel.fail(error);
+      throw error;
+    }
+    channel.close();
+  })();
+  completed.catch(() => {}); // like the SDK's: an unawaited failure is not an unhandled rejection
+
+  return {
+    run,
+    playback,
+    toStream: () => channel.stream(),
+    toTextStream: (textOptions) => textStreamOf(channel.stream(), textOptions),
+    [Symbol.asyncIterator]: () => channel.stream()[Symbol.asyncIterator](),
+    completed,
+    get finalOutput() {
+      return delivered ? run.finalOutput : undefined;
+    },
+    get currentAgent() {
+      return currentAgent === undefined ? undefined : { name: currentAgent };
+    },
+    get lastAgent() {
+      return currentAgent === undefined ? undefined : { name: currentAgent };
+    },
+    get error() {
+      return delivered ? error : null;
+    },
+    get cancelled() {
+      return cancelled;
+    },
+  };
+}
