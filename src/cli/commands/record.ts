@@ -40,6 +40,11 @@ export interface RecordCommandOptions {
 
 export async function recordCommand(store: RunStore, file: string, inputWords: string[], options: RecordCommandOptions, out: LiveOutput): Promise<string> {
   const agent = await loadAgent(file);
+  if (!process.env.OPENAI_API_KEY) {
+    // Without a key no trace could be exported; the SDK would only complain about it on every run.
+    const { setTracingDisabled } = await import('@openai/agents');
+    setTracingDisabled(true);
+  }
   const input = inputWords.join(' ').trim() || 'Hello!';
   const runner = new RecordingRunner({}, { db: store, name: options.name ?? agent.name, tags: options.tag ?? [] });
   const abort = new AbortController();
