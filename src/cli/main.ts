@@ -35,7 +35,7 @@ async function withStore<T>(mode: 'read' | 'write', fn: (store: RunStore) => T |
 const program = new Command('runtape')
   .description('Record, replay and inspect OpenAI Agents SDK streaming runs')
   .version(version())
-  .addOption(new Option('--db <path>', 'database file').env('RUNTAPE_DB').default(undefined, 'recordings/runtape.db'))
+  .addOption(new Option('--db <path>', 'database file (default: recordings/runtape.db)').env('RUNTAPE_DB'))
   .showHelpAfterError('(runtape --help lists the commands)');
 
 program

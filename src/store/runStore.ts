@@ -99,22 +99,21 @@ export class RunStore {
   appendEvents(runId: string, events: readonly StoredEvent[]): void {
     if (events.length === 0) return;
     const pk = this.#pkOf(runId);
-    this.#guard(() =>
-      this.#appendTransaction().immediate(pk, events),
-    );
+    this.#guard(() => {
+      this.#appendBatch ??= this.#prepareAppend();
+      this.#appendBatch.immediate(pk, events);
+    });
   }
 
-  #appendTx: Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> | undefined;
-  #appendTransaction(): Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> {
-    if (!this.#appendTx) {
-      const insert = this.#db.prepare(`INSERT INTO events (run_pk, seq, t_us, level, name, agent, payload) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-      const count = this.#db.prepare(`UPDATE runs SET event_count = event_count + ? WHERE pk = ?`);
-      this.#appendTx = this.#db.transaction((pk: number, events: readonly StoredEvent[]) => {
-        for (const e of events) insert.run(pk, e.seq, e.tUs, e.level, e.name, e.agent, e.payload);
-        count.run(events.length, pk);
-      });
-    }
-    return this.#appendTx;
+  /** Prepared once per store: the recorder's hot write path. */
+  #appendBatch: Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> | undefined;
+  #prepareAppend(): Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> {
+    const insert = this.#db.prepare(`INSERT INTO events (run_pk, seq, t_us, level, name, agent, payload) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const count = this.#db.prepare(`UPDATE runs SET event_count = event_count + ? WHERE pk = ?`);
+    return this.#db.transaction((pk: number, events: readonly StoredEvent[]) => {
+      for (const e of events) insert.run(pk, e.seq, e.tUs, e.level, e.name, e.agent, e.payload);
+      count.run(events.length, pk);
+    });
   }
 
   finishRun(runId: string, end: RunEnd): void {
@@ -300,17 +299,19 @@ export class RunStore {
    */
   seqAtTime(runId: string, tUs: number): number | undefined {
     const pk = this.#pkOf(runId);
-    const timeAt = this.#db.prepare(`SELECT t_us FROM events WHERE run_pk = ? AND seq = ?`).pluck();
     const last = this.lastSeq(runId);
-    if (last < 0 || (timeAt.get(pk, last) as number) < tUs) return undefined;
-    let lo = 0;
-    let hi = last;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if ((this.#guard(() => timeAt.get(pk, mid)) as number) < tUs) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.#guard(() => {
+      const timeAt = this.#db.prepare(`SELECT t_us FROM events WHERE run_pk = ? AND seq = ?`).pluck();
+      if (last < 0 || (timeAt.get(pk, last) as number) < tUs) return undefined;
+      let lo = 0;
+      let hi = last;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if ((timeAt.get(pk, mid) as number) < tUs) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    });
   }
 
   /** The highest seq stored for a run (-1 when it has none yet). */
