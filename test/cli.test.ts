@@ -4,21 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../src/index.js';
-import { runCli, type CliResult } from './support/cli.js';
+import { asUnprivilegedUser, expectOneLineError, runCli } from './support/cli.js';
 import { useTempDir } from './support/tempDb.js';
 
 const tempDir = useTempDir();
-
-/** A bad-input answer: non-zero exit, exactly one line on stderr, no stack trace. */
-function expectOneLineError(result: CliResult, pattern: RegExp) {
-  expect(result.status).not.toBe(0);
-  expect(result.stdout).toBe('');
-  const lines = result.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^runtape: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
 
 // One demo database shared by the read-only tests below; tests that write make their own copy.
 let demoDb: string;
@@ -216,11 +205,7 @@ describe('bad databases', () => {
     copyFileSync(demoDb, db);
     chmodSync(db, 0o444);
     chmodSync(dir, 0o555);
-    // Root ignores permissions: drop to an unprivileged user for these commands, as a real user would be.
-    const asUser = (args: string[]) =>
-      process.getuid?.() === 0
-        ? runCli(args, { db, wrap: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] })
-        : runCli(args, { db });
+    const asUser = (args: string[]) => runCli(args, { db, wrap: asUnprivilegedUser() });
     const listed = asUser(['ls', '--json']);
     expect(listed.stderr).toBe('');
     expect(JSON.parse(listed.stdout)).toHaveLength(3);

@@ -32,11 +32,31 @@ async function withStore<T>(mode: 'read' | 'write', fn: (store: RunStore) => T |
   }
 }
 
+const isTerminal = () => Boolean(process.stdout.isTTY && process.stdin.isTTY);
+
+/** Opens the inspector (loaded only now: the other commands stay fast). Writable: it can delete runs. */
+async function inspect(ref: string | undefined): Promise<void> {
+  const path = resolveDbPath(program.opts<{ db?: string }>().db);
+  if (!existsSync(path)) throw new RuntapeError(`no runs yet in ${path} (try: runtape demo)`);
+  await withStore('write', async (store) => (await import('./commands/inspect.js')).inspectCommand(store, ref));
+}
+
 const program = new Command('runtape')
   .description('Record, replay and inspect OpenAI Agents SDK streaming runs')
   .version(version())
   .addOption(new Option('--db <path>', 'database file (default: recordings/runtape.db)').env('RUNTAPE_DB'))
-  .showHelpAfterError('(runtape --help lists the commands)');
+  .showHelpAfterError('(runtape --help lists the commands)')
+  // Without a command: the inspector in a terminal, the command list anywhere else. A word that is no
+  // command gets commander's own answer (with its did-you-mean), which it keeps private.
+  .action(async (_options: unknown, root: Command) => {
+    if (root.args.length) (root as unknown as { unknownCommand(): never }).unknownCommand();
+    return isTerminal() ? inspect(undefined) : root.help({ error: true });
+  });
+
+program
+  .command('inspect [run]')
+  .description('browse runs and replay one in a terminal UI: timeline, payloads, text, handoffs (id, id prefix, or "last")')
+  .action(async (ref: string | undefined) => inspect(ref));
 
 program
   .command('demo')
@@ -51,7 +71,8 @@ program
       return demoCommand(store, options, terminal);
     });
     if (options.open && ids[0]) {
-      await withStore('read', async (store) => (await import('./commands/show.js')).showCommand(store, ids[0]!, {}, print));
+      if (isTerminal()) await inspect(ids[0]);
+      else await withStore('read', async (store) => (await import('./commands/show.js')).showCommand(store, ids[0]!, {}, print));
     }
   });
 
@@ -137,6 +158,9 @@ program
   .command('rm <run...>')
   .description('delete runs and their events')
   .action(async (refs: string[]) => withStore('write', async (store) => (await import('./commands/exchange.js')).removeCommand(store, refs, print)));
+
+// Set last: subcommands copy the setting from their parent when created. Lets the action above see an unknown command.
+program.allowExcessArguments();
 
 try {
   await program.parseAsync();

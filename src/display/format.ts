@@ -1,5 +1,6 @@
 /** How runtape shows times, durations, tables and recorded values to people (CLI, replay, inspector). */
 import { truncateLine } from '../events/sanitize.js';
+import type { RunRecord } from '../store/types.js';
 
 /** A duration for people: 850 µs, 412 ms, 4.21 s, 3 m 05 s. */
 export function formatDuration(us: number | null | undefined): string {
@@ -42,4 +43,10 @@ export function formatTable(header: string[], rows: string[][], maxWidths: numbe
 export function formatValue(value: unknown, max = 160): string {
   if (value === null || value === undefined) return '—';
   return truncateLine(typeof value === 'string' ? value : JSON.stringify(value), max);
+}
+
+/** The agents a run went through, as recorded: starting agent … last agent. */
+export function formatAgentSpan(run: Pick<RunRecord, 'startingAgent' | 'lastAgent'>): string {
+  if (!run.startingAgent) return '—';
+  return run.lastAgent && run.lastAgent !== run.startingAgent ? `${run.startingAgent} … ${run.lastAgent}` : run.startingAgent;
 }

@@ -97,6 +97,13 @@ export class RunRecording {
       });
       return;
     }
+    // Timers and setImmediate run only when the event loop turns, and a stream fed by microtasks alone
+    // (a CPU-bound model, a scripted one) never lets it until the run ends: write an overdue buffer now,
+    // or a crash would lose everything and the buffer would hold the whole run.
+    if (this.#buffer.at(-1)!.tUs - this.#buffer[0]!.tUs >= this.#options.flushIntervalMs * 1000) {
+      this.flush();
+      return;
+    }
     if (this.#buffer.length >= this.#options.batchSize && !this.#flushScheduled) {
       // Write after the application got this event, not in its way.
       this.#flushScheduled = true;

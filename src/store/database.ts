@@ -83,10 +83,14 @@ function isMissingDirectory(error: unknown): boolean {
 }
 
 function checkSchema(db: Database.Database, path: string, readonly: boolean): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  // One read transaction: another process may be creating this database right now, and the reads must all
+  // see it before its first migration or all after, never a new runtape database that looks foreign.
+  const { version, applicationId, tableCount } = db.transaction(() => ({
+    version: db.pragma('user_version', { simple: true }) as number,
+    applicationId: db.pragma('application_id', { simple: true }) as number,
+    tableCount: (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n,
+  }))();
   if (applicationId !== APPLICATION_ID) {
-    const tableCount = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
     if (tableCount > 0 || version !== 0) {
       throw new RuntapeError(`${path} is an SQLite database, but not a runtape one`);
     }

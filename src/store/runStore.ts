@@ -14,6 +14,8 @@ export interface EventFilter {
   levels?: readonly EventLevel[];
   names?: readonly string[];
   agents?: readonly string[];
+  /** Payload contains this text (ASCII case-insensitive): the inspector's search. */
+  text?: string;
 }
 
 export function newRunId(): string {
@@ -343,6 +345,10 @@ function filteredWindowSql(filter: EventFilter | undefined, backward: boolean): 
   addIn('level', filter?.levels);
   addIn('name', filter?.names);
   addIn('agent', filter?.agents);
+  if (filter?.text !== undefined) {
+    clauses.push('instr(lower(payload), lower(?)) > 0');
+    params.push(filter.text);
+  }
   const extra = clauses.map((c) => ` AND ${c}`).join('');
   const sql = backward
     ? `SELECT seq, t_us, level, name, agent, payload FROM events WHERE run_pk = ? AND seq <= ?${extra} ORDER BY seq DESC LIMIT ?`

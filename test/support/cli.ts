@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -27,6 +28,27 @@ export function runCli(args: string[], options: CliOptions = {}): CliResult {
     env,
     cwd: options.cwd,
     timeout: 60_000,
+    // A run with 10 MB payloads prints more than the default 1 MB.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A bad-input answer: non-zero exit, exactly one line on stderr, no stack trace. */
+export function expectOneLineError(result: CliResult, pattern: RegExp): void {
+  expect(result.status).not.toBe(0);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^runtape: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+/**
+ * Root ignores file permissions: a command meant to meet them runs as an unprivileged user (nobody) when
+ * the tests run as root. The prefix for `wrap`; nothing when not root.
+ */
+export function asUnprivilegedUser(): string[] {
+  return process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
 }

@@ -81,3 +81,13 @@ export function twoAgentRun(
   });
   return { triage, weather, text };
 }
+
+/** One agent that streams one long answer, delta by delta: the text of the run is `deltas.join('')`. */
+export function streamingAgent(deltas: string[], options: TurnOptions & { name?: string } = {}): Agent {
+  const { name = 'Streamer', ...turnOptions } = options;
+  return new Agent({
+    name,
+    instructions: 'Talk at length.',
+    model: new ScriptedModel([streamedTurn([assistantMessage(deltas.join(''))], deltas, turnOptions)]),
+  });
+}

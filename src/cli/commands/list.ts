@@ -1,7 +1,7 @@
 import type { RunStore } from '../../store/runStore.js';
-import { RUN_STATUSES, type RunFilter, type RunRecord, type RunStatus } from '../../store/types.js';
+import { RUN_STATUSES, type RunFilter, type RunStatus } from '../../store/types.js';
 import { RuntapeError } from '../../errors.js';
-import { formatDuration, formatStart, formatTable } from '../../display/format.js';
+import { formatAgentSpan, formatDuration, formatStart, formatTable } from '../../display/format.js';
 import { parseSince } from '../parseSince.js';
 
 export interface ListOptions {
@@ -34,12 +34,6 @@ export function runFilterFrom(options: ListOptions): RunFilter {
   return filter;
 }
 
-/** The agents a run went through, as recorded: starting agent … last agent. */
-function agentsCell(run: RunRecord): string {
-  if (!run.startingAgent) return '—';
-  return run.lastAgent && run.lastAgent !== run.startingAgent ? `${run.startingAgent} … ${run.lastAgent}` : run.startingAgent;
-}
-
 export function listCommand(store: RunStore, options: ListOptions, print: (text: string) => void): void {
   const runs = store.listRuns(runFilterFrom(options));
   if (options.json) {
@@ -56,7 +50,7 @@ export function listCommand(store: RunStore, options: ListOptions, print: (text:
     run.status + (run.recording === 'partial' ? ' (partial)' : ''),
     formatStart(run.startedAt),
     formatDuration(run.durationUs),
-    agentsCell(run),
+    formatAgentSpan(run),
     String(run.eventCount),
   ]);
   print(formatTable(['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'AGENTS', 'EVENTS'], rows, [8, 40, 24, 19, 12, 50, 10]));

@@ -1,0 +1,9 @@
+import type { Benchmark } from './benchmark.js';
+import { bytesPerEvent } from './bytesPerEvent.js';
+import { listRuns } from './listRuns.js';
+import { persistThroughput } from './persistThroughput.js';
+import { recorderOverhead } from './recorderOverhead.js';
+import { windowReads } from './windowReads.js';
+
+/** What `npm run bench` measures, in this order. A new measurement is a module exporting a Benchmark, added here. */
+export const benchmarks: readonly Benchmark[] = [recorderOverhead, persistThroughput, bytesPerEvent, windowReads, listRuns];

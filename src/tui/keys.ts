@@ -1,0 +1,97 @@
+/**
+ * Every key the inspector answers to, in one table per view. The handlers and the help overlay both read
+ * these tables, so what `?` lists is what the keys do: a page supplies one handler per action, and the
+ * compiler refuses a table entry without one.
+ */
+
+/** A key as the tables name it: a printable character as itself ('G', '+', '?'), others by name ('space', 'down', 'C-c'). */
+export type KeyName = string;
+
+export interface Binding<A extends string = string> {
+  action: A;
+  keys: readonly KeyName[];
+  help: string;
+}
+
+export const GLOBAL_KEYS = [
+  { action: 'help', keys: ['?'], help: 'this help (any key closes it)' },
+  { action: 'quit', keys: ['q', 'C-c'], help: 'quit (the terminal is restored)' },
+] as const satisfies readonly Binding[];
+
+export const RUNS_KEYS = [
+  { action: 'down', keys: ['down', 'j'], help: 'next run' },
+  { action: 'up', keys: ['up', 'k'], help: 'previous run' },
+  { action: 'open', keys: ['enter'], help: 'open the selected run' },
+  { action: 'filter', keys: ['/'], help: 'filter runs as you type (name, id, status, agent, tag); Enter opens, Esc clears' },
+  { action: 'delete', keys: ['x', 'delete'], help: 'delete the selected run (asks first)' },
+] as const satisfies readonly Binding[];
+
+export const RUN_KEYS = [
+  { action: 'playPause', keys: ['space'], help: 'play / pause' },
+  { action: 'slower', keys: ['-'], help: 'slower (0.25x … 16x, instant)' },
+  { action: 'faster', keys: ['+', '='], help: 'faster' },
+  { action: 'next', keys: ['down', 'j', 'right'], help: 'step to the next shown event (pauses)' },
+  { action: 'previous', keys: ['up', 'k', 'left'], help: 'step to the previous shown event (pauses)' },
+  { action: 'pageDown', keys: ['pagedown'], help: 'a page of events forward' },
+  { action: 'pageUp', keys: ['pageup'], help: 'a page of events back' },
+  { action: 'start', keys: ['g', 'home'], help: 'go to the start of the run' },
+  { action: 'end', keys: ['G', 'end'], help: 'go to the end (a live run: follow new events)' },
+  { action: 'seek', keys: ['t'], help: 'seek: type a time (3.5s, 1200ms, 2m) or a seq (#42)' },
+  { action: 'idleCap', keys: ['i'], help: 'idle cap on/off: play long silences as 1 s' },
+  { action: 'toggleRaw', keys: ['1'], help: 'show / hide raw events (token deltas, provider events)' },
+  { action: 'toggleItem', keys: ['2'], help: 'show / hide item events (messages, tools, handoffs)' },
+  { action: 'toggleAgent', keys: ['3'], help: 'show / hide agent events (agent changes)' },
+  { action: 'search', keys: ['/'], help: 'search the payloads of shown events (from the playhead on)' },
+  { action: 'searchNext', keys: ['n'], help: 'next search match' },
+  { action: 'searchPrevious', keys: ['N'], help: 'previous search match' },
+  { action: 'nextHandoff', keys: [']'], help: 'jump to the next handoff' },
+  { action: 'previousHandoff', keys: ['['], help: 'jump to the previous handoff' },
+  { action: 'nextTool', keys: ['}'], help: 'jump to the next tool call' },
+  { action: 'previousTool', keys: ['{'], help: 'jump to the previous tool call' },
+  { action: 'detailDown', keys: ['J'], help: 'scroll the payload down' },
+  { action: 'detailUp', keys: ['K'], help: 'scroll the payload up' },
+  { action: 'back', keys: ['escape', 'backspace'], help: 'back to the runs' },
+] as const satisfies readonly Binding[];
+
+export type GlobalAction = (typeof GLOBAL_KEYS)[number]['action'];
+export type RunsAction = (typeof RUNS_KEYS)[number]['action'];
+export type RunAction = (typeof RUN_KEYS)[number]['action'];
+
+/** The action a key triggers in a table, if any. */
+export function actionFor<A extends string>(bindings: readonly Binding<A>[], key: KeyName): A | undefined {
+  return bindings.find((b) => b.keys.includes(key))?.action;
+}
+
+/** How the help overlay and the footer show a key. */
+export function keyLabel(key: KeyName): string {
+  return KEY_LABELS[key] ?? key;
+}
+
+const KEY_LABELS: Record<string, string> = {
+  space: 'space',
+  down: '↓',
+  up: '↑',
+  left: '←',
+  right: '→',
+  pagedown: 'PgDn',
+  pageup: 'PgUp',
+  home: 'Home',
+  end: 'End',
+  enter: 'Enter',
+  escape: 'Esc',
+  backspace: 'Backspace',
+  delete: 'Del',
+  'C-c': 'Ctrl-C',
+};
+
+// blessed names these keys itself; everything else is identified by the character typed.
+const NAMED_KEYS = new Set(['up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'enter', 'escape', 'space', 'tab', 'backspace', 'delete']);
+
+/** The table name of a keypress as blessed reports it; undefined for keys no table can name (Alt-x, F5). */
+export function keyNameOf(ch: string | undefined, key: { name?: string; ctrl?: boolean; meta?: boolean } | undefined): KeyName | undefined {
+  // blessed reports the Enter key twice, as 'enter' and then as 'return': one is enough.
+  if (key?.meta || key?.name === 'return') return undefined;
+  if (key?.name && NAMED_KEYS.has(key.name)) return key.name;
+  if (key?.ctrl && key.name) return `C-${key.name}`;
+  return ch !== undefined && ch.length === 1 && ch >= ' ' ? ch : undefined;
+}

@@ -1,0 +1,326 @@
+import { formatDuration, formatStart } from '../display/format.js';
+import { RuntapeError } from '../errors.js';
+import type { EventLevel } from '../events/levels.js';
+import { sanitizeLine } from '../events/sanitize.js';
+import { JUMP_TARGETS, Playback } from '../replay/playback.js';
+import { parseRunPoint, type Speed } from '../replay/speed.js';
+import type { AgentRecord, RunRecord, StoredEvent } from '../store/types.js';
+import { AnalysisFeed } from './analysisFeed.js';
+import { RUN_KEYS, actionFor, type KeyName, type RunAction } from './keys.js';
+import type { Page, PageHost } from './page.js';
+import { AgentColours } from './views/agentColours.js';
+import { eventDetail, type Detail } from './views/detail.js';
+import { handoffLane } from './views/handoffLane.js';
+import { runLayout } from './views/layout.js';
+import { OutputText, textPaneLines } from './views/outputText.js';
+import { STATUS_COLOURS } from './views/runsList.js';
+import { filterLine, timingLine } from './views/status.js';
+import { span, type Line } from './views/styled.js';
+import { Summaries, Timeline, timelineLine } from './views/timeline.js';
+import { Pane } from './widgets/pane.js';
+import { RunView } from './widgets/runView.js';
+
+/** The speeds `-` and `+` step through. */
+const SPEEDS: readonly Speed[] = [0.25, 0.5, 1, 2, 4, 8, 16, 'instant'];
+/** With the idle cap on, a silence longer than this plays as this long. */
+const IDLE_CAP_US = 1_000_000;
+/** A run still being recorded: how often to look for new events, and to re-read its status. */
+const FOLLOW_MS = 200;
+const LIVE_REFRESH_MS = 1000;
+/** While playing, the clock moves between events too: repaint this often. */
+const CLOCK_TICK_MS = 100;
+
+/**
+ * The run view: a windowed timeline of events with the playhead, the selected event's payload, the output
+ * text up to the playhead, the handoffs lane, and the timing line. The playhead is a Playback over all
+ * events (so text streams in as recorded); the level filter decides which events the timeline shows,
+ * and steps move between shown events.
+ */
+export class RunPage implements Page {
+  readonly help = { title: 'Run', bindings: RUN_KEYS };
+  readonly #host: PageHost;
+  readonly #runId: string;
+  #run: RunRecord;
+  readonly #agents: AgentRecord[];
+  readonly #colours: AgentColours;
+  readonly #playback: Playback;
+  readonly #timeline: Timeline;
+  readonly #text: OutputText;
+  readonly #summaries = new Summaries();
+  readonly #feed: AnalysisFeed;
+  readonly #view: RunView;
+  readonly #timers: NodeJS.Timeout[];
+  readonly #actions: Record<RunAction, () => void>;
+  /** The newest seq known to be stored (grows while the run is recorded). */
+  #lastSeq: number;
+  /** The run was still being recorded when opened: the playback follows new events. */
+  readonly #recordedLive: boolean;
+  #search: string | null = null;
+  #detail: { key: string; detail: Detail } | undefined;
+  #gap: { seq: number; us: number } | undefined;
+
+  constructor(host: PageHost, runId: string) {
+    const { store } = host;
+    const run = store.getRun(runId);
+    if (!run) throw new RuntapeError(`no run ${runId} in ${store.path}`);
+    this.#host = host;
+    this.#runId = runId;
+    this.#run = run;
+    this.#agents = store.agents(runId);
+    this.#colours = new AgentColours(this.#agents.map((a) => a.name));
+    this.#lastSeq = store.lastSeq(runId);
+    this.#timeline = new Timeline(store, runId);
+    this.#text = new OutputText(store, runId);
+    this.#view = new RunView(host.screen);
+
+    // A run being recorded opens at its present moment, following; a finished one at its start, paused.
+    this.#recordedLive = run.status === 'running';
+    this.#playback = new Playback(store, runId, { stopAtEnd: false, playing: false, followMs: this.#recordedLive ? FOLLOW_MS : null });
+    if (this.#recordedLive) this.#followLive();
+    this.#playback.onChange(() => host.requestRender());
+    this.#consume().catch((error: unknown) => host.fail(error));
+
+    this.#feed = new AnalysisFeed(store, runId, {
+      live: () => this.#run.status === 'running',
+      onUpdate: (lastSeq) => {
+        this.#grewTo(lastSeq);
+        host.requestRender();
+      },
+      onError: (error) => host.fail(error),
+    });
+    this.#feed.start();
+
+    this.#timers = [
+      setInterval(() => this.#playback.playing && host.requestRender(), CLOCK_TICK_MS),
+      setInterval(() => this.#refreshLiveRun(), LIVE_REFRESH_MS),
+    ];
+    for (const timer of this.#timers) timer.unref();
+    this.#actions = this.#bindActions();
+  }
+
+  handleKey(key: KeyName): boolean {
+    const action = actionFor(RUN_KEYS, key);
+    if (!action) return false;
+    this.#actions[action]();
+    return true;
+  }
+
+  render(): void {
+    const { screen } = this.#host;
+    const layout = runLayout(Number(screen.width), Number(screen.height));
+    const position = this.#playback.position;
+    const selected = this.#timeline.selectedAt(position);
+    const analysis = this.#feed.analysis;
+    const run = this.#run;
+    const { key: detailKey, detail } = this.#detailOf(selected);
+    const rows = this.#timeline.rows(position, Pane.bodyHeight(layout.timeline));
+    const lane = handoffLane({ agents: this.#agents, path: analysis.agentPath, handoffs: analysis.handoffs, position, width: layout.lane.width, colours: this.#colours });
+    const paragraphs = this.#text.at(position, layout.text.width * Pane.bodyHeight(layout.text));
+    const eventCount = Math.max(run.eventCount, this.#lastSeq + 1);
+    const live = run.status !== 'running' ? '' : this.#playback.playing ? '  ● live: following new events' : '  ● live (G follows)';
+    // Following a recording, the clock runs ahead of the last event stored: the run so far is that long.
+    // Once it has ended, the clock stops at its end.
+    const clockUs = Math.min(this.#playback.clockUs(), run.durationUs ?? Infinity);
+    const totalUs = run.durationUs ?? (run.status === 'running' ? Math.max(clockUs, analysis.lastTUs) : analysis.lastTUs);
+
+    this.#view.draw({
+      layout,
+      header: [
+        span(` ${sanitizeLine(run.name ?? '(unnamed run)')}  `, { bold: true }),
+        span(run.status === 'running' ? '● recording' : run.status, { fg: STATUS_COLOURS[run.status], bold: true }),
+        span(`  ${eventCount} events  ${formatDuration(run.durationUs)}  ·  ${run.id.slice(0, 8)}  ·  ${formatStart(run.startedAt)}  ·  runtape`),
+      ],
+      timeline: { title: [span(` Timeline${live}`)], lines: rows.map((r) => timelineLine(r, layout.timeline.width, this.#colours, this.#summaries)) },
+      lane: { title: [span(` Handoffs (${analysis.handoffs.length})  ] next  [ previous`)], lines: lane.lines, focus: lane.focus },
+      text: { title: [span(' Output text, up to the playhead')], lines: textPaneLines(paragraphs, this.#colours) },
+      detail: { title: [span(` ${detail.title}  (J/K scroll)`)], lines: detail.lines, key: detailKey, matchLine: detail.matchLine },
+      timing: timingLine({
+        playing: this.#playback.playing,
+        atEnd: this.#playback.atEnd,
+        speed: this.#playback.speed,
+        idleLimitUs: this.#playback.idleLimitUs,
+        clockUs,
+        totalUs,
+        ttftUs: analysis.ttftUs,
+        tokensPerSecond: analysis.tokensPerSecond,
+        analysed: this.#feed.progress(run.eventCount),
+        gapBeforeUs: this.#gapBefore(selected),
+        selectedSeq: selected?.seq ?? null,
+        lastSeq: this.#lastSeq,
+      }),
+    });
+  }
+
+  footer(): Line {
+    return filterLine({ shown: this.#timeline.levels, counts: this.#feed.analysis.countsByLevel, search: this.#search });
+  }
+
+  destroy(): void {
+    this.#feed.stop();
+    this.#playback.dispose();
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#view.destroy();
+  }
+
+  #bindActions(): Record<RunAction, () => void> {
+    const toggle = (level: EventLevel) => () => this.#timeline.toggle(level);
+    const jump = (names: readonly string[], direction: 1 | -1, what: string) => () => {
+      if (!this.#playback.jump(names, direction)) this.#host.say(`no ${what} ${direction === 1 ? 'after' : 'before'} this point`);
+    };
+    return {
+      playPause: () => {
+        // At the end of a finished run, play starts over (Playback restarts by itself only after playing to the end).
+        if (!this.#playback.playing && this.#run.status !== 'running' && this.#playback.position >= this.#lastSeq) this.#playback.seekSeq(-1);
+        this.#playback.toggle();
+      },
+      slower: () => this.#changeSpeed(-1),
+      faster: () => this.#changeSpeed(1),
+      next: () => this.#stepTo(this.#timeline.neighbour(this.#playback.position, 1)),
+      previous: () => this.#stepBack(1),
+      pageDown: () => this.#stepTo(this.#timeline.neighbour(this.#playback.position, 1, this.#pageRows())),
+      pageUp: () => this.#stepBack(this.#pageRows()),
+      start: () => this.#seekTo(-1),
+      end: () => (this.#run.status === 'running' ? this.#followLive() : this.#seekTo(this.#lastSeq)),
+      seek: () =>
+        this.#host.ask({
+          kind: 'line',
+          label: 'seek to (3.5s, 1200ms, 2m, #42):',
+          value: '',
+          onSubmit: (text) => this.#seekToPoint(text),
+        }),
+      idleCap: () => this.#playback.setIdleLimit(this.#playback.idleLimitUs === null ? IDLE_CAP_US : null),
+      toggleRaw: toggle('raw'),
+      toggleItem: toggle('item'),
+      toggleAgent: toggle('agent'),
+      search: () =>
+        this.#host.ask({
+          kind: 'line',
+          label: 'search payloads:',
+          value: this.#search ?? '',
+          onSubmit: (text) => {
+            this.#search = text === '' ? null : text;
+            if (this.#search !== null) this.#findMatch(1);
+          },
+        }),
+      searchNext: () => this.#findMatch(1),
+      searchPrevious: () => this.#findMatch(-1),
+      nextHandoff: jump(JUMP_TARGETS.handoff, 1, 'handoff'),
+      previousHandoff: jump(JUMP_TARGETS.handoff, -1, 'handoff'),
+      nextTool: jump(JUMP_TARGETS.tool_call, 1, 'tool call'),
+      previousTool: jump(JUMP_TARGETS.tool_call, -1, 'tool call'),
+      detailDown: () => this.#view.scrollDetail(1),
+      detailUp: () => this.#view.scrollDetail(-1),
+      back: () => this.#host.openRuns(),
+    };
+  }
+
+  /** Drives the playhead: each event played is a reason to repaint. Ends when the page is disposed. */
+  async #consume(): Promise<void> {
+    for (let event = await this.#playback.next(); event; event = await this.#playback.next()) {
+      // Following a recording, the playhead can see new events before the analysis does.
+      this.#grewTo(event.seq);
+      this.#stopFollowingAtEnd();
+      this.#host.requestRender();
+    }
+  }
+
+  /** The run is known to have events up to `seq` (it is being recorded). */
+  #grewTo(seq: number): void {
+    if (seq <= this.#lastSeq) return;
+    this.#lastSeq = seq;
+    this.#timeline.grew();
+  }
+
+  /**
+   * The playhead to the present moment of a run being recorded, playing: events then show as they are
+   * stored, each when it happened (seeking by time keeps the replay clock in step with the recording's).
+   */
+  #followLive(): void {
+    this.#playback.seekTime(Math.max(0, (Date.now() - this.#run.startedAt) * 1000));
+    this.#playback.play();
+  }
+
+  #seekTo(seq: number): void {
+    this.#playback.pause();
+    this.#playback.seekSeq(seq);
+  }
+
+  #stepTo(event: StoredEvent | undefined): void {
+    if (event) this.#seekTo(event.seq);
+    else this.#host.say('end of the run: nothing further is shown');
+  }
+
+  /** Back `count` shown events from the selected one; before the first, to the start. */
+  #stepBack(count: number): void {
+    const selected = this.#timeline.selectedAt(this.#playback.position);
+    this.#seekTo(selected ? (this.#timeline.neighbour(selected.seq, -1, count)?.seq ?? -1) : -1);
+  }
+
+  #pageRows(): number {
+    const { screen } = this.#host;
+    return Math.max(1, Pane.bodyHeight(runLayout(Number(screen.width), Number(screen.height)).timeline) - 1);
+  }
+
+  #changeSpeed(direction: 1 | -1): void {
+    const speed = this.#playback.speed;
+    const at = speed === 'instant' ? SPEEDS.length - 1 : SPEEDS.findIndex((s) => s === 'instant' || s >= speed);
+    const next = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, at + direction))]!;
+    this.#playback.setSpeed(next);
+  }
+
+  #seekToPoint(text: string): void {
+    const point = parseRunPoint(text, 'seek');
+    this.#playback.pause();
+    if ('seq' in point) this.#playback.seekSeq(Math.min(point.seq, this.#lastSeq));
+    else this.#playback.seekTime(point.tUs);
+  }
+
+  /** Moves the playhead to the next (previous) shown event whose payload contains the search text, wrapping around. */
+  #findMatch(direction: 1 | -1): void {
+    const text = this.#search;
+    if (text === null) return this.#host.say('no search yet: / searches the payloads');
+    const { store } = this.#host;
+    const filter = { ...this.#timeline.filter, text };
+    const find = (fromSeq: number) =>
+      fromSeq < 0 ? undefined : store.readEvents(this.#runId, { fromSeq, limit: 1, backward: direction === -1, filter })[0];
+    const selected = this.#timeline.selectedAt(this.#playback.position);
+    let found = find(direction === 1 ? this.#playback.position + 1 : (selected?.seq ?? 0) - 1);
+    if (!found) {
+      found = find(direction === 1 ? 0 : this.#lastSeq);
+      if (found) this.#host.say(`search wrapped around to the ${direction === 1 ? 'start' : 'end'}`);
+    }
+    if (found) this.#seekTo(found.seq);
+    else this.#host.say(`no shown event contains "${sanitizeLine(text)}"`);
+  }
+
+  /** The selected event's detail, remembered: pretty-printing a large payload on every frame would be waste. */
+  #detailOf(selected: StoredEvent | undefined): { key: string; detail: Detail } {
+    const key = `${selected?.seq ?? -1}|${this.#search ?? ''}`;
+    if (this.#detail?.key !== key) this.#detail = { key, detail: eventDetail(selected, this.#search ?? undefined) };
+    return this.#detail;
+  }
+
+  /** The silence before the selected event: its offset minus that of the event recorded just before it. */
+  #gapBefore(selected: StoredEvent | undefined): number | null {
+    if (!selected) return null;
+    if (this.#gap?.seq !== selected.seq) {
+      const [before] = selected.seq > 0 ? this.#host.store.readEvents(this.#runId, { fromSeq: selected.seq - 1, limit: 1 }) : [];
+      this.#gap = { seq: selected.seq, us: before ? selected.tUs - before.tUs : selected.tUs };
+    }
+    return this.#gap.us;
+  }
+
+  #refreshLiveRun(): void {
+    if (this.#run.status !== 'running') return;
+    this.#run = this.#host.store.getRun(this.#runId) ?? this.#run;
+    this.#stopFollowingAtEnd();
+    this.#host.requestRender();
+  }
+
+  /** A recording that ended while followed: once its last event has played, there is nothing left to follow. */
+  #stopFollowingAtEnd(): void {
+    if (this.#recordedLive && this.#run.status !== 'running' && this.#playback.playing && this.#playback.position >= this.#host.store.lastSeq(this.#runId)) {
+      this.#playback.pause();
+    }
+  }
+}

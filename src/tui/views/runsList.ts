@@ -1,0 +1,140 @@
+import { formatAgentSpan, formatDuration, formatStart } from '../../display/format.js';
+import { sanitizeLine } from '../../events/sanitize.js';
+import type { RunRecord, RunStatus } from '../../store/types.js';
+import { span, type Colour, type Line } from './styled.js';
+import { fitWidth } from './width.js';
+
+interface Column {
+  title: string;
+  cell: (run: RunRecord) => string;
+  /** Cells wide; or `share`: a part of what the fixed columns leave. */
+  width?: number;
+  share?: number;
+  /** Left out on a narrow terminal. */
+  optional?: boolean;
+}
+
+const COLUMNS: readonly Column[] = [
+  { title: 'ID', width: 8, cell: (run) => run.id.slice(0, 8) },
+  { title: 'NAME', share: 0.45, cell: (run) => run.name ?? '—' },
+  { title: 'STATUS', width: 12, cell: (run) => run.status + (run.recording === 'partial' ? ' (partial)' : '') },
+  { title: 'STARTED', width: 19, optional: true, cell: (run) => formatStart(run.startedAt) },
+  { title: 'DURATION', width: 9, cell: (run) => formatDuration(run.durationUs) },
+  { title: 'AGENTS', share: 0.55, cell: formatAgentSpan },
+  { title: 'EVENTS', width: 8, cell: (run) => String(run.eventCount) },
+];
+
+/** Below this width the optional columns go, so that names and agents keep some room. */
+const ALL_COLUMNS_FROM = 110;
+
+/** Whether a run matches what was typed: every word must occur in its id, name, status, agents or tags. */
+export function runMatches(run: RunRecord, filter: string): boolean {
+  const haystack = [run.id, run.name ?? '', run.status, run.startingAgent ?? '', run.lastAgent ?? '', ...run.tags].join('\n').toLowerCase();
+  return filter
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => haystack.includes(word));
+}
+
+/**
+ * The runs view's state: the runs (newest first), the filter being typed, and the selection, which
+ * follows its run (not its row) when the list is reloaded or filtered.
+ */
+export class RunsList {
+  #runs: RunRecord[] = [];
+  #filter = '';
+  #selectedId: string | undefined;
+  #top = 0;
+
+  constructor(private readonly load: () => RunRecord[]) {
+    this.reload();
+  }
+
+  reload(): void {
+    this.#runs = this.load();
+    this.#keepSelection();
+  }
+
+  get filter(): string {
+    return this.#filter;
+  }
+
+  setFilter(text: string): void {
+    this.#filter = text;
+    this.#keepSelection();
+  }
+
+  /** The runs that match the filter. */
+  get visible(): RunRecord[] {
+    return this.#runs.filter((run) => runMatches(run, this.#filter));
+  }
+
+  get total(): number {
+    return this.#runs.length;
+  }
+
+  get selected(): RunRecord | undefined {
+    return this.visible.find((run) => run.id === this.#selectedId);
+  }
+
+  /** The runs that fit `height` rows, scrolled so the selected one is among them. */
+  window(height: number): RunRecord[] {
+    const visible = this.visible;
+    const index = Math.max(0, visible.findIndex((run) => run.id === this.#selectedId));
+    this.#top = Math.max(0, Math.min(this.#top, index, visible.length - height));
+    if (index >= this.#top + height) this.#top = index - height + 1;
+    return visible.slice(this.#top, this.#top + height);
+  }
+
+  move(delta: number): void {
+    const visible = this.visible;
+    const index = visible.findIndex((run) => run.id === this.#selectedId);
+    const next = visible[Math.max(0, Math.min(visible.length - 1, index + delta))];
+    this.#selectedId = next?.id;
+  }
+
+  #keepSelection(): void {
+    const visible = this.visible;
+    if (!visible.some((run) => run.id === this.#selectedId)) this.#selectedId = visible[0]?.id;
+  }
+}
+
+export const STATUS_COLOURS: Record<RunStatus, Colour> = {
+  running: 'light-red',
+  completed: 'green',
+  error: 'red',
+  cancelled: 'yellow',
+  interrupted: 'yellow',
+  incomplete: 'yellow',
+};
+
+/** The columns that fit `width`, with their widths: fixed ones for ids, times and counts; name and agents share the rest. */
+function columnsFor(width: number): { column: Column; width: number }[] {
+  const columns = COLUMNS.filter((c) => !c.optional || width >= ALL_COLUMNS_FROM);
+  const fixed = columns.reduce((sum, c) => sum + (c.width ?? 0), 0);
+  const rest = Math.max(20, width - 2 - 2 * (columns.length - 1) - fixed);
+  return columns.map((column) => ({ column, width: column.width ?? Math.floor(rest * column.share!) }));
+}
+
+/** The runs table: a header line and one line per run, each exactly `width` cells, the selected one inverted. Recorded text is sanitized. */
+export function runsTable(runs: readonly RunRecord[], selectedId: string | undefined, width: number): { header: Line; rows: Line[] } {
+  const columns = columnsFor(width);
+  const fit = (texts: readonly string[]) => texts.map((text, i) => fitWidth(sanitizeLine(text), columns[i]!.width));
+  const used = 2 + columns.reduce((sum, c) => sum + c.width, 0) + 2 * (columns.length - 1);
+  const pad = ' '.repeat(Math.max(0, width - used));
+  return {
+    header: [span('  ' + fit(columns.map((c) => c.column.title)).join('  ') + pad)],
+    rows: runs.map((run) => {
+      const base = run.id === selectedId ? { inverse: true, bold: true } : {};
+      const cells = fit(columns.map((c) => c.column.cell(run)));
+      return [
+        span(run.id === selectedId ? '▶ ' : '  ', base),
+        ...cells.flatMap((cell, i) => [
+          span(cell, columns[i]!.column.title === 'STATUS' ? { ...base, fg: STATUS_COLOURS[run.status] } : base),
+          span(i < cells.length - 1 ? '  ' : pad, base),
+        ]),
+      ];
+    }),
+  };
+}

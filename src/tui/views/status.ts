@@ -1,0 +1,62 @@
+import { formatDuration, formatOffset } from '../../display/format.js';
+import { EVENT_LEVELS, type EventLevel } from '../../events/levels.js';
+import { sanitizeLine } from '../../events/sanitize.js';
+import { formatSpeed, type Speed } from '../../replay/speed.js';
+import { span, type Line } from './styled.js';
+import { GAP_MARK_US } from './timeline.js';
+
+export interface TimingInput {
+  playing: boolean;
+  atEnd: boolean;
+  speed: Speed;
+  idleLimitUs: number | null;
+  /** The playback clock, µs into the run. */
+  clockUs: number;
+  /** The run's duration (so far, for a run still recording). */
+  totalUs: number;
+  ttftUs: number | null;
+  tokensPerSecond: number | null;
+  /** How much of the run has been analysed (0..1): TTFT and tokens/s are final at 1. */
+  analysed: number;
+  /** Silence between the selected event and the one recorded before it. */
+  gapBeforeUs: number | null;
+  selectedSeq: number | null;
+  lastSeq: number;
+}
+
+const SEP = span('  ');
+
+/**
+ * The timing status line: play state, clock, TTFT, tokens/s, the gap before the selected event. Short
+ * enough for 80 columns; the idle cap shows only when on.
+ */
+export function timingLine(t: TimingInput): Line {
+  const pending = t.analysed < 1 ? '…' : '';
+  const line: Line = [
+    t.playing ? span(`▶ playing ${formatSpeed(t.speed)}`, { fg: 'green', bold: true }) : span(`❚❚ paused ${formatSpeed(t.speed)}`, { bold: true }),
+    SEP,
+    span(`${formatOffset(t.clockUs)}/${formatOffset(t.totalUs).slice(1)}`, { bold: true }),
+    SEP,
+    span(`TTFT ${t.ttftUs === null ? '—' : formatDuration(t.ttftUs)}${pending}`),
+    SEP,
+    span(`${t.tokensPerSecond === null ? '—' : t.tokensPerSecond.toFixed(1)}${pending} tok/s`),
+    SEP,
+    span(`gap ${formatDuration(t.gapBeforeUs)}`, { fg: t.gapBeforeUs !== null && t.gapBeforeUs >= GAP_MARK_US ? 'yellow' : undefined }),
+    SEP,
+    span(`#${t.selectedSeq ?? '—'}/${t.lastSeq}`),
+  ];
+  if (t.idleLimitUs !== null) line.push(SEP, span(`idle cap ${formatDuration(t.idleLimitUs)}`, { fg: 'yellow' }));
+  if (t.analysed < 1) line.push(SEP, span(`analysing ${Math.floor(t.analysed * 100)}%`, { fg: 'gray' }));
+  else if (t.atEnd && !t.playing) line.push(SEP, span('end of run', { fg: 'gray' }));
+  return line;
+}
+
+/** The level filter, with how many events each level has (so far, while analysing), and the search term. */
+export function filterLine(input: { shown: ReadonlySet<EventLevel>; counts: Record<EventLevel, number>; search: string | null }): Line {
+  const line: Line = EVENT_LEVELS.flatMap((level, i) => [
+    span(`[${input.shown.has(level) ? 'x' : ' '}] ${i + 1} ${level} ${input.counts[level]}`, input.shown.has(level) ? { bold: true } : { fg: 'gray' }),
+    span('  '),
+  ]);
+  if (input.search !== null) line.push(span(`/${sanitizeLine(input.search)}`, { fg: 'yellow' }), span('  n/N next/previous match', { fg: 'gray' }));
+  return line;
+}

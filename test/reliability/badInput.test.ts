@@ -1,0 +1,150 @@
+import Database from 'better-sqlite3';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RunStore } from '../../src/index.js';
+import { asUnprivilegedUser, expectOneLineError, runCli } from '../support/cli.js';
+import { integrityCheck } from '../support/sqlite.js';
+import { storeSyntheticRun } from '../support/syntheticRun.js';
+import { useSharedTempDir, useTempDir } from '../support/tempDb.js';
+import { itWithTmpfs, useTmpfs } from '../support/tmpfs.js';
+
+const tempDir = useTempDir();
+const sharedDir = useSharedTempDir();
+const tmpfs = useTmpfs();
+const AGENT_MODULE = fileURLToPath(new URL('../fixtures/scriptedAgent.ts', import.meta.url));
+
+/** Every command that names a run, with the run put where it goes. */
+const RUN_COMMANDS: ((ref: string) => string[])[] = [
+  (ref) => ['show', ref],
+  (ref) => ['handoffs', ref],
+  (ref) => ['replay', ref, '--speed', 'instant'],
+  (ref) => ['export', ref],
+  (ref) => ['rm', ref],
+];
+
+/** Every command that opens the database. */
+function everyCommand(exportFile: string): string[][] {
+  return [['ls'], ...RUN_COMMANDS.map((c) => c('last')), ['import', exportFile], ['demo', '--pace', '0', '--quiet'], ['record', AGENT_MODULE, 'hi']];
+}
+
+/** A copy of an export whose run has another id (and nothing else changed). */
+function withRunId(exportText: string, id: string): string {
+  const [header, ...events] = exportText.split('\n');
+  const parsed = JSON.parse(header!);
+  parsed.run.id = id;
+  return [JSON.stringify(parsed), ...events].join('\n');
+}
+
+// One recorded run and its export, shared by the tests; none of them writes to either.
+let demoDb: string;
+let exportFile: string;
+beforeAll(() => {
+  const dir = sharedDir();
+  chmodSync(dir, 0o755); // readable by the unprivileged user some commands run as
+  demoDb = join(dir, 'demo.db');
+  expect(runCli(['demo', '--pace', '0', '--quiet', '--scenario', 'latency-regression'], { db: demoDb }).status).toBe(0);
+  exportFile = join(dir, 'run.jsonl');
+  expect(runCli(['export', 'last', '-o', exportFile], { db: demoDb }).status).toBe(0);
+});
+
+describe('run names', () => {
+  it('refuses an ambiguous id prefix in every command, naming the candidates, and removes nothing', () => {
+    const dir = tempDir();
+    const db = join(dir, 'twins.db');
+    const exported = readFileSync(exportFile, 'utf8');
+    for (const id of ['abcdef0000000001', 'abcdef0000000002']) {
+      const file = join(dir, `${id}.jsonl`);
+      writeFileSync(file, withRunId(exported, id));
+      expect(runCli(['import', file], { db }).status).toBe(0);
+    }
+    for (const command of RUN_COMMANDS) {
+      expectOneLineError(runCli(command('abcdef'), { db }), /run id "abcdef" is ambiguous: it matches abcdef0000000001, abcdef0000000002/);
+    }
+    // A longer prefix is unique again.
+    expect(runCli(['show', 'abcdef0000000002'], { db }).status).toBe(0);
+    // One bad name among good ones: nothing is removed.
+    expectOneLineError(runCli(['rm', 'abcdef0000000001', 'abcdef'], { db }), /ambiguous/);
+    expect(JSON.parse(runCli(['ls', '--json'], { db }).stdout)).toHaveLength(2);
+  });
+
+  it('says no such run, in every command', () => {
+    for (const command of RUN_COMMANDS) {
+      expectOneLineError(runCli(command('0123456789'), { db: demoDb }), /no run "0123456789"/);
+      expectOneLineError(runCli(command('../../etc/passwd'), { db: demoDb }), /no run "\.\.\/\.\.\/etc\/passwd".*run ids are hex/);
+    }
+  });
+});
+
+describe('databases that are not what they seem', () => {
+  it('refuses a file that is not SQLite, in every command, leaving it alone', () => {
+    const db = join(tempDir(), 'notes.db');
+    writeFileSync(db, 'shopping list: eggs, milk\n'.repeat(100));
+    const before = readFileSync(db);
+    for (const command of everyCommand(exportFile)) {
+      expectOneLineError(runCli(command, { db }), /notes\.db is not a runtape database \(not an SQLite file\)/);
+    }
+    expect(readFileSync(db).equals(before)).toBe(true);
+  });
+
+  it('refuses a database of a newer schema, in every command, leaving it alone', () => {
+    const db = join(tempDir(), 'future.db');
+    RunStore.open(db).close();
+    const raw = new Database(db);
+    raw.pragma('user_version = 7');
+    raw.close();
+    const before = readFileSync(db);
+    for (const command of everyCommand(exportFile)) {
+      expectOneLineError(runCli(command, { db }), /schema version 7, newer than this runtape supports .*upgrade runtape/);
+    }
+    expect(readFileSync(db).equals(before)).toBe(true);
+  });
+});
+
+describe('places runtape cannot write', () => {
+  it('says so when the database would go in a directory without write permission', () => {
+    const parent = tempDir();
+    chmodSync(parent, 0o755);
+    const locked = join(parent, 'locked');
+    mkdirSync(locked, 0o555);
+    const wrap = asUnprivilegedUser();
+    for (const command of [['demo', '--pace', '0', '--quiet'], ['import', exportFile], ['record', AGENT_MODULE, 'hi']]) {
+      expectOneLineError(runCli(command, { db: join(locked, 'runs.db'), wrap }), /cannot open database .*locked\/runs\.db|permission denied/);
+      expectOneLineError(runCli(command, { db: join(locked, 'new', 'runs.db'), wrap }), /EACCES|permission denied/);
+    }
+    expect(readdirSync(locked)).toEqual([]);
+  });
+
+  it('says so when export -o names a directory without write permission, leaving nothing behind', () => {
+    const parent = tempDir();
+    chmodSync(parent, 0o755);
+    const locked = join(parent, 'locked');
+    mkdirSync(locked, 0o555);
+    expectOneLineError(runCli(['export', 'last', '-o', join(locked, 'run.jsonl')], { db: demoDb, wrap: asUnprivilegedUser() }), /cannot write .*locked\/run\.jsonl: EACCES/);
+    expect(readdirSync(locked)).toEqual([]);
+  });
+
+  itWithTmpfs('says so when the disk fills up during an import, and loses nothing', () => {
+    // A run of 3 MB, for a disk that has 1 MB.
+    const big = join(tempDir(), 'big.db');
+    const store = RunStore.open(big);
+    const filler = 'y'.repeat(10_000);
+    const bigRun = storeSyntheticRun(
+      store,
+      Array.from({ length: 300 }, (_, i) => ({ tUs: i * 1000, level: 'raw' as const, name: 'output_text_delta', agent: 'A', payload: { type: 'raw_model_stream_event', data: { type: 'output_text_delta', delta: `${i} ${filler}` } } })),
+    );
+    store.close();
+    const bigFile = join(tempDir(), 'big.jsonl');
+    expect(runCli(['export', bigRun, '-o', bigFile], { db: big }).status).toBe(0);
+
+    const db = join(tmpfs(1024 * 1024), 'runs.db');
+    expect(runCli(['import', exportFile], { db }).status).toBe(0);
+    const before = runCli(['export', 'last'], { db }).stdout;
+    expectOneLineError(runCli(['import', bigFile], { db }), /disk full while writing .*runs\.db; nothing was changed/);
+    // The run that was there is whole, and the failed import left nothing.
+    expect(integrityCheck(db)).toBe('ok');
+    expect(JSON.parse(runCli(['ls', '--json'], { db }).stdout).map((r: { id: string }) => r.id)).toEqual([JSON.parse(before.split('\n')[0]!).run.id]);
+    expect(runCli(['export', 'last'], { db }).stdout).toBe(before);
+  });
+});

@@ -1,0 +1,78 @@
+import type { RunStreamEvent } from '@openai/agents';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RecordingRunner, RunStore, recordedRunId } from '../../src/index.js';
+import { asUnprivilegedUser, runCli } from '../support/cli.js';
+import { startRecordingChild } from '../support/recordingChild.js';
+import { streamingAgent } from '../support/scriptedTurns.js';
+import { integrityCheck, range } from '../support/sqlite.js';
+import { useTempDir } from '../support/tempDb.js';
+import { fillDisk, itWithTmpfs, useTmpfs } from '../support/tmpfs.js';
+
+const tempDir = useTempDir();
+const tmpfs = useTmpfs();
+
+function isTextDelta(event: RunStreamEvent): boolean {
+  return event.type === 'raw_model_stream_event' && event.data.type === 'output_text_delta';
+}
+
+describe('a store that fails mid-run', () => {
+  itWithTmpfs('disk full: the run goes on unchanged, one warning, the recording marked partial', async () => {
+    const disk = tmpfs(1024 * 1024);
+    const store = RunStore.open(join(disk, 'runs.db'));
+    const warnings: string[] = [];
+    // 2 KB per delta, written 4 at a time: the write-ahead log grows with every batch.
+    const deltas = range(150).map((i) => `${i}:`.padEnd(2048, 'x'));
+    const agent = streamingAgent(deltas, { deltaDelayMs: 1 });
+    const runner = new RecordingRunner({ tracingDisabled: true }, { db: store, warn: (m) => warnings.push(m), batchSize: 4 });
+    const result = await runner.run(agent, 'Go on.', { stream: true });
+
+    const seen: RunStreamEvent[] = [];
+    let deltaCount = 0;
+    for await (const event of result) {
+      if (isTextDelta(event)) {
+        deltaCount++;
+        // The disk fills up under the recorder, and has room again before the run ends.
+        if (deltaCount === 20) fillDisk(join(disk, 'filler'));
+        if (deltaCount === 120) rmSync(join(disk, 'filler'));
+      }
+      seen.push(event);
+    }
+    await result.completed;
+
+    expect(result.finalOutput).toBe(deltas.join(''));
+    expect(seen.filter(isTextDelta).map((e) => (e as { data: { delta: string } }).data.delta)).toEqual(deltas);
+    expect(warnings).toEqual([expect.stringMatching(/^runtape: recording of run \w+ stopped \(disk full while writing .*\); the agent run goes on unrecorded$/)]);
+
+    const run = store.getRun(recordedRunId(result)!)!;
+    expect(run).toMatchObject({ status: 'completed', recording: 'partial', finalOutput: deltas.join('') });
+    expect(run.recordingError).toMatch(/disk full/);
+    const stored = [...store.iterateEvents(run.id)];
+    // Stopped well before the end, and what is there is a gap-free prefix of what the application saw.
+    expect(stored.length).toBeLessThan(20 + 10);
+    expect(stored.map((e) => e.seq)).toEqual(range(stored.length));
+    expect(stored.slice(1).map((e) => e.payload)).toEqual(seen.slice(0, stored.length - 1).map((e) => JSON.stringify(e)));
+    store.close();
+    expect(integrityCheck(join(disk, 'runs.db'))).toBe('ok');
+  });
+
+  it('read-only database: the run goes on unchanged, one warning, the file untouched', async () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o777); // only the database file is read-only, not the directory it is in
+    const db = join(dir, 'runs.db');
+    // A database with a run in it, then made read-only to everyone but root.
+    expect(runCli(['demo', '--pace', '0', '--quiet', '--scenario', 'latency-regression'], { db }).status).toBe(0);
+    chmodSync(db, 0o444);
+    const before = readFileSync(db);
+
+    const child = startRecordingChild({ db, deltas: 300 }, { wrap: asUnprivilegedUser() });
+    const exit = await child.exited;
+    expect(exit.code).toBe(0);
+    expect(exit.stdout.at(-1)).toBe(`done ${300 + 3}`); // every event reached the application
+    const warning = exit.stderr.trimEnd().split('\n');
+    expect(warning).toHaveLength(1);
+    expect(warning[0]).toMatch(/^runtape: .*read-only.*; the agent run goes on unrecorded$/);
+    expect(readFileSync(db).equals(before)).toBe(true);
+  });
+});

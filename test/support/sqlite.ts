@@ -1,0 +1,21 @@
+import Database from 'better-sqlite3';
+import type { RunStore } from '../../src/store/runStore.js';
+
+/** SQLite's own verdict on a database file: 'ok', or what it found wrong. */
+export function integrityCheck(path: string): string {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
+  } finally {
+    db.close();
+  }
+}
+
+/** The seqs stored for a run, in order: a gap-free recording has exactly 0..n-1. */
+export function storedSeqs(store: RunStore, runId: string): number[] {
+  return [...store.iterateEvents(runId)].map((e) => e.seq);
+}
+
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

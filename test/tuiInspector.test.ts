@@ -1,0 +1,63 @@
+/**
+ * `openInspector` as a library call (the benchmark's hook): on a screen drawing into nothing, it resolves
+ * once the first frame is painted, and closing it leaves the caller's screen alone.
+ */
+import type { Widgets } from 'blessed';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunStore } from '../src/store/runStore.js';
+import { headlessScreen, openInspector } from '../src/tui/index.js';
+import { storeLargeRun } from './support/largeRun.js';
+import { useTempDir } from './support/tempDb.js';
+
+const tempDir = useTempDir();
+
+/** What the screen shows, as text (blessed keeps each cell as [attributes, character]). */
+function screenText(screen: Widgets.Screen): string {
+  const lines = (screen as unknown as { lines: [number, string][][] }).lines;
+  return lines.map((line) => line.map(([, ch]) => ch).join('').trimEnd()).join('\n');
+}
+
+function press(screen: Widgets.Screen, ch: string): void {
+  screen.program.emit('keypress', ch, { name: ch, full: ch, sequence: ch });
+}
+
+describe('openInspector', () => {
+  it('paints a large run at once, then fills in its analysis, and closes on q', async () => {
+    const store = RunStore.open(join(tempDir(), 'large.db'));
+    const runId = storeLargeRun(store, 30_000);
+    const screen = headlessScreen(160, 48);
+    const inspector = await openInspector({ store, runId, screen });
+
+    expect(inspector.firstPaintMs).toBeGreaterThan(0);
+    const first = screenText(screen);
+    expect(first).toContain('large run (30000 events)');
+    expect(first).toContain('starting_agent');
+    expect(first).toMatch(/analysing \d+%/);
+
+    press(screen, 'G');
+    const atEnd = screenText(screen);
+    expect(atEnd).toMatch(/#\d+\/\d+/);
+    expect(atEnd).not.toContain('starting_agent');
+
+    // The analysis runs in the background; its end shows as the counts being final.
+    const deadline = Date.now() + 10_000;
+    while (/analysing/.test(screenText(screen)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const counts = store.countByLevel(runId);
+    expect(screenText(screen)).toContain(`[x] 1 raw ${counts.raw}  [x] 2 item ${counts.item}  [x] 3 agent ${counts.agent}`);
+
+    // A time that does not parse is answered in the footer; the prompt is gone, the keys work again.
+    for (const ch of 'tabc') press(screen, ch);
+    screen.program.emit('keypress', '\r', { name: 'enter', full: 'enter', sequence: '\r' });
+    expect(screenText(screen)).toMatch(/seek: expected a seq \(42 or #42\) or a time/);
+    press(screen, 'g');
+    expect(screenText(screen)).toContain('starting_agent');
+
+    press(screen, 'q');
+    await inspector.closed;
+    // A screen the caller gave is left to the caller, emptied of the inspector.
+    expect(screenText(screen).trim()).toBe('');
+    screen.destroy();
+    store.close();
+  });
+});
