@@ -194,6 +194,16 @@ describe('Playback: seek and step', () => {
   });
 });
 
+describe('Playback: the end of a run', () => {
+  it('plays a finished run from the top when there is nothing left to play', async () => {
+    const playback = new Playback(store, demoRunId, { speed: 'instant', playing: false, stopAtEnd: false });
+    playback.seekSeq(all.at(-1)!.seq);
+    playback.play();
+    expect(playback.position).toBe(-1);
+    expect(await playback.next()).toEqual(all[0]);
+  });
+});
+
 describe('replay(): recorded runs as SDK-shaped streams', () => {
   it('feeds a consumer written against the SDK stream the same run the live consumer saw', async () => {
     const replayed = replay(store, demoRunId, { speed: 'instant' });

@@ -190,7 +190,8 @@ export class Playback {
 
   play(): void {
     if (this.#playing) return;
-    if (this.#atEnd && !this.#cursor.peek()) this.seekSeq(-1);
+    // Nothing left to play in a finished run: play means from the top (a followed run waits for more instead).
+    if (this.#followMs === null && !this.#cursor.peek()) this.seekSeq(-1);
     this.#reanchor();
     this.#setPlaying(true, 'play');
   }

@@ -168,11 +168,7 @@ export class RunPage implements Page {
       if (!this.#playback.jump(names, direction)) this.#host.say(`no ${what} ${direction === 1 ? 'after' : 'before'} this point`);
     };
     return {
-      playPause: () => {
-        // At the end of a finished run, play starts over (Playback restarts by itself only after playing to the end).
-        if (!this.#playback.playing && this.#run.status !== 'running' && this.#playback.position >= this.#lastSeq) this.#playback.seekSeq(-1);
-        this.#playback.toggle();
-      },
+      playPause: () => this.#playback.toggle(),
       slower: () => this.#changeSpeed(-1),
       faster: () => this.#changeSpeed(1),
       next: () => this.#stepTo(this.#timeline.neighbour(this.#playback.position, 1)),
