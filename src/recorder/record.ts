@@ -102,7 +102,7 @@ export function record<TContext, TAgent extends Agent<TContext, any>>(
   const overrides: Record<PropertyKey, unknown> = {
     toStream: () => channel.stream(),
     toTextStream: (textOptions: TextStreamOptions = {}) => textStreamOf(channel.stream(), textOptions),
-    [Symbol.asyncIterator]: () => channel.stream()[Symbol.asyncIterator](),
+    [Symbol.asyncIterator]: () => channel.iterator(),
     completed,
   };
 

@@ -96,7 +96,7 @@ export function replay(store: RunStore, runRef: string, options: ReplayOptions =
     playback,
     toStream: () => channel.stream(),
     toTextStream: (textOptions) => textStreamOf(channel.stream(), textOptions),
-    [Symbol.asyncIterator]: () => channel.stream()[Symbol.asyncIterator](),
+    [Symbol.asyncIterator]: () => channel.iterator(),
     completed,
     get finalOutput() {
       return delivered ? run.finalOutput : undefined;

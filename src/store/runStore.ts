@@ -107,13 +107,32 @@ export class RunStore {
     });
   }
 
-  /** Prepared once per store: the recorder's hot write path. */
+  /**
+   * Prepared once per store: the recorder's hot write path. Rows go in sixteen to a statement, which
+   * roughly halves SQLite's cost per row against one statement each.
+   */
   #appendBatch: Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> | undefined;
   #prepareAppend(): Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> {
-    const insert = this.#db.prepare(`INSERT INTO events (run_pk, seq, t_us, level, name, agent, payload) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const ROWS = 16;
+    const insertSql = (rows: number) =>
+      `INSERT INTO events (run_pk, seq, t_us, level, name, agent, payload) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+    const insertMany = this.#db.prepare(insertSql(ROWS));
+    const insertOne = this.#db.prepare(insertSql(1));
     const count = this.#db.prepare(`UPDATE runs SET event_count = event_count + ? WHERE pk = ?`);
+    const params: unknown[] = [];
+    const add = (pk: number, e: StoredEvent) => params.push(pk, e.seq, e.tUs, e.level, e.name, e.agent, e.payload);
     return this.#db.transaction((pk: number, events: readonly StoredEvent[]) => {
-      for (const e of events) insert.run(pk, e.seq, e.tUs, e.level, e.name, e.agent, e.payload);
+      let i = 0;
+      for (; i + ROWS <= events.length; i += ROWS) {
+        params.length = 0;
+        for (let j = i; j < i + ROWS; j++) add(pk, events[j]!);
+        insertMany.run(params);
+      }
+      for (; i < events.length; i++) {
+        params.length = 0;
+        add(pk, events[i]!);
+        insertOne.run(params);
+      }
       count.run(events.length, pk);
     });
   }
