@@ -4,6 +4,18 @@ import { listRuns } from './listRuns.js';
 import { persistThroughput } from './persistThroughput.js';
 import { recorderOverhead } from './recorderOverhead.js';
 import { windowReads } from './windowReads.js';
+import { replayTiming } from './replayTiming.js';
+import { replayThroughput } from './replayThroughput.js';
+import { inspectorPaint } from './inspectorPaint.js';
 
 /** What `npm run bench` measures, in this order. A new measurement is a module exporting a Benchmark, added here. */
-export const benchmarks: readonly Benchmark[] = [recorderOverhead, persistThroughput, bytesPerEvent, windowReads, listRuns];
+export const benchmarks: readonly Benchmark[] = [
+  recorderOverhead,
+  persistThroughput,
+  bytesPerEvent,
+  windowReads,
+  listRuns,
+  replayTiming,
+  replayThroughput,
+  inspectorPaint,
+];

@@ -29,3 +29,12 @@ export function truncateLine(text: string, max: number): string {
   const line = sanitizeLine(text);
   return line.length <= max ? line : line.slice(0, Math.max(0, max - 1)) + '…';
 }
+
+/**
+ * JSON that is safe to print: JSON.stringify escapes C0 controls but leaves DEL, the C1 controls (U+009B is
+ * an 8-bit CSI to some terminals), bidirectional overrides and line separators raw. Those only occur inside
+ * strings, where a \\u escape means the same to any JSON reader.
+ */
+export function terminalSafeJson(json: string): string {
+  return json.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

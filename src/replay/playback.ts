@@ -25,6 +25,9 @@ export interface PlaybackOptions {
 /** What `onChange` reports: the playhead moved other than by playing, or play state / speed / limit changed. */
 export type PlaybackChange = 'play' | 'pause' | 'seek' | 'speed' | 'idle-limit' | 'end';
 
+/** The shortest wait a timer keeps (Node's setTimeout rounds shorter ones up to it). */
+const TIMER_RESOLUTION_MS = 1;
+
 /** Names that mark the jumps the inspector offers. */
 export const JUMP_TARGETS = {
   handoff: ['handoff_occurred'],
@@ -159,7 +162,8 @@ export class Playback {
       }
       const due = this.dueWallMs(event);
       const wait = due - this.#clock.now();
-      if (wait > 0) {
+      // A timer cannot wait less than a millisecond: for what is left of one, now is the closest time there is.
+      if (wait >= TIMER_RESOLUTION_MS) {
         await this.#waitForChange(wait);
         continue;
       }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { RuntapeError } from '../errors.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
@@ -29,9 +29,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     throw new RuntapeError(`no database at ${path} (record a run first, e.g. \`runtape demo\`)`);
   }
   if (existsSync(path) && statSync(path).isDirectory()) throw new RuntapeError(`${path} is a directory, not a database file`);
+  if (!readonly) checkWritable(path);
   let db: Database.Database | undefined;
   try {
-    if (!readonly) mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('foreign_keys = ON');
     checkSchema(db, path, readonly);
@@ -42,9 +42,30 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     return db;
   } catch (error) {
     db?.close();
-    if (isMissingDirectory(error)) throw new RuntapeError(`cannot create database ${path}: its directory does not exist`);
     if (readonly && cannotShareWal(error) && !hasPendingWal(path)) return openSnapshot(path);
     throw explainSqliteError(error, path);
+  }
+}
+
+/**
+ * Makes the database's directory if need be, and says plainly when the file or its directory cannot be
+ * written: SQLite keeps its journal beside the file, so both must be writable for any write to work.
+ */
+function checkWritable(path: string): void {
+  const dir = dirname(path);
+  const denied = (code: string | undefined) => (code === 'EACCES' || code === 'EPERM' ? 'no permission to write there' : code === 'EROFS' ? 'read-only file system' : (code ?? 'error'));
+  if (existsSync(path)) {
+    try {
+      accessSync(path, constants.W_OK);
+    } catch {
+      throw new RuntapeError(`database ${path} is read-only (no permission to write it)`);
+    }
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new RuntapeError(`cannot write database ${path}: ${denied((error as NodeJS.ErrnoException).code)}`);
   }
 }
 
@@ -76,10 +97,6 @@ function openSnapshot(path: string): Database.Database {
   } catch (error) {
     throw explainSqliteError(error, path);
   }
-}
-
-function isMissingDirectory(error: unknown): boolean {
-  return error instanceof TypeError && /directory does not exist/.test(error.message);
 }
 
 function checkSchema(db: Database.Database, path: string, readonly: boolean): void {

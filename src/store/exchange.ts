@@ -1,5 +1,6 @@
 import { RuntapeError } from '../errors.js';
 import { isEventLevel } from '../events/levels.js';
+import { terminalSafeJson } from '../events/sanitize.js';
 import { toJsonText } from '../events/serialize.js';
 import type { RunStore } from './runStore.js';
 import { RUN_STATUSES, type AgentRecord, type RunRecord, type StoredEvent } from './types.js';
@@ -22,13 +23,16 @@ export function* exportRunLines(store: RunStore, runId: string): Generator<strin
   const run = store.getRun(runId);
   if (!run) throw new RuntapeError(`no run ${runId} in ${store.path}`);
   const header: ExportHeader = { format: EXPORT_FORMAT, version: EXPORT_VERSION, run, agents: store.agents(runId) };
-  yield toJsonText(header);
+  yield terminalSafeJson(toJsonText(header));
   for (const e of store.iterateEvents(runId)) yield eventLine(e);
 }
 
-/** One event as an export line. The payload is JSON already: spliced in, not parsed and re-serialized. */
+/**
+ * One event as an export line. The payload is JSON already: spliced in, not parsed and re-serialized.
+ * Export lines may go to a terminal, so controls JSON leaves raw are escaped (the same JSON to a reader).
+ */
 export function eventLine(e: StoredEvent): string {
-  return `{"seq":${e.seq},"t_us":${e.tUs},"level":${JSON.stringify(e.level)},"name":${JSON.stringify(e.name)},"agent":${JSON.stringify(e.agent)},"event":${e.payload}}`;
+  return terminalSafeJson(`{"seq":${e.seq},"t_us":${e.tUs},"level":${JSON.stringify(e.level)},"name":${JSON.stringify(e.name)},"agent":${JSON.stringify(e.agent)},"event":${e.payload}}`);
 }
 
 /**

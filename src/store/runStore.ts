@@ -274,15 +274,18 @@ export class RunStore {
     if (filter.name !== undefined) (where.push(`instr(lower(coalesce(name, '')), lower(?)) > 0`), params.push(filter.name));
     if (filter.agent !== undefined) (where.push('pk IN (SELECT run_pk FROM agents WHERE name = ?)'), params.push(filter.agent));
     if (filter.tag !== undefined) (where.push('EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = ?)'), params.push(filter.tag));
-    // A recorder that died leaves 'running' in the row; the effective status is only known after reading it.
-    if (filter.status !== undefined && filter.status !== 'running' && filter.status !== 'incomplete') {
-      where.push('status = ?');
-      params.push(filter.status);
-    }
-    const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, pk DESC`;
+    // A recorder that died leaves 'running' in its row: whether such a run is running or incomplete is only
+    // known once read, so those two are narrowed in SQL to 'running' and told apart here; every other filter,
+    // and the limit, is SQL's.
+    const livenessFilter = filter.status === 'running' || filter.status === 'incomplete';
+    if (filter.status !== undefined) (where.push('status = ?'), params.push(livenessFilter ? 'running' : filter.status));
+    const limit = filter.limit !== undefined && !livenessFilter ? ` LIMIT ${Math.floor(filter.limit)}` : '';
+    const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, pk DESC${limit}`;
     const rows = this.#guard(() => this.#db.prepare(sql).all(...params)) as RunRow[];
-    const runs = rows.map((row) => runFromRow(row, effectiveStatus(row))).filter((run) => !filter.status || run.status === filter.status);
-    return filter.limit === undefined ? runs : runs.slice(0, filter.limit);
+    const runs = rows.map((row) => runFromRow(row, effectiveStatus(row)));
+    if (!livenessFilter) return runs;
+    const matching = runs.filter((run) => run.status === filter.status);
+    return filter.limit === undefined ? matching : matching.slice(0, filter.limit);
   }
 
   agents(runId: string): AgentRecord[] {

@@ -21,7 +21,7 @@ export function explainSqliteError(error: unknown, dbPath: string): RuntapeError
     case 'SQLITE_READONLY':
       return new RuntapeError(`database ${dbPath} is read-only: ${detail}`);
     case 'SQLITE_FULL':
-      return new RuntapeError(`disk full while writing ${dbPath}; nothing was changed by this command`);
+      return new RuntapeError(`disk full while writing ${dbPath} (that write was rolled back)`);
     case 'SQLITE_CANTOPEN':
       return new RuntapeError(`cannot open database ${dbPath}: ${detail}`);
     case 'SQLITE_IOERR':

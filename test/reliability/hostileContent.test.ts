@@ -165,11 +165,13 @@ describe('hostile content', () => {
     ['export', () => ['export', runId], 'lines'],
   ];
   for (const [label, args, shape] of machineReadable) {
-    it(`keeps ESC, BEL and NUL escaped in JSON output: runtape ${label}`, () => {
+    it(`keeps every control escaped in JSON output: runtape ${label}`, () => {
       const out = runCli(args(), { db });
       expect(out.status).toBe(0);
       expect(out.stdout).toContain('\\u001b');
-      expect(out.stdout + out.stderr).not.toMatch(/[\u0000\u0007\u001b]/);
+      expect(out.stdout).toContain('\\u009b');
+      expect(out.stdout + out.stderr).not.toMatch(TERMINAL_CONTROLS);
+      expect(out.stdout + out.stderr).not.toMatch(/[\u202a-\u202e]/);
       for (const text of shape === 'document' ? [out.stdout] : out.stdout.trimEnd().split('\n')) {
         expect(() => JSON.parse(text)).not.toThrow();
       }

@@ -1,13 +1,13 @@
 import { buildRunReport } from '../../analysis/runReport.js';
 import type { RunStore } from '../../store/runStore.js';
-import { sanitizeLine } from '../../events/sanitize.js';
+import { sanitizeLine, terminalSafeJson } from '../../events/sanitize.js';
 import { formatHandoff } from './show.js';
 
 /** Who handed off to whom, when, and why: the handoff part of `show`, alone, or as JSON. */
 export function handoffsCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): void {
   const { run, analysis } = buildRunReport(store, store.resolveRun(ref));
   if (options.json) {
-    print(JSON.stringify({ runId: run.id, path: analysis.agentPath, handoffs: analysis.handoffs }, null, 2));
+    print(terminalSafeJson(JSON.stringify({ runId: run.id, path: analysis.agentPath, handoffs: analysis.handoffs }, null, 2)));
     return;
   }
   print(`${analysis.agentPath.map(sanitizeLine).join(' → ')}`);

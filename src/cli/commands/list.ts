@@ -1,3 +1,4 @@
+import { terminalSafeJson } from '../../events/sanitize.js';
 import type { RunStore } from '../../store/runStore.js';
 import { RUN_STATUSES, type RunFilter, type RunStatus } from '../../store/types.js';
 import { RuntapeError } from '../../errors.js';
@@ -37,7 +38,7 @@ export function runFilterFrom(options: ListOptions): RunFilter {
 export function listCommand(store: RunStore, options: ListOptions, print: (text: string) => void): void {
   const runs = store.listRuns(runFilterFrom(options));
   if (options.json) {
-    print(JSON.stringify(runs, null, 2));
+    print(terminalSafeJson(JSON.stringify(runs, null, 2)));
     return;
   }
   if (runs.length === 0) {

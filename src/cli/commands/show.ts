@@ -2,11 +2,11 @@ import { buildRunReport, type RunReport } from '../../analysis/runReport.js';
 import type { HandoffStep } from '../../analysis/runAnalyzer.js';
 import type { RunStore } from '../../store/runStore.js';
 import { formatDuration, formatOffset, formatStart, formatValue } from '../../display/format.js';
-import { sanitizeLine, truncateLine } from '../../events/sanitize.js';
+import { sanitizeLine, terminalSafeJson, truncateLine } from '../../events/sanitize.js';
 
 export function showCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): void {
   const report = buildRunReport(store, store.resolveRun(ref));
-  print(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  print(options.json ? terminalSafeJson(JSON.stringify(report, null, 2)) : formatReport(report));
 }
 
 function usageLine(usage: unknown): string {
