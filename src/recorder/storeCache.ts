@@ -8,12 +8,19 @@ import { RunStore } from '../store/runStore.js';
  */
 const stores = new Map<string, RunStore | null>();
 
+/**
+ * How long a recording write waits for another process's lock. Writes happen on the application's thread,
+ * so this bounds what a stuck database can cost a run (once: a failed write ends the recording of the run).
+ * Other recorders hold the lock for a batch, milliseconds.
+ */
+const RECORDING_BUSY_TIMEOUT_MS = 1000;
+
 export function storeForRecording(db: string | RunStore | undefined, warn: (message: string) => void): RunStore | null {
   if (db instanceof RunStore) return db;
   const path = resolveDbPath(db);
   if (!stores.has(path)) {
     try {
-      stores.set(path, RunStore.open(path));
+      stores.set(path, RunStore.open(path, { busyTimeoutMs: RECORDING_BUSY_TIMEOUT_MS }));
     } catch (error) {
       warn(`runtape: not recording (${errorMessage(error)}); agent runs go on unrecorded`);
       stores.set(path, null);
