@@ -1,9 +1,9 @@
-import type { RunStreamEvent } from '@openai/agents';
+import { run, type RunStreamEvent } from '@openai/agents';
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RecordingRunner, RunStore, recordedRunId } from '../src/index.js';
+import { RecordingRunner, RunStore, record, recordedRunId } from '../src/index.js';
 import { twoAgentRun } from './support/scriptedTurns.js';
 import { useTempDir } from './support/tempDb.js';
 
@@ -73,6 +73,19 @@ describe('RecordingRunner', () => {
     expect(agents[1]!.tools[0]).toMatchObject({ name: 'get_weather', type: 'function', description: 'Current weather for a city' });
     expect(agents[1]!.tools[0]!.parameters).toMatchObject({ type: 'object', properties: { city: { type: 'string' } } });
     expect(agents[1]!.handoffDescription).toBe('Knows the weather');
+  });
+
+  it('records a result of the SDK\'s own run() wrapped with record()', async () => {
+    const store = openTestStore();
+    const { triage, text } = twoAgentRun();
+    const result = record(await run(triage, 'Weather in Paris?', { stream: true }), { startingAgent: triage, input: 'Weather in Paris?', db: store, name: 'wrapped' });
+    const seen: RunStreamEvent[] = [];
+    for await (const event of result) seen.push(event);
+    await result.completed;
+    expect(result.finalOutput).toBe(text);
+    const runId = recordedRunId(result)!;
+    expectStoredAsSeen(store, runId, seen);
+    expect(store.getRun(runId)).toMatchObject({ name: 'wrapped', status: 'completed', input: 'Weather in Paris?', lastAgent: 'Weather Agent' });
   });
 
   it('records every event when the application only awaits completed', async () => {
