@@ -45,10 +45,7 @@ const defaultWarn = (message: string) => process.stderr.write(message + '\n');
  * toTextStream, completed, and every other property passed through) and sees the very same event objects.
  * Events are recorded whether or not the application reads them.
  */
-export function record<TContext, TAgent extends Agent<TContext, any>>(
-  result: StreamedRunResult<TContext, TAgent>,
-  options: RecordStartOptions,
-): StreamedRunResult<TContext, TAgent> {
+export function record<TResult extends StreamedRunResult<any, any>>(result: TResult, options: RecordStartOptions): TResult {
   const warn = options.warn ?? defaultWarn;
   const recording = new RunRecording(
     storeForRecording(options.db, warn),
