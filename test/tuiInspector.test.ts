@@ -43,7 +43,8 @@ describe('openInspector', () => {
     // The analysis runs in the background; its end shows as the counts being final.
     const deadline = Date.now() + 10_000;
     while (/analysing/.test(screenText(screen)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    const counts = store.countByLevel(runId);
+    const counts = { raw: 0, item: 0, agent: 0 };
+    for (const event of store.iterateEvents(runId)) counts[event.level]++;
     expect(screenText(screen)).toContain(`[x] 1 raw ${counts.raw}  [x] 2 item ${counts.item}  [x] 3 agent ${counts.agent}`);
 
     // A time that does not parse is answered in the footer; the prompt is gone, the keys work again.

@@ -1,5 +1,6 @@
 import type { RunStreamEvent, StreamedRunResult } from '@openai/agents';
-import { sanitizeLine, sanitizeText } from '../events/sanitize.js';
+import { MarkedText } from '../display/markedText.js';
+import { sanitizeLine } from '../events/sanitize.js';
 
 export interface LiveOutput {
   text: (chunk: string) => void;
@@ -11,17 +12,14 @@ export interface LiveOutput {
  * Model output is untrusted, so every byte goes through the sanitizer.
  */
 export async function followRun(result: StreamedRunResult<any, any>, out: LiveOutput): Promise<void> {
-  let midLine = false;
+  const lines = new MarkedText();
   const marker = (line: string) => {
-    if (midLine) out.text('\n');
-    midLine = false;
+    out.text(lines.breakLine());
     out.marker(line);
   };
   for await (const event of result as AsyncIterable<RunStreamEvent>) {
     if (event.type === 'raw_model_stream_event' && event.data.type === 'output_text_delta') {
-      const text = sanitizeText(event.data.delta);
-      if (text) midLine = !text.endsWith('\n');
-      out.text(text);
+      out.text(lines.text(event.data.delta));
     } else if (event.type === 'agent_updated_stream_event') {
       marker(`[→ ${sanitizeLine(event.agent.name)}]`);
     } else if (event.type === 'run_item_stream_event' && event.name === 'tool_called') {
@@ -29,5 +27,5 @@ export async function followRun(result: StreamedRunResult<any, any>, out: LiveOu
       marker(`[tool ${sanitizeLine(raw.name ?? '?')}]`);
     }
   }
-  if (midLine) out.text('\n');
+  out.text(lines.breakLine());
 }

@@ -5,7 +5,6 @@ import { toJsonText } from './serialize.js';
 /** The columns of one stored event that come from the SDK event itself. */
 export interface DescribedEvent {
   level: EventLevel;
-  type: string;
   /** Item name (`handoff_occurred`), raw `data.type` (`output_text_delta`), or `agent_updated`. */
   name: string;
   payload: string;
@@ -21,16 +20,16 @@ export function describeStreamEvent(event: RunStreamEvent): DescribedEvent {
   const payload = toJsonText(event);
   switch (event.type) {
     case 'raw_model_stream_event':
-      return { level: 'raw', type: event.type, name: String(event.data?.type ?? 'unknown'), payload };
+      return { level: 'raw', name: String(event.data?.type ?? 'unknown'), payload };
     case 'run_item_stream_event':
-      return { level: 'item', type: event.type, name: event.name, payload };
+      return { level: 'item', name: event.name, payload };
     case 'agent_updated_stream_event':
-      return { level: 'agent', type: event.type, name: AGENT_UPDATED, payload, newAgent: event.agent.name };
+      return { level: 'agent', name: AGENT_UPDATED, payload, newAgent: event.agent.name };
     default: {
       // A future SDK event type: keep it rather than lose it; it shows at the level its type implies, else raw.
       const unknown = event as { type?: unknown };
       const type = String(unknown.type ?? 'unknown');
-      return { level: levelOfType(type) ?? 'raw', type, name: type, payload };
+      return { level: levelOfType(type) ?? 'raw', name: type, payload };
     }
   }
 }
@@ -39,7 +38,6 @@ export function describeStreamEvent(event: RunStreamEvent): DescribedEvent {
 export function describeStartingAgent(agentName: string): DescribedEvent {
   return {
     level: 'agent',
-    type: 'agent_updated_stream_event',
     name: STARTING_AGENT,
     payload: toJsonText({ type: 'agent_updated_stream_event', agent: { name: agentName } }),
     newAgent: agentName,

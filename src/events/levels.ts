@@ -6,15 +6,7 @@ import { RuntapeError } from '../errors.js';
 export const EVENT_LEVELS = ['raw', 'item', 'agent'] as const;
 export type EventLevel = (typeof EVENT_LEVELS)[number];
 
-/** The SDK's `RunStreamEvent['type']` values, one per level. */
-export const EVENT_TYPE_OF_LEVEL = {
-  raw: 'raw_model_stream_event',
-  item: 'run_item_stream_event',
-  agent: 'agent_updated_stream_event',
-} as const satisfies Record<EventLevel, string>;
-
-export type RunStreamEventType = (typeof EVENT_TYPE_OF_LEVEL)[EventLevel];
-
+/** The SDK's `RunStreamEvent['type']` of each level. */
 const LEVEL_OF_TYPE: Record<string, EventLevel> = {
   raw_model_stream_event: 'raw',
   run_item_stream_event: 'item',

@@ -37,7 +37,8 @@ export function recordedRunId(result: object): string | undefined {
   return recordingIds.get(result);
 }
 
-const defaultWarn = (message: string) => process.stderr.write(message + '\n');
+/** Where the recorder's one warning goes unless told otherwise. */
+export const defaultWarn = (message: string): void => void process.stderr.write(message + '\n');
 
 /**
  * Records a streamed run. Call it on a fresh result, before anything reads it: the recorder takes the one

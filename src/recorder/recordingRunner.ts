@@ -10,7 +10,7 @@ import {
   type StreamedRunResult,
 } from '@openai/agents';
 import { modelName } from './agentGraph.js';
-import { record, type RecordOptions } from './record.js';
+import { defaultWarn, record, type RecordOptions } from './record.js';
 
 type RunInput<TContext, TAgent extends Agent<any, any>> = string | AgentInputItem[] | RunState<TContext, TAgent>;
 
@@ -62,7 +62,7 @@ export class RecordingRunner extends Runner {
   #warnNonStreaming(): void {
     if (this.#warnedNonStreaming) return;
     this.#warnedNonStreaming = true;
-    (this.#recordOptions.warn ?? ((m: string) => process.stderr.write(m + '\n')))(
+    (this.#recordOptions.warn ?? defaultWarn)(
       'runtape: only streamed runs are recorded; pass { stream: true } to record this runner\'s runs',
     );
   }

@@ -56,6 +56,8 @@ export class RunRecording {
   #flushTimer: NodeJS.Timeout | undefined;
   #flushScheduled = false;
   #finished = false;
+  /** The run's row exists: only then is there anything to append to or finish. */
+  #created = false;
 
   constructor(store: RunStore | null, init: RunRecordingInit, options: RunRecordingOptions) {
     this.#store = store;
@@ -79,6 +81,7 @@ export class RunRecording {
       }),
     );
     if (this.#failure) return;
+    this.#created = true;
     // The TS SDK announces no starting agent; the recording does, as seq 0.
     this.#push(describeStartingAgent(init.startingAgent.name));
     this.#flushTimer = setInterval(() => this.flush(), options.flushIntervalMs).unref();
@@ -92,9 +95,7 @@ export class RunRecording {
       this.#push(describeStreamEvent(event));
     } catch (error) {
       // An event shape this version cannot read must not reach the application as an error.
-      this.#attempt(() => {
-        throw error;
-      });
+      this.#fail(error);
       return;
     }
     // Timers and setImmediate run only when the event loop turns, and a stream fed by microtasks alone
@@ -118,7 +119,7 @@ export class RunRecording {
     if (described.newAgent) this.#activeAgent = described.newAgent;
     this.#buffer.push({
       seq: this.#seq++,
-      tUs: Math.round((performance.now() - this.#t0) * 1000),
+      tUs: this.elapsedUs(),
       level: described.level,
       name: described.name,
       agent: this.#activeAgent,
@@ -144,7 +145,7 @@ export class RunRecording {
     clearInterval(this.#flushTimer);
     openRecordings.delete(this);
     this.flush();
-    if (!this.#store || this.#failure === 'no store') return;
+    if (!this.#created) return;
     // The end of the run is worth writing even after a failed batch: the failure may have passed.
     this.#attempt(() => this.#store!.finishRun(this.runId, end));
     if (this.#failure) this.#attempt(() => this.#store!.markPartial(this.runId, this.#failure!));
@@ -154,15 +155,20 @@ export class RunRecording {
     return this.#failure;
   }
 
-  /** Runs one write; the first failure is reported, and ends the writing of events. */
+  /** Runs one write; a failure is reported and ends the writing of events. */
   #attempt(write: () => void): void {
     try {
       write();
     } catch (error) {
-      if (this.#failure) return;
-      this.#failure = errorMessage(error);
-      this.#buffer = [];
-      this.#options.warn(`runtape: recording of run ${this.runId} stopped (${this.#failure}); the agent run goes on unrecorded`);
+      this.#fail(error);
     }
+  }
+
+  /** The first failure is reported, once; events are no longer kept, so the stored ones stay a gap-free prefix. */
+  #fail(error: unknown): void {
+    if (this.#failure) return;
+    this.#failure = errorMessage(error);
+    this.#buffer = [];
+    this.#options.warn(`runtape: recording of run ${this.runId} stopped (${this.#failure}); the agent run goes on unrecorded`);
   }
 }

@@ -111,8 +111,8 @@ export class Playback {
     return next ? Math.min(moved, next.tUs) : moved;
   }
 
-  /** When the next event is due on the wall clock, ms (for tests and the inspector's countdown). */
-  dueWallMs(event: StoredEvent): number {
+  /** When an event is due on the wall clock, ms. */
+  #dueWallMs(event: StoredEvent): number {
     if (this.#speed === 'instant') return this.#headWallMs;
     return this.#headWallMs + this.#replayGapUs(event) / 1000 / this.#speed;
   }
@@ -160,7 +160,7 @@ export class Playback {
         this.#cursor.take();
         return this.#deliver(event, this.#headWallMs);
       }
-      const due = this.dueWallMs(event);
+      const due = this.#dueWallMs(event);
       const wait = due - this.#clock.now();
       // A timer cannot wait less than a millisecond: for what is left of one, now is the closest time there is.
       if (wait >= TIMER_RESOLUTION_MS) {

@@ -1,7 +1,8 @@
 import { formatOffset } from '../display/format.js';
+import { MarkedText } from '../display/markedText.js';
 import { STARTING_AGENT } from '../events/describe.js';
 import { textDeltaOf } from '../events/payload.js';
-import { sanitizeLine, sanitizeText, truncateLine } from '../events/sanitize.js';
+import { sanitizeLine, truncateLine } from '../events/sanitize.js';
 import { summarizeEvent } from '../events/summarize.js';
 import { eventLine } from '../store/exchange.js';
 import type { StoredEvent } from '../store/types.js';
@@ -17,18 +18,18 @@ const MARKED_ITEMS = new Set(['tool_called', 'tool_output', 'handoff_requested',
  * sanitizer: escape sequences in model output show as visible stand-ins, never act on the terminal.
  */
 export class TerminalFormatter {
-  #midLine = false;
+  readonly #lines = new MarkedText();
   /** Set when raw events are filtered out: message items then carry the text. */
   readonly #textFromItems: boolean;
+  readonly #width: number;
 
   constructor(
     private readonly format: ReplayFormat,
     options: { textFromItems?: boolean; width?: number } = {},
   ) {
     this.#textFromItems = options.textFromItems ?? false;
-    this.width = options.width ?? 160;
+    this.#width = options.width ?? 160;
   }
-  private readonly width: number;
 
   /** The output for one event ('' when it shows nothing in this format). */
   render(event: StoredEvent): string {
@@ -44,36 +45,28 @@ export class TerminalFormatter {
 
   /** What closes the output (a newline if text was left mid-line). */
   finish(trailer?: string): string {
-    const close = this.#midLine ? '\n' : '';
-    this.#midLine = false;
-    return close + (trailer && this.format === 'text' ? this.#marker(trailer) : '');
+    return trailer && this.format === 'text' ? this.#marker(trailer) : this.#lines.breakLine();
   }
 
   #eventRow(e: StoredEvent): string {
     const head = `${formatOffset(e.tUs)}  #${String(e.seq).padEnd(6)} ${e.level.padEnd(5)} ${truncateLine(e.agent ?? '—', 24).padEnd(24)} ${truncateLine(e.name, 24).padEnd(24)} `;
-    return head + truncateLine(summarizeEvent(e), Math.max(20, this.width - head.length));
+    return head + truncateLine(summarizeEvent(e), Math.max(20, this.#width - head.length));
   }
 
   #text(e: StoredEvent): string {
     const delta = textDeltaOf(e);
-    if (delta !== undefined) {
-      const text = sanitizeText(delta);
-      if (text) this.#midLine = !text.endsWith('\n');
-      return text;
-    }
+    if (delta !== undefined) return this.#lines.text(delta);
     if (e.level === 'agent') {
       return this.#marker(`${formatOffset(e.tUs)} ${e.name === STARTING_AGENT ? '▶' : '→'} ${sanitizeLine(e.agent ?? '?')}`);
     }
     if (e.level === 'item' && (MARKED_ITEMS.has(e.name) || (this.#textFromItems && e.name === 'message_output_created'))) {
-      return this.#marker(`${formatOffset(e.tUs)} ${truncateLine(summarizeEvent(e), this.width - 12)}`);
+      return this.#marker(`${formatOffset(e.tUs)} ${truncateLine(summarizeEvent(e), this.#width - 12)}`);
     }
     return '';
   }
 
   /** A marker goes on a line of its own, whatever text was streaming. */
   #marker(line: string): string {
-    const prefix = this.#midLine ? '\n' : '';
-    this.#midLine = false;
-    return `${prefix}── ${line}\n`;
+    return `${this.#lines.breakLine()}── ${line}\n`;
   }
 }

@@ -345,15 +345,6 @@ export class RunStore {
     return last ?? -1;
   }
 
-  countByLevel(runId: string): Record<EventLevel, number> {
-    const pk = this.#pkOf(runId);
-    const rows = this.#guard(() =>
-      this.#db.prepare(`SELECT level, count(*) AS n FROM events WHERE run_pk = ? GROUP BY level`).all(pk),
-    ) as { level: EventLevel; n: number }[];
-    const counts: Record<EventLevel, number> = { raw: 0, item: 0, agent: 0 };
-    for (const r of rows) counts[r.level] = r.n;
-    return counts;
-  }
 }
 
 function filteredWindowSql(filter: EventFilter | undefined, backward: boolean): { sql: string; params: unknown[] } {
