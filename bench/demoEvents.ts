@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createDemoRun, demoScenarios } from '../src/demo/index.js';
-import { RecordingRunner, recordedRunId } from '../src/index.js';
+import { RecordingRunner, recordedRunId, recordingStored } from '../src/index.js';
 import { RunStore } from '../src/store/runStore.js';
 import type { StoredEvent } from '../src/store/types.js';
 
@@ -14,6 +14,7 @@ export async function recordDemoRuns(store: RunStore, count: number, firstSeed =
       stream: true,
     });
     await result.completed;
+    await recordingStored(result);
     ids.push(recordedRunId(result)!);
   }
   return ids;

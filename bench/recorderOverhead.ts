@@ -1,6 +1,6 @@
 import { Runner } from '@openai/agents';
 import { join } from 'node:path';
-import { RecordingRunner, RunStore, recordedRunId } from '../src/index.js';
+import { RecordingRunner, RunStore, recordedRunId, recordingStored } from '../src/index.js';
 import { streamingAgent } from '../test/support/scriptedTurns.js';
 import type { Benchmark, BenchContext, Figure } from './benchmark.js';
 import { pairedRatios, summarize } from './stats.js';
@@ -33,6 +33,7 @@ async function consume(runner: Runner, deltas: string[], deltaDelayMs: number): 
   for await (const _event of result) seen++;
   const loopMs = performance.now() - start;
   await result.completed;
+  await recordingStored(result);
   const completedMs = performance.now() - start;
   // response_started, the deltas, response_done, the message item.
   if (seen !== deltas.length + 3) throw new Error(`expected ${deltas.length + 3} events, the application saw ${seen}`);

@@ -8,7 +8,7 @@ import OpenAI from 'openai';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
-import { RecordingRunner, RunStore, recordedRunId } from '../src/index.js';
+import { RecordingRunner, RunStore, recordedRunId, recordingStored } from '../src/index.js';
 import { startFakeResponsesServer, type FakeResponsesServer } from './support/fakeResponsesServer.js';
 import { useTempDir } from './support/tempDb.js';
 
@@ -44,6 +44,7 @@ it('records a two-agent handoff run through the real openai client exactly as th
   const seen: RunStreamEvent[] = [];
   for await (const event of result) seen.push(event);
   await result.completed;
+  await recordingStored(result);
   expect(result.finalOutput).toBe('It is sunny in Paris, 22°C.');
 
   const runId = recordedRunId(result)!;

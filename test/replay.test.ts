@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDemoRun } from '../src/demo/index.js';
 import { EVENT_LEVELS, type EventLevel } from '../src/events/levels.js';
-import { RecordingRunner, RunStore, recordedRunId, replay } from '../src/index.js';
+import { RecordingRunner, RunStore, recordedRunId, recordingStored, replay } from '../src/index.js';
 import { JUMP_TARGETS, Playback } from '../src/replay/playback.js';
 import type { StoredEvent } from '../src/store/types.js';
 import { ManualClock, settleWith } from './support/manualClock.js';
@@ -40,6 +40,7 @@ beforeAll(async () => {
   const live = await new RecordingRunner({ tracingDisabled: true }, { db: store }).run(demo.startingAgent, demo.input, { stream: true });
   liveView = await consumeLikeAUi(live);
   await live.completed;
+  await recordingStored(live);
   liveFinalOutput = live.finalOutput;
   demoRunId = recordedRunId(live)!;
   all = [...store.iterateEvents(demoRunId)];
@@ -211,6 +212,7 @@ describe('replay(): recorded runs as SDK-shaped streams', () => {
     expect(replayed.finalOutput).toBeUndefined();
     const view = await consumeLikeAUi(replayed as unknown as AsyncIterable<RunStreamEvent>);
     await replayed.completed;
+    await recordingStored(replayed);
     expect(view).toEqual(liveView);
     expect(view.handoffs).toEqual(['Triage Agent -> Billing Agent', 'Billing Agent -> Triage Agent', 'Triage Agent -> Technical Support Agent']);
     expect(replayed.finalOutput).toEqual(liveFinalOutput);
@@ -225,6 +227,7 @@ describe('replay(): recorded runs as SDK-shaped streams', () => {
 
     const unread = replay(store, 'last', { speed: 'instant' });
     await unread.completed;
+    await recordingStored(unread);
     expect(unread.finalOutput).toEqual(store.getRun(unread.run.id)!.finalOutput);
   });
 
@@ -240,5 +243,6 @@ describe('replay(): recorded runs as SDK-shaped streams', () => {
     ).rejects.toMatchObject({ name: 'ModelBehaviorError', message: 'bad JSON from the model' });
     expect(seen).toHaveLength(1);
     await expect(replayed.completed).rejects.toThrow('bad JSON from the model');
+    await recordingStored(replayed);
   });
 });

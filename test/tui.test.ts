@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_KEYS, GLOBAL_KEYS } from '../src/tui/keys.js';
-import { RecordingRunner, RunStore, recordedRunId } from '../src/index.js';
+import { RecordingRunner, RunStore, recordedRunId, recordingStored } from '../src/index.js';
 import { runCli } from './support/cli.js';
 import { twoAgentRun } from './support/scriptedTurns.js';
 import { useTempDir } from './support/tempDb.js';
@@ -200,7 +200,8 @@ describe('runtape inspect', () => {
     const hostile = 'A {red-fg}x{/} B \x1b[2J C \x1b]0;pwned\x07 D {bold}';
     const { triage } = twoAgentRun({ text: hostile });
     const result = await new RecordingRunner({ tracingDisabled: true }, { db: store, name: 'hostile {blink}run{/blink}' }).run(triage, 'hi', { stream: true });
-    await result.completed; // the recorder reads the stream itself
+    await result.completed; // the recorder observes the stream itself
+    await recordingStored(result);
     const runId = recordedRunId(result)!;
     store.close();
 

@@ -10,13 +10,15 @@ import {
   type StreamedRunResult,
 } from '@openai/agents';
 import { modelName } from './agentGraph.js';
-import { defaultWarn, record, type RecordOptions } from './record.js';
+import { systemClock } from './clock.js';
+import { defaultWarn, recordingObserver, type RecordOptions } from './record.js';
+import { observeRunStartedBy } from './resultHooks.js';
 
 type RunInput<TContext, TAgent extends Agent<any, any>> = string | AgentInputItem[] | RunState<TContext, TAgent>;
 
 /**
  * A Runner that records every streamed run. The one-line change for an application:
- * `new Runner(config)` becomes `new RecordingRunner(config, { name, tags })`.
+ * `new Runner(config)` becomes `new RecordingRunner(config, { name, tags })`. The result is the SDK's own.
  */
 export class RecordingRunner extends Runner {
   readonly #recordOptions: RecordOptions;
@@ -48,15 +50,22 @@ export class RecordingRunner extends Runner {
     }
     const resumed = input instanceof RunState;
     const startingAgent = resumed ? input.currentAgent : agent;
-    const result = await super.run(agent, input, options);
     const runnerModel = modelName(this.config.model);
-    return record(result, {
-      ...this.#recordOptions,
-      startingAgent,
-      // A resumed run's input is the whole serialized state; a marker says where it came from instead.
-      input: resumed ? { resumedFrom: 'RunState', agent: startingAgent.name } : input,
-      ...(runnerModel ? { runnerModel } : {}),
-    });
+    const clock = this.#recordOptions.clock ?? systemClock;
+    const startedAt = clock.now();
+    return observeRunStartedBy(
+      () => super.run(agent, input, options),
+      (result) =>
+        recordingObserver(result, {
+          ...this.#recordOptions,
+          startingAgent,
+          // A resumed run's input is the whole serialized state; a marker says where it came from instead.
+          input: resumed ? { resumedFrom: 'RunState', agent: startingAgent.name } : input,
+          ...(runnerModel ? { runnerModel } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          startedAt,
+        }),
+    );
   }
 
   #warnNonStreaming(): void {

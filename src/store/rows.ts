@@ -23,6 +23,8 @@ export interface RunRow {
   event_count: number;
   recording: string;
   recording_error: string | null;
+  gaps: string;
+  cancelled_by: string | null;
   host: string | null;
   pid: number | null;
 }
@@ -71,6 +73,8 @@ export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
     eventCount: row.event_count,
     recording: row.recording === 'partial' ? 'partial' : 'complete',
     recordingError: row.recording_error,
+    gaps: JSON.parse(row.gaps) as RunRecord['gaps'],
+    cancelledBy: row.cancelled_by === 'signal' || row.cancelled_by === 'consumer' ? row.cancelled_by : null,
     host: row.host,
     pid: row.pid,
   };

@@ -143,7 +143,7 @@ export class RunStore {
       this.#db
         .prepare(
           `UPDATE runs SET status = ?, duration_us = ?, last_agent = ?, final_output = ?, error_name = ?, error_message = ?,
-             error_stack = ?, usage = ? WHERE pk = ?`,
+             error_stack = ?, usage = ?, cancelled_by = ? WHERE pk = ?`,
         )
         .run(
           end.status,
@@ -154,9 +154,25 @@ export class RunStore {
           end.error?.message ?? null,
           end.error?.stack ?? null,
           end.usage === undefined ? null : toJsonText(end.usage),
+          end.cancelledBy,
           pk,
         ),
     );
+  }
+
+  /** Records events the recorder lost (its writer stuck or dead): they show as a gap, never silently missing. */
+  addGap(runId: string, fromSeq: number, toSeq: number): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() =>
+      this.#db
+        .prepare(`UPDATE runs SET gaps = json_insert(gaps, '$[#]', json_object('fromSeq', ?, 'toSeq', ?)) WHERE pk = ?`)
+        .run(fromSeq, toSeq, pk),
+    );
+  }
+
+  /** Runs `fn` in one write transaction, synchronously: the recorder's writer stores a batch whole or not at all. */
+  writeTransaction(fn: () => void): void {
+    this.#guard(() => this.#db.transaction(fn).immediate());
   }
 
   /** Records that the store failed during the run, so nobody mistakes the stored events for all of them. */
@@ -180,8 +196,8 @@ export class RunStore {
       const { pk } = this.#db
         .prepare(
           `INSERT INTO runs (id, name, status, started_at, duration_us, starting_agent, last_agent, input, final_output,
-             error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, host, pid)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING pk`,
+             error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, host, pid)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?) RETURNING pk`,
         )
         .get(
           run.id,
@@ -202,6 +218,8 @@ export class RunStore {
           toJsonText(run.metadata),
           run.recording,
           run.recordingError,
+          JSON.stringify(run.gaps ?? []),
+          run.cancelledBy ?? null,
           run.host,
           run.pid,
         ) as { pk: number };

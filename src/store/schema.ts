@@ -57,6 +57,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_pk, name)
   );
   `,
+  `
+  ALTER TABLE runs ADD COLUMN gaps TEXT NOT NULL DEFAULT '[]';  -- JSON [{fromSeq, toSeq}]: events the writer lost
+  ALTER TABLE runs ADD COLUMN cancelled_by TEXT;                -- signal | consumer, for a cancelled run
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

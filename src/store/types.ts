@@ -24,8 +24,17 @@ export interface RunRecord {
   /** `partial` when the store failed during the run and later events were not written. */
   recording: 'complete' | 'partial';
   recordingError: string | null;
+  /** Events lost while the recorder's writer was stuck or dead, as inclusive seq ranges. */
+  gaps: SeqRange[];
+  /** For a cancelled run: the application's abort signal, or the consumer stopped reading (break, cancel). */
+  cancelledBy: 'signal' | 'consumer' | null;
   host: string | null;
   pid: number | null;
+}
+
+export interface SeqRange {
+  fromSeq: number;
+  toSeq: number;
 }
 
 export interface StoredEvent {
@@ -80,6 +89,8 @@ export interface RunEnd {
   finalOutput: unknown;
   error: ErrorRecord | null;
   usage: unknown;
+  /** For a cancelled run: the application's abort signal, or the consumer stopped reading (break, cancel). */
+  cancelledBy: 'signal' | 'consumer' | null;
 }
 
 export interface RunFilter {

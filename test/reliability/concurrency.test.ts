@@ -15,7 +15,7 @@ describe('several processes recording into one database', () => {
     const children = range(8).map((i) =>
       // Small batches and flush interval: many write transactions interleave between the processes.
       // Half stream as fast as they can, half with time between deltas, as a network model would.
-      startRecordingChild({ db, deltas: deltasOf(i), delayMs: i % 2 === 0 ? undefined : 1, name: `racer ${i}`, batchSize: 8, flushIntervalMs: 5, waitForGo: true }),
+      startRecordingChild({ db, deltas: deltasOf(i), delayMs: i % 2 === 0 ? undefined : 1, name: `racer ${i}`, waitForGo: true }),
     );
     // Every process is loaded before any starts: opening (and creating) the database and the runs overlap.
     await Promise.all(children.map((c) => c.line('ready')));

@@ -3,7 +3,7 @@ import { ScriptedModel, assistantMessage, functionCall } from '@openai/agents/te
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RecordingRunner, RunStore, recordedRunId, replay } from '../../src/index.js';
+import { RecordingRunner, RunStore, recordedRunId, recordingStored, replay } from '../../src/index.js';
 import { runCli } from '../support/cli.js';
 import { streamedTurn } from '../support/scriptedTurns.js';
 import { useSharedTempDir, useTempDir } from '../support/tempDb.js';
@@ -82,6 +82,7 @@ beforeAll(async () => {
   const events: RunStreamEvent[] = [];
   for await (const event of result) events.push(event);
   await result.completed;
+  await recordingStored(result);
   expect(result.finalOutput).toBe(text);
   seen = events.map((e) => JSON.stringify(e));
   runId = recordedRunId(result)!;
@@ -130,6 +131,7 @@ describe('hostile content', () => {
     const result = replay(store, runId, { speed: 'instant' });
     for await (const event of result) replayed.push(JSON.stringify(event));
     await result.completed;
+    await recordingStored(result);
     expect(replayed).toEqual(seen);
     store.close();
   });

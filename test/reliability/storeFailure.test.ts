@@ -2,7 +2,7 @@ import type { RunStreamEvent } from '@openai/agents';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RecordingRunner, RunStore, recordedRunId } from '../../src/index.js';
+import { RecordingRunner, RunStore, recordedRunId, recordingStored } from '../../src/index.js';
 import { asUnprivilegedUser, runCli } from '../support/cli.js';
 import { startRecordingChild } from '../support/recordingChild.js';
 import { streamingAgent } from '../support/scriptedTurns.js';
@@ -19,42 +19,52 @@ function isTextDelta(event: RunStreamEvent): boolean {
 
 describe('a store that fails mid-run', () => {
   itWithTmpfs('disk full: the run goes on unchanged, one warning, the recording marked partial', async () => {
-    const disk = tmpfs(1024 * 1024);
-    const store = RunStore.open(join(disk, 'runs.db'));
+    const disk = tmpfs(4 * 1024 * 1024);
+    const path = join(disk, 'runs.db');
+    const filler = join(disk, 'filler');
+    const store = RunStore.open(path);
+    // The disk has room again as soon as the recorder has said it stopped: the run's end still gets stored.
     const warnings: string[] = [];
-    // 2 KB per delta, written 4 at a time: the write-ahead log grows with every batch.
+    const warn = (message: string) => (warnings.push(message), rmSync(filler, { force: true }));
+    const runner = new RecordingRunner({ tracingDisabled: true }, { db: path, warn });
+    // A process that has recorded before: its writer thread is up, so it stores events while the run goes on.
+    const warmUp = await runner.run(streamingAgent(['warm']), 'Hi.', { stream: true });
+    await warmUp.completed;
+    await recordingStored(warmUp);
+
     const deltas = range(150).map((i) => `${i}:`.padEnd(2048, 'x'));
-    const agent = streamingAgent(deltas, { deltaDelayMs: 1 });
-    const runner = new RecordingRunner({ tracingDisabled: true }, { db: store, warn: (m) => warnings.push(m), batchSize: 4 });
-    const result = await runner.run(agent, 'Go on.', { stream: true });
+    const result = await runner.run(streamingAgent(deltas, { deltaDelayMs: 2 }), 'Go on.', { stream: true });
+    const runId = recordedRunId(result)!;
 
     const seen: RunStreamEvent[] = [];
-    let deltaCount = 0;
+    let filled = false;
     for await (const event of result) {
-      if (isTextDelta(event)) {
-        deltaCount++;
-        // The disk fills up under the recorder, and has room again before the run ends.
-        if (deltaCount === 20) fillDisk(join(disk, 'filler'));
-        if (deltaCount === 120) rmSync(join(disk, 'filler'));
-      }
       seen.push(event);
+      // The disk fills up under the recorder once it has stored the first events.
+      if (!filled && (store.getRun(runId)?.eventCount ?? 0) >= 10) {
+        fillDisk(filler);
+        filled = true;
+      }
     }
     await result.completed;
+    await recordingStored(result);
 
+    expect(filled).toBe(true);
     expect(result.finalOutput).toBe(deltas.join(''));
     expect(seen.filter(isTextDelta).map((e) => (e as { data: { delta: string } }).data.delta)).toEqual(deltas);
     expect(warnings).toEqual([expect.stringMatching(/^runtape: recording of run \w+ stopped \(disk full while writing .*\); the agent run goes on unrecorded$/)]);
 
-    const run = store.getRun(recordedRunId(result)!)!;
+    const run = store.getRun(runId)!;
     expect(run).toMatchObject({ status: 'completed', recording: 'partial', finalOutput: deltas.join('') });
     expect(run.recordingError).toMatch(/disk full/);
     const stored = [...store.iterateEvents(run.id)];
-    // Stopped well before the end, and what is there is a gap-free prefix of what the application saw.
-    expect(stored.length).toBeLessThan(20 + 10);
+    // Stopped before the end, and what is there is a gap-free prefix of what the application saw.
+    expect(stored.length).toBeGreaterThanOrEqual(10);
+    expect(stored.length).toBeLessThan(seen.length + 1);
     expect(stored.map((e) => e.seq)).toEqual(range(stored.length));
     expect(stored.slice(1).map((e) => e.payload)).toEqual(seen.slice(0, stored.length - 1).map((e) => JSON.stringify(e)));
     store.close();
-    expect(integrityCheck(join(disk, 'runs.db'))).toBe('ok');
+    expect(integrityCheck(path)).toBe('ok');
   });
 
   it('read-only database: the run goes on unchanged, one warning, the file untouched', async () => {

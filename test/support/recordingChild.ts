@@ -14,9 +14,7 @@ export interface RecordingChildConfig {
   /** Print `stored <n>` once the database holds at least this many of the run's events. */
   reportStoredAtLeast?: number;
   name?: string;
-  /** The recorder's batching (RecordOptions); its defaults otherwise. */
-  batchSize?: number;
-  flushIntervalMs?: number;
+
   /** Print `ready` once loaded, then wait for `go()` before starting the run. */
   waitForGo?: boolean;
 }

@@ -1,5 +1,5 @@
 import { RecordingRunner } from '../../recorder/recordingRunner.js';
-import { recordedRunId } from '../../recorder/record.js';
+import { recordedRunId, recordingStored } from '../../recorder/record.js';
 import type { RunStore } from '../../store/runStore.js';
 import { RuntapeError } from '../../errors.js';
 import { formatDuration } from '../../display/format.js';
@@ -30,6 +30,7 @@ export async function demoCommand(store: RunStore, options: DemoOptions, out: Li
     const result = await runner.run(demo.startingAgent, demo.input, { stream: true });
     await followRun(result, options.quiet ? { text: () => {}, marker: () => {} } : out);
     await result.completed;
+    await recordingStored(result);
     const run = store.getRun(recordedRunId(result)!)!;
     ids.push(run.id);
     out.marker(`■ recorded run ${run.id.slice(0, 8)}  ${run.status}  ${run.eventCount} events  ${formatDuration(run.durationUs)}\n`);

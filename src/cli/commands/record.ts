@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RuntapeError, errorMessage } from '../../errors.js';
 import { RecordingRunner } from '../../recorder/recordingRunner.js';
-import { recordedRunId } from '../../recorder/record.js';
+import { recordedRunId, recordingStored } from '../../recorder/record.js';
 import type { RunStore } from '../../store/runStore.js';
 import { followRun, type LiveOutput } from '../liveOutput.js';
 
@@ -57,8 +57,10 @@ export async function recordCommand(store: RunStore, file: string, inputWords: s
       await followRun(result, out);
       await result.completed;
     } catch (error) {
+      await recordingStored(result);
       throw new RuntapeError(`the agent run failed: ${errorMessage(error).split('\n')[0]} (recorded as run ${recordedRunId(result)})`);
     }
+    await recordingStored(result);
     return recordedRunId(result)!;
   } finally {
     process.off('SIGINT', onInterrupt);

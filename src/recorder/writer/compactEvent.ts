@@ -1,0 +1,101 @@
+import type { RunStreamEvent } from '@openai/agents';
+import { AGENT_UPDATED, describeStartingAgent, describeStreamEvent } from '../../events/describe.js';
+import type { EventLevel } from '../../events/levels.js';
+import { toJsonText } from '../../events/serialize.js';
+
+/**
+ * The form in which an event crosses from the application's thread to the writer: the cheapest lossless
+ * one. A plain text delta is only its text; an item is its `toJSON()` (RunItems hold agents and functions,
+ * which cannot cross to a worker); serialization happens on the writer's thread. The stored payload is
+ * what `JSON.stringify(event)` gives on the application's thread.
+ */
+export const enum EventKind {
+  /** `raw_model_stream_event` whose data is exactly `{type: 'output_text_delta', delta}`: value is the delta. */
+  TextDelta = 0,
+  /** Any other raw model event: value is the event (its own fields: data, source, type). */
+  Raw = 1,
+  /** `run_item_stream_event`: value is `[name, item.toJSON()]`. */
+  Item = 2,
+  /** `agent_updated_stream_event`: value is the agent's name. */
+  AgentUpdated = 3,
+  /** The recorder's own record of the starting agent: value is the agent's name. */
+  StartingAgent = 4,
+  /** Described on the application's thread already (an unknown event type): value is `[level, name, payload]`. */
+  Described = 5,
+}
+
+export interface CompactEvent {
+  kind: EventKind;
+  value: unknown;
+}
+
+/** Application thread, once per event: no serialization, no copying beyond a small array for items. */
+export function compactEvent(event: RunStreamEvent): CompactEvent {
+  switch (event.type) {
+    case 'raw_model_stream_event': {
+      const data = event.data as { type?: unknown; delta?: unknown };
+      if (data.type === 'output_text_delta' && typeof data.delta === 'string' && event.source === undefined && keyCount(data) === 2) {
+        return { kind: EventKind.TextDelta, value: data.delta };
+      }
+      return { kind: EventKind.Raw, value: event };
+    }
+    case 'run_item_stream_event':
+      return { kind: EventKind.Item, value: [event.name, event.item.toJSON()] };
+    case 'agent_updated_stream_event':
+      return { kind: EventKind.AgentUpdated, value: event.agent.name };
+    default: {
+      const described = describeStreamEvent(event);
+      return { kind: EventKind.Described, value: [described.level, described.name, described.payload] };
+    }
+  }
+}
+
+function keyCount(object: object): number {
+  let n = 0;
+  for (const _ in object) n++;
+  return n;
+}
+
+/** A compact event made plain JSON text, for values that structured cloning cannot carry. */
+export function describedForm(kind: EventKind, value: unknown): CompactEvent {
+  const { level, name, payload } = expandEvent(kind, value);
+  return { kind: EventKind.Described, value: [level, name, payload] };
+}
+
+export interface ExpandedEvent {
+  level: EventLevel;
+  name: string;
+  payload: string;
+  /** The agent this event makes active. */
+  newAgent?: string;
+}
+
+/** Writer thread: the stored columns of an event, from its compact form. */
+export function expandEvent(kind: EventKind, value: unknown): ExpandedEvent {
+  switch (kind) {
+    case EventKind.TextDelta:
+      return {
+        level: 'raw',
+        name: 'output_text_delta',
+        payload: `{"data":{"type":"output_text_delta","delta":${JSON.stringify(value)}},"type":"raw_model_stream_event"}`,
+      };
+    case EventKind.Raw: {
+      const data = (value as { data?: { type?: unknown } }).data;
+      return { level: 'raw', name: String(data?.type ?? 'unknown'), payload: toJsonText(value) };
+    }
+    case EventKind.Item: {
+      const [name, item] = value as [string, unknown];
+      return { level: 'item', name, payload: toJsonText({ name, item, type: 'run_item_stream_event' }) };
+    }
+    case EventKind.AgentUpdated: {
+      const agent = String(value);
+      return { level: 'agent', name: AGENT_UPDATED, payload: toJsonText({ agent: { name: agent }, type: 'agent_updated_stream_event' }), newAgent: agent };
+    }
+    case EventKind.StartingAgent:
+      return describeStartingAgent(String(value)) as ExpandedEvent;
+    case EventKind.Described: {
+      const [level, name, payload] = value as [EventLevel, string, string];
+      return { level, name, payload };
+    }
+  }
+}

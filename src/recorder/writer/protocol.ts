@@ -1,0 +1,34 @@
+import type { NewRun, RunEnd } from '../../store/types.js';
+
+/**
+ * What the application's thread sends the writer thread. Events travel in columns (one entry per event);
+ * runs are named by a small slot number, so an event carries no strings but its own.
+ */
+export interface WriterBatch {
+  /** Runs to create, before any event of the batch is written. */
+  creates: { slot: number; run: NewRun }[];
+  length: number;
+  slots: Int32Array;
+  seqs: Int32Array;
+  /** Microseconds from the run's start, unrounded. */
+  tUs: Float64Array;
+  kinds: Uint8Array;
+  values: unknown[];
+  /** Events lost while the writer was stuck or dead: written once the writer can take them. */
+  gaps: { slot: number; fromSeq: number; toSeq: number }[];
+  /** Runs that ended, written after the batch's events. */
+  ends: { slot: number; end: RunEnd }[];
+}
+
+/** What the writer thread tells the application's thread. */
+export type WriterReport =
+  /** The run's end is stored (or will never be): whoever awaits the recording can go on. */
+  | { type: 'ended'; slot: number }
+  /** Writing this run failed; later events of it are dropped, so the stored ones stay a gap-free prefix. */
+  | { type: 'failed'; slot: number; runId: string; message: string };
+
+export interface WriterInit {
+  path: string;
+  /** Int32Array over it: [0] batches handled by the writer, for backpressure and the exit flush. */
+  handled: SharedArrayBuffer;
+}
