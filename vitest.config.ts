@@ -1,12 +1,24 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests that start process swarms, kill recorders, fill disks or drive a terminal: one file at a time. */
+const HEAVY = ['test/reliability/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/globalSetup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Tracing would try to export to the network; the tests are offline.
     env: { OPENAI_AGENTS_DISABLE_TRACING: '1' },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: HEAVY, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'heavy', include: HEAVY, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

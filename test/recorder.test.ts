@@ -1,4 +1,4 @@
-import { StreamedRunResult, run, type RunStreamEvent } from '@openai/agents';
+import { RunState, StreamedRunResult, run, type RunStreamEvent } from '@openai/agents';
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -147,13 +147,14 @@ describe('RecordingRunner', () => {
       if (event.type === 'agent_updated_stream_event') break;
     }
     const runId = recordedRunId(result)!;
-    await expect.poll(() => store.getRun(runId)!.status).toBe('cancelled');
+    await recordingStored(result);
+    expect(store.getRun(runId)).toMatchObject({ status: 'cancelled', cancelledBy: 'consumer' });
     expect(result.cancelled).toBe(true);
     const stored = storedEvents(store, runId);
     expect(stored.slice(1, seen.length + 1).map((e) => e.payload)).toEqual(seen.map((e) => JSON.stringify(e)));
   });
 
-  it('records a tool approval as interrupted, and the resumed run as a run of its own', async () => {
+  it('records a tool approval as interrupted with its RunState, and links the run resumed from that state', async () => {
     const store = openTestStore();
     const { triage, text } = twoAgentRun({ needsApproval: true });
     const runner = new RecordingRunner({ tracingDisabled: true }, { db: store });
@@ -165,13 +166,22 @@ describe('RecordingRunner', () => {
     expect(firstRun.status).toBe('interrupted');
     expect(storedEvents(store, firstRun.id).some((e) => e.name === 'tool_approval_requested')).toBe(true);
 
-    first.state.approve(first.interruptions[0]!);
-    const resumed = await runner.run(triage, first.state, { stream: true });
+    expect(firstRun.runState).toContain('"next_step_interruption"');
+
+    // Resumed as an application resumes in another process: from the serialized state, with a new runner.
+    const state = await RunState.fromString(triage, firstRun.runState!);
+    state.approve(state.getInterruptions()[0]!);
+    const resumed = await new RecordingRunner({ tracingDisabled: true }, { db: store }).run(triage, state, { stream: true });
     await resumed.completed;
     await recordingStored(resumed);
     expect(resumed.finalOutput).toBe(text);
     const resumedRun = store.getRun(recordedRunId(resumed)!)!;
-    expect(resumedRun).toMatchObject({ status: 'completed', startingAgent: 'Weather Agent', input: { resumedFrom: 'RunState' } });
+    expect(resumedRun).toMatchObject({
+      status: 'completed',
+      startingAgent: 'Weather Agent',
+      input: { resumedFrom: 'RunState' },
+      resumedFrom: firstRun.id,
+    });
   });
 
   it('waits out another connection\'s lock off the application\'s thread: nothing lost, no warning', async () => {

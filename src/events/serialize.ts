@@ -30,11 +30,28 @@ export interface ErrorRecord {
   name: string;
   message: string;
   stack?: string;
+  /** An HTTP error's status, the provider's error code, and the request id to quote to the provider. */
+  status?: number;
+  code?: string;
+  requestId?: string;
+  /** `error.cause`, recorded the same way (a few levels deep). */
+  cause?: ErrorRecord;
 }
 
-export function toErrorRecord(error: unknown): ErrorRecord {
-  if (error instanceof Error) {
-    return { name: error.name || error.constructor.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
-  }
-  return { name: typeof error, message: String(error) };
+const CAUSE_DEPTH = 5;
+
+export function toErrorRecord(error: unknown, depth = 0): ErrorRecord {
+  if (!(error instanceof Error)) return { name: typeof error, message: String(error) };
+  // The openai package's APIError carries these; other HTTP clients often use the same names.
+  const { status, code, requestID } = error as { status?: unknown; code?: unknown; requestID?: unknown };
+  const cause = (error as { cause?: unknown }).cause;
+  return {
+    name: error.name || error.constructor.name,
+    message: error.message,
+    ...(error.stack ? { stack: error.stack } : {}),
+    ...(typeof status === 'number' ? { status } : {}),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}),
+    ...(typeof requestID === 'string' ? { requestId: requestID } : {}),
+    ...(cause !== undefined && depth < CAUSE_DEPTH ? { cause: toErrorRecord(cause, depth + 1) } : {}),
+  };
 }

@@ -30,6 +30,8 @@ export interface RecordStartOptions extends RecordOptions {
   signal?: AbortSignal;
   /** When the run started on `clock` (ms), if before the result existed. */
   startedAt?: number;
+  /** For a run resumed from a RunState: the tool calls it was interrupted at. */
+  resumesCallIds?: string[];
 }
 
 /** The recording of each recorded result. */
@@ -46,6 +48,22 @@ export function recordedRunId(result: object): string | undefined {
  */
 export function recordingStored(result: object): Promise<void> {
   return recordings.get(result)?.stored() ?? Promise.resolve();
+}
+
+/**
+ * Breaking out of the loop or cancelling the stream marks the SDK's result cancelled even after the run
+ * ended (with events still unread): the recording follows. The stream's cancel aborts the result's own
+ * signal first and sets `cancelled` right after, hence the microtask.
+ */
+function watchLateCancel(result: StreamedRunResult<any, any>, recording: RunRecording, appSignal: AbortSignal | undefined): void {
+  const signal = (result as { _getAbortSignal?: () => AbortSignal | undefined })._getAbortSignal?.();
+  signal?.addEventListener(
+    'abort',
+    () => queueMicrotask(() => {
+      if (result.cancelled && recording.ended) recording.cancelAfterEnd(appSignal?.aborted ? 'signal' : 'consumer');
+    }),
+    { once: true },
+  );
 }
 
 /** Where the recorder's one warning goes unless told otherwise. */
@@ -76,8 +94,10 @@ export function recordingObserver(result: StreamedRunResult<any, any>, options: 
     ...(options.startedAt !== undefined ? { startedAt: options.startedAt } : {}),
     clock,
     warn,
+    resumesCallIds: options.resumesCallIds ?? [],
   });
   recordings.set(result, recording);
+  watchLateCancel(result, recording, options.signal);
   return {
     event: (event) => recording.event(event),
     end: (ended, error) => {

@@ -63,6 +63,7 @@ export class RecordingRunner extends Runner {
           input: resumed ? { resumedFrom: 'RunState', agent: startingAgent.name } : input,
           ...(runnerModel ? { runnerModel } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
+          ...(resumed ? { resumesCallIds: interruptedCallIds(input) } : {}),
           startedAt,
         }),
     );
@@ -75,4 +76,12 @@ export class RecordingRunner extends Runner {
       'runtape: only streamed runs are recorded; pass { stream: true } to record this runner\'s runs',
     );
   }
+}
+
+/** The tool calls a RunState stopped at for approval. */
+function interruptedCallIds(state: RunState<any, any>): string[] {
+  return state
+    .getInterruptions()
+    .map((item) => (item.rawItem as { callId?: unknown }).callId)
+    .filter((id): id is string => typeof id === 'string');
 }

@@ -20,6 +20,8 @@ export interface RunRecordingInit {
   startedAt?: number;
   /** Where the one warning about a failing store goes. */
   warn: (message: string) => void;
+  /** For a run resumed from a RunState: the tool calls it was interrupted at (they name the run it continues). */
+  resumesCallIds: string[];
 }
 
 /**
@@ -61,7 +63,9 @@ export class RunRecording {
         tags: init.tags,
         metadata: init.metadata,
         agents: describeAgentGraph(init.startingAgent, init.runnerModel),
+        resumedFrom: null,
       },
+      init.resumesCallIds,
       {
         failed: (message) => this.#fail(message, init.warn),
         ended: settle,
@@ -98,6 +102,11 @@ export class RunRecording {
     if (this.#ended) return;
     this.#ended = true;
     if (this.#writer && this.#slot >= 0) this.#writer.endRun(this.#slot, end);
+  }
+
+  /** The application cancelled the run after its end was recorded. */
+  cancelAfterEnd(cancelledBy: 'signal' | 'consumer'): void {
+    if (this.#ended && !this.#failure && this.#writer) this.#writer.cancelEndedRun(this.runId, cancelledBy);
   }
 
   get failure(): string | null {

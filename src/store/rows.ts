@@ -25,6 +25,9 @@ export interface RunRow {
   recording_error: string | null;
   gaps: string;
   cancelled_by: string | null;
+  error_details: string | null;
+  run_state: string | null;
+  resumed_from: string | null;
   host: string | null;
   pid: number | null;
 }
@@ -65,7 +68,12 @@ export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
     error:
       row.error_name === null && row.error_message === null
         ? null
-        : { name: row.error_name ?? 'Error', message: row.error_message ?? '', ...(row.error_stack ? { stack: row.error_stack } : {}) },
+        : {
+            name: row.error_name ?? 'Error',
+            message: row.error_message ?? '',
+            ...(row.error_stack ? { stack: row.error_stack } : {}),
+            ...(parseJson(row.error_details) as object | null),
+          },
     usage: parseJson(row.usage),
     sdkVersion: row.sdk_version,
     tags: JSON.parse(row.tags) as string[],
@@ -75,6 +83,8 @@ export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
     recordingError: row.recording_error,
     gaps: JSON.parse(row.gaps) as RunRecord['gaps'],
     cancelledBy: row.cancelled_by === 'signal' || row.cancelled_by === 'consumer' ? row.cancelled_by : null,
+    runState: row.run_state,
+    resumedFrom: row.resumed_from,
     host: row.host,
     pid: row.pid,
   };

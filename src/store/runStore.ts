@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { RuntapeError } from '../errors.js';
 import type { EventLevel } from '../events/levels.js';
-import { toJsonText } from '../events/serialize.js';
+import { toJsonText, type ErrorRecord } from '../events/serialize.js';
 import { openDatabase, resolveDbPath, type OpenOptions } from './database.js';
 import { agentFromRow, eventFromRow, runFromRow, type AgentRow, type EventRow, type RunRow } from './rows.js';
 import { explainSqliteError } from './sqliteErrors.js';
@@ -23,6 +23,7 @@ export function newRunId(): string {
 }
 
 const THIS_HOST = hostname();
+const TOOL_APPROVAL_REQUESTED = 'tool_approval_requested';
 
 /**
  * The recordings database. All reads page by seq ranges on the (run, seq) key, never OFFSET, so a window
@@ -65,8 +66,8 @@ export class RunStore {
         .transaction(() => {
           const { pk } = this.#db
             .prepare(
-              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, host, pid)
-               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, resumed_from, host, pid)
+               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
             )
             .get(
               run.id,
@@ -78,6 +79,7 @@ export class RunStore {
               run.sdkVersion,
               JSON.stringify(run.tags),
               toJsonText(run.metadata),
+              run.resumedFrom,
               THIS_HOST,
               process.pid,
             ) as { pk: number };
@@ -119,6 +121,9 @@ export class RunStore {
     const insertMany = this.#db.prepare(insertSql(ROWS));
     const insertOne = this.#db.prepare(insertSql(1));
     const count = this.#db.prepare(`UPDATE runs SET event_count = event_count + ? WHERE pk = ?`);
+    const interruption = this.#db.prepare(
+      `INSERT OR REPLACE INTO interruptions (call_id, run_pk) SELECT json_extract(?, '$.item.rawItem.callId'), ? WHERE json_extract(?, '$.item.rawItem.callId') IS NOT NULL`,
+    );
     const params: unknown[] = [];
     const add = (pk: number, e: StoredEvent) => params.push(pk, e.seq, e.tUs, e.level, e.name, e.agent, e.payload);
     return this.#db.transaction((pk: number, events: readonly StoredEvent[]) => {
@@ -134,6 +139,7 @@ export class RunStore {
         insertOne.run(params);
       }
       count.run(events.length, pk);
+      for (const e of events) if (e.name === TOOL_APPROVAL_REQUESTED) interruption.run(e.payload, pk, e.payload);
     });
   }
 
@@ -143,7 +149,7 @@ export class RunStore {
       this.#db
         .prepare(
           `UPDATE runs SET status = ?, duration_us = ?, last_agent = ?, final_output = ?, error_name = ?, error_message = ?,
-             error_stack = ?, usage = ?, cancelled_by = ? WHERE pk = ?`,
+             error_stack = ?, error_details = ?, usage = ?, cancelled_by = ?, run_state = ? WHERE pk = ?`,
         )
         .run(
           end.status,
@@ -153,11 +159,24 @@ export class RunStore {
           end.error?.name ?? null,
           end.error?.message ?? null,
           end.error?.stack ?? null,
+          errorDetailsJson(end.error),
           end.usage === undefined ? null : toJsonText(end.usage),
           end.cancelledBy,
+          end.runState,
           pk,
         ),
     );
+  }
+
+  /** The run that stopped for approval at one of these tool call ids: the run a resumed run continues. */
+  runInterruptedAt(callIds: readonly string[]): string | null {
+    if (callIds.length === 0) return null;
+    const row = this.#guard(() =>
+      this.#db
+        .prepare(`SELECT runs.id FROM interruptions JOIN runs ON runs.pk = interruptions.run_pk WHERE call_id IN (${callIds.map(() => '?').join(', ')}) LIMIT 1`)
+        .get(...callIds),
+    ) as { id: string } | undefined;
+    return row?.id ?? null;
   }
 
   /** Records events the recorder lost (its writer stuck or dead): they show as a gap, never silently missing. */
@@ -173,6 +192,12 @@ export class RunStore {
   /** Runs `fn` in one write transaction, synchronously: the recorder's writer stores a batch whole or not at all. */
   writeTransaction(fn: () => void): void {
     this.#guard(() => this.#db.transaction(fn).immediate());
+  }
+
+  /** A run whose consumer cancelled it after its end was stored (the SDK then reports it cancelled too). */
+  markCancelled(runId: string, cancelledBy: 'signal' | 'consumer'): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => this.#db.prepare(`UPDATE runs SET status = 'cancelled', cancelled_by = ? WHERE pk = ?`).run(cancelledBy, pk));
   }
 
   /** Records that the store failed during the run, so nobody mistakes the stored events for all of them. */
@@ -196,8 +221,8 @@ export class RunStore {
       const { pk } = this.#db
         .prepare(
           `INSERT INTO runs (id, name, status, started_at, duration_us, starting_agent, last_agent, input, final_output,
-             error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, host, pid)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+             error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, error_details, run_state, resumed_from, host, pid)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
         )
         .get(
           run.id,
@@ -220,6 +245,9 @@ export class RunStore {
           run.recordingError,
           JSON.stringify(run.gaps ?? []),
           run.cancelledBy ?? null,
+          errorDetailsJson(run.error),
+          run.runState ?? null,
+          run.resumedFrom ?? null,
           run.host,
           run.pid,
         ) as { pk: number };
@@ -363,6 +391,13 @@ export class RunStore {
     return last ?? -1;
   }
 
+}
+
+/** What an error record has beyond the name, message and stack columns, as JSON (null when nothing). */
+function errorDetailsJson(error: ErrorRecord | null): string | null {
+  if (!error) return null;
+  const { name: _name, message: _message, stack: _stack, ...details } = error;
+  return Object.keys(details).length > 0 ? toJsonText(details) : null;
 }
 
 function filteredWindowSql(filter: EventFilter | undefined, backward: boolean): { sql: string; params: unknown[] } {

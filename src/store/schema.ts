@@ -60,6 +60,18 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE runs ADD COLUMN gaps TEXT NOT NULL DEFAULT '[]';  -- JSON [{fromSeq, toSeq}]: events the writer lost
   ALTER TABLE runs ADD COLUMN cancelled_by TEXT;                -- signal | consumer, for a cancelled run
+  ALTER TABLE runs ADD COLUMN error_details TEXT;               -- JSON: status, code, requestId, cause chain
+  ALTER TABLE runs ADD COLUMN run_state TEXT;                   -- an interrupted run's serialized RunState
+  ALTER TABLE runs ADD COLUMN resumed_from TEXT;                -- the interrupted run this run resumed
+
+  -- The call ids a run stopped at for approval: a run resumed from its RunState (in any process) names them.
+  CREATE TABLE interruptions (
+    call_id TEXT PRIMARY KEY,
+    run_pk  INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE
+  );
+  INSERT OR IGNORE INTO interruptions (call_id, run_pk)
+    SELECT json_extract(payload, '$.item.rawItem.callId'), run_pk FROM events
+    WHERE name = 'tool_approval_requested' AND json_extract(payload, '$.item.rawItem.callId') IS NOT NULL;
   `,
 ];
 

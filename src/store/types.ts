@@ -28,6 +28,10 @@ export interface RunRecord {
   gaps: SeqRange[];
   /** For a cancelled run: the application's abort signal, or the consumer stopped reading (break, cancel). */
   cancelledBy: 'signal' | 'consumer' | null;
+  /** An interrupted run's serialized `RunState` (`state.toString()`), from which it can be resumed. */
+  runState: string | null;
+  /** The id of the interrupted run this run resumed. */
+  resumedFrom: string | null;
   host: string | null;
   pid: number | null;
 }
@@ -80,6 +84,8 @@ export interface NewRun {
   tags: string[];
   metadata: Record<string, unknown>;
   agents: AgentRecord[];
+  /** The id of the interrupted run this run resumes, when known. */
+  resumedFrom: string | null;
 }
 
 export interface RunEnd {
@@ -91,6 +97,8 @@ export interface RunEnd {
   usage: unknown;
   /** For a cancelled run: the application's abort signal, or the consumer stopped reading (break, cancel). */
   cancelledBy: 'signal' | 'consumer' | null;
+  /** An interrupted run's serialized `RunState`. */
+  runState: string | null;
 }
 
 export interface RunFilter {

@@ -46,4 +46,35 @@ describe('a recording process killed with SIGKILL mid-run', () => {
       expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: runId, status: 'incomplete', eventCount: events.length })]);
     });
   }
+
+  it('keeps every event up to the last one the application consumed, killed 150 ms after it stopped reading', async () => {
+    const db = join(tempDir(), 'idle.db');
+    const child = startRecordingChild({ db, deltas: 400_000, idleAfterConsumed: 5_000 });
+    const runId = await child.line('run ');
+    const consumed = Number(await child.line('consumed '));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    child.process.kill('SIGKILL');
+    await child.exited;
+
+    expect(integrityCheck(db)).toBe('ok');
+    const store = RunStore.open(db, { readonly: true });
+    expect(store.getRun(runId)!.status).toBe('incomplete');
+    const seqs = [...store.iterateEvents(runId)].map((e) => e.seq);
+    expect(seqs.length).toBeGreaterThan(consumed);
+    expect(seqs).toEqual(range(seqs.length));
+    store.close();
+  });
+
+  it('stores a run whole when the application calls process.exit() right after its loop', async () => {
+    const db = join(tempDir(), 'exit.db');
+    const child = startRecordingChild({ db, deltas: 50_000, exitAfterLoop: true });
+    const runId = await child.line('run ');
+    const exit = await child.exited;
+    expect(exit).toMatchObject({ code: 0, stderr: '' });
+    const seen = Number(exit.stdout.find((l) => l.startsWith('done '))!.slice(5));
+
+    const store = RunStore.open(db, { readonly: true });
+    expect(store.getRun(runId)).toMatchObject({ status: 'completed', eventCount: seen + 1, recording: 'complete' });
+    store.close();
+  });
 });

@@ -15,6 +15,10 @@ export interface RecordingChildConfig {
   reportStoredAtLeast?: number;
   name?: string;
 
+  /** Stop reading after this many events, print `consumed <seq of the last one>`, and idle until killed. */
+  idleAfterConsumed?: number;
+  /** `process.exit()` right after the loop, without awaiting anything. */
+  exitAfterLoop?: boolean;
   /** Print `ready` once loaded, then wait for `go()` before starting the run. */
   waitForGo?: boolean;
 }

@@ -5,8 +5,11 @@ import type { NewRun, RunEnd } from '../../store/types.js';
  * runs are named by a small slot number, so an event carries no strings but its own.
  */
 export interface WriterBatch {
-  /** Runs to create, before any event of the batch is written. */
-  creates: { slot: number; run: NewRun }[];
+  /**
+   * Runs to create, before any event of the batch is written. A run resumed from a RunState names the
+   * tool calls it was interrupted at; the writer links it to the run that stopped there.
+   */
+  creates: { slot: number; run: NewRun; resumesCallIds: string[] }[];
   length: number;
   slots: Int32Array;
   seqs: Int32Array;
@@ -18,6 +21,11 @@ export interface WriterBatch {
   gaps: { slot: number; fromSeq: number; toSeq: number }[];
   /** Runs that ended, written after the batch's events. */
   ends: { slot: number; end: RunEnd }[];
+  /**
+   * Runs the application cancelled after their end was recorded: breaking out of the loop, or cancelling the
+   * stream, marks a result cancelled even once the model has finished (the SDK's own rule).
+   */
+  cancels: { runId: string; cancelledBy: 'signal' | 'consumer' }[];
 }
 
 /** What the writer thread tells the application's thread. */

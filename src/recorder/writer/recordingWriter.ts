@@ -76,14 +76,14 @@ export class RecordingWriter {
     return this.#writers.get(path)!;
   }
 
-  openRun(run: NewRun, callbacks: RunCallbacks): number {
+  openRun(run: NewRun, resumesCallIds: string[], callbacks: RunCallbacks): number {
     const slot = this.#nextSlot++;
     this.#runs.set(slot, callbacks);
     if (this.#dead) {
       callbacks.failed(this.#dead);
       return slot;
     }
-    this.#batch.creates.push({ slot, run });
+    this.#batch.creates.push({ slot, run, resumesCallIds });
     this.#armTimer();
     return slot;
   }
@@ -104,6 +104,11 @@ export class RecordingWriter {
 
   endRun(slot: number, end: RunEnd): void {
     this.#batch.ends.push({ slot, end });
+    this.#post();
+  }
+
+  cancelEndedRun(runId: string, cancelledBy: 'signal' | 'consumer'): void {
+    this.#batch.cancels.push({ runId, cancelledBy });
     this.#post();
   }
 
@@ -166,6 +171,7 @@ export class RecordingWriter {
     next.creates.unshift(...batch.creates);
     next.gaps.unshift(...batch.gaps, ...[...ranges].map(([slot, range]) => ({ slot, ...range })));
     next.ends.unshift(...batch.ends);
+    next.cancels.unshift(...batch.cancels);
     this.#armTimer();
   }
 
@@ -174,7 +180,8 @@ export class RecordingWriter {
    * so `process.exit()` right after a run's loop still leaves the run stored whole.
    */
   flushSync(timeoutMs: number): void {
-    if (this.#batch.length > 0 || this.#batch.creates.length > 0 || this.#batch.ends.length > 0) this.#post();
+    const { length, creates, ends, cancels } = this.#batch;
+    if (length > 0 || creates.length > 0 || ends.length > 0 || cancels.length > 0) this.#post();
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const handled = Atomics.load(this.#handled, 0);
@@ -225,5 +232,6 @@ function emptyBatch(): WriterBatch {
     values: [],
     gaps: [],
     ends: [],
+    cancels: [],
   };
 }

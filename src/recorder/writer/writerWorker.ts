@@ -72,9 +72,9 @@ function isBusy(error: unknown): boolean {
 function writeBatch(batch: WriterBatch): void {
   const created: number[] = [];
   store().writeTransaction(() => {
-    for (const { slot, run } of batch.creates) {
+    for (const { slot, run, resumesCallIds } of batch.creates) {
       runs.set(slot, { runId: run.id, activeAgent: run.startingAgent, failure: null, created: false });
-      store().createRun(run);
+      store().createRun({ ...run, resumedFrom: run.resumedFrom ?? store().runInterruptedAt(resumesCallIds) });
       created.push(slot);
     }
     for (const [slot, events] of groupEvents(batch)) store().appendEvents(runs.get(slot)!.runId, events);
@@ -86,6 +86,7 @@ function writeBatch(batch: WriterBatch): void {
       const run = runs.get(slot);
       if (run && !run.failure) store().finishRun(run.runId, end);
     }
+    for (const { runId, cancelledBy } of batch.cancels) store().markCancelled(runId, cancelledBy);
   });
   for (const slot of created) runs.get(slot)!.created = true;
   endRuns(batch);
