@@ -61,6 +61,15 @@ differential([
     premise: (sdk) => expect(events(sdk)).toEqual([]),
   },
   {
+    name: 'abort before the run starts, an application taking 5 ms per event',
+    async play(app) {
+      const controller = new AbortController();
+      controller.abort();
+      const result = await app.start(textAgent(app), 'Write.', { signal: controller.signal });
+      await app.readSlowly(result, 5);
+    },
+  },
+  {
     name: 'abort during the run, read as it streams',
     async play(app) {
       const controller = new AbortController();
@@ -127,6 +136,23 @@ differential([
       await app.awaitCompleted(result);
     },
     premise: (sdk) => expect(sdk.runs[0]!.outcome).toBe('completed'),
+  },
+  {
+    // The model is done before the application's first 5 ms are over: the abort comes after the run ended.
+    name: 'abort after the run ended, while an application taking 5 ms per event still reads',
+    async play(app) {
+      const controller = new AbortController();
+      const result = await app.start(textAgent(app), 'Write.', { signal: controller.signal });
+      await app.readSlowly(result, 5, (_event, index) => {
+        if (index !== 1) return;
+        controller.abort();
+        app.note('abort');
+      });
+    },
+    premise: (sdk) => {
+      expect(eventsAfter(sdk, 'abort')).toContain('item message_output_created @Writer#0');
+      expect(sdk.runs[0]!.outcome).toBe('completed');
+    },
   },
   {
     name: 'abort after completed, before reading',

@@ -144,10 +144,10 @@ export class App {
     });
   }
 
-  /** Reads `toTextStream()` to its end; the text, or what it threw, goes to the log. */
-  async readText(result: AnyResult): Promise<void> {
+  /** Reads `toTextStream()` (or its Node stream) to its end; the text, or what it threw, goes to the log. */
+  async readText(result: AnyResult, options: TextStreamOptions = {}): Promise<void> {
     this.#readDirectly.add(result);
-    this.log.push(`text: ${await textOf(result)}`);
+    this.log.push(`text: ${await textOf(result, options)}`);
   }
 
   /** `result.toStream()`, for an application that reads it by hand: what it reads is its own to log. */
@@ -262,10 +262,13 @@ function lockOf(result: AnyResult): unknown {
   }
 }
 
-async function textOf(result: AnyResult): Promise<string> {
+type TextStreamOptions = { compatibleWithNodeStreams?: boolean };
+
+async function textOf(result: AnyResult, options: TextStreamOptions = {}): Promise<string> {
   let text = '';
   try {
-    for await (const chunk of result.toTextStream() as unknown as AsyncIterable<string>) text += `[${chunk}]`;
+    const stream = options.compatibleWithNodeStreams ? result.toTextStream({ compatibleWithNodeStreams: true }) : result.toTextStream();
+    for await (const chunk of stream as unknown as AsyncIterable<string | Buffer>) text += `[${String(chunk)}]`;
     return text;
   } catch (error) {
     return `${text} threw ${errorText(error)}`;

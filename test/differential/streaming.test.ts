@@ -121,6 +121,14 @@ differential([
     },
   },
   {
+    name: 'toTextStream as a Node stream',
+    async play(app) {
+      const result = await app.start(textAgent(app), 'Write.');
+      await app.readText(result, { compatibleWithNodeStreams: true });
+      await app.awaitCompleted(result);
+    },
+  },
+  {
     name: 'toStream().getReader(): read to the end, release, read again',
     async play(app) {
       const result = await app.start(textAgent(app), 'Write.');
