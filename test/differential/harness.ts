@@ -8,7 +8,7 @@ import {
   type StreamRunOptions,
 } from '@openai/agents';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { describeStreamEvent, STARTING_AGENT } from '../../src/events/describe.js';
 import { record, recordedRunId } from '../../src/recorder/record.js';
 import { RecordingRunner } from '../../src/recorder/recordingRunner.js';
@@ -64,6 +64,8 @@ export interface Observation {
   /** In order: each event the application saw, its loops' ends and errors, when `completed` settled, its own notes. */
   log: string[];
   runs: RunSnapshot[];
+  /** What the SDK told the console meanwhile (it warns, for one, when finalOutput is read before the end). */
+  console: string[];
 }
 
 /** What a scenario's application code has at hand: the runner of the kind under test, and a notebook. */
@@ -175,7 +177,7 @@ export class App {
     if (!this.#snapshots.has(result)) this.#snapshots.set(result, await this.#snapshot(result));
   }
 
-  async observe(): Promise<Observation> {
+  async observe(): Promise<Omit<Observation, 'console'>> {
     for (const result of this.#results) await this.snapshot(result);
     return { log: this.log, runs: this.#results.map((result) => this.#snapshots.get(result)!) };
   }
@@ -341,8 +343,16 @@ export interface Scenario {
 /** Runs one scenario under one runner kind. */
 export async function observe(scenario: Scenario, kind: RunnerKind, db: string): Promise<{ observation: Observation; app: App }> {
   const app = new App(kind, db);
-  await scenario.play(app);
-  return { observation: await app.observe(), app };
+  const printed: string[] = [];
+  const warn = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void printed.push(`warn: ${args.map(String).join(' ')}`));
+  const error = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(`error: ${args.map(String).join(' ')}`));
+  try {
+    await scenario.play(app);
+    return { observation: { ...(await app.observe()), console: printed }, app };
+  } finally {
+    warn.mockRestore();
+    error.mockRestore();
+  }
 }
 
 /**
