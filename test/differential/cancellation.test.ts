@@ -36,7 +36,7 @@ differential([
       const controller = new AbortController();
       const fourProduced = gate();
       const never = gate();
-      const agent = textAgent(app, { text: WORDS.join(''), chunks: WORDS.length, taken: { 3: fourProduced.open }, before: { 4: { gate: never } } });
+      const agent = textAgent(app, { text: WORDS.join(''), chunks: WORDS.length, taken: { 3: fourProduced.open }, before: { 4: never } });
       const result = await app.start(agent, 'Talk.', { signal: controller.signal });
       await app.read(result, async (_event, index) => {
         if (index !== 0) return;
@@ -74,7 +74,7 @@ differential([
     async play(app) {
       const controller = new AbortController();
       const more = gate();
-      const result = await app.start(textAgent(app, { chunks: 4, before: { 2: { gate: more } } }), 'Write.', { signal: controller.signal });
+      const result = await app.start(textAgent(app, { chunks: 4, before: { 2: more } }), 'Write.', { signal: controller.signal });
       await app.read(result, (_event, index) => {
         if (index !== 1) return;
         controller.abort();
@@ -90,7 +90,7 @@ differential([
     async play(app) {
       const controller = new AbortController();
       const more = gate();
-      const result = await app.start(textAgent(app, { chunks: 4, before: { 3: { gate: more } } }), 'Write.', { signal: controller.signal });
+      const result = await app.start(textAgent(app, { chunks: 4, before: { 3: more } }), 'Write.', { signal: controller.signal });
       await app.readSlowly(result, 5, (_event, index) => {
         if (index !== 1) return;
         controller.abort();
@@ -181,7 +181,7 @@ differential([
     name: 'break on the first event while the model is still streaming',
     async play(app) {
       const more = gate();
-      const result = await app.start(textAgent(app, { chunks: 4, before: { 1: { gate: more } } }), 'Write.');
+      const result = await app.start(textAgent(app, { chunks: 4, before: { 1: more } }), 'Write.');
       await app.read(result, () => 'break');
       app.note(`cancelled after the break: ${result.cancelled}`);
       more.open();
@@ -203,7 +203,7 @@ differential([
     name: 'toStream().getReader() then reader.cancel() mid-run',
     async play(app) {
       const more = gate();
-      const result = await app.start(textAgent(app, { chunks: 4, before: { 2: { gate: more } } }), 'Write.');
+      const result = await app.start(textAgent(app, { chunks: 4, before: { 2: more } }), 'Write.');
       const reader = app.stream(result).getReader();
       app.note(`read: ${JSON.stringify((await reader.read()).value?.type)}`);
       await reader.cancel('enough');

@@ -112,7 +112,7 @@ differential([
     name: 'model error while the application waits inside the loop for the model',
     async play(app) {
       const fail = gate();
-      const agent = textAgent(app, { text: 'One two three four', chunks: 4, before: { 2: { gate: fail } }, failAfter: { deltas: 3, error: reset() } });
+      const agent = textAgent(app, { text: 'One two three four', chunks: 4, before: { 2: fail }, failAfter: { deltas: 3, error: reset() } });
       const result = await app.start(agent, 'Count.');
       await app.read(result, (_event, index) => {
         // The model goes on only once the application has seen its second event: read and failure interleave.

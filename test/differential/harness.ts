@@ -316,7 +316,7 @@ function identityOf(result: AnyResult): unknown {
   };
 }
 
-export function errorText(error: unknown): string {
+function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.constructor.name}: ${error.message}`;
   return `non-error ${String(error)}`;
 }
@@ -341,7 +341,7 @@ export interface Scenario {
 }
 
 /** Runs one scenario under one runner kind. */
-export async function observe(scenario: Scenario, kind: RunnerKind, db: string): Promise<{ observation: Observation; app: App }> {
+async function observe(scenario: Scenario, kind: RunnerKind, db: string): Promise<{ observation: Observation; app: App }> {
   const app = new App(kind, db);
   const printed: string[] = [];
   const warn = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void printed.push(`warn: ${args.map(String).join(' ')}`));

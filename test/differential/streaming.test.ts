@@ -113,7 +113,7 @@ differential([
     name: 'toTextStream while the model is still streaming',
     async play(app) {
       const more = gate();
-      const result = await app.start(textAgent(app, { chunks: 4, before: { 2: { gate: more } } }), 'Write.');
+      const result = await app.start(textAgent(app, { chunks: 4, before: { 2: more } }), 'Write.');
       const text = app.readText(result);
       setTimeout(more.open, 5);
       await text;

@@ -21,12 +21,9 @@ export function gate(): Gate {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** What happens between two model events: a gate, a real delay, or (default) nothing but a microtask. */
-export type Pace = { gate?: Gate; ms?: number };
-
 export interface TurnOptions {
-  /** Waited on before the delta of that index is yielded. */
-  before?: Record<number, Pace>;
+  /** Waited on before the delta of that index is yielded (otherwise only a microtask passes, or `everyMs`). */
+  before?: Record<number, Gate>;
   /** Every delta waits this long first (a model that streams in real time). */
   everyMs?: number;
   /** Throw this after that many deltas (a dropped connection). */
@@ -49,10 +46,8 @@ export class Turns {
       yield { type: 'response_started' } as ModelEvent;
       for (const [i, delta] of deltas.entries()) {
         if (options.failAfter?.deltas === i) throw options.failAfter.error;
-        const pace = options.before?.[i];
-        if (pace?.gate) await pace.gate.opened;
-        const ms = pace?.ms ?? options.everyMs;
-        if (ms) await sleep(ms);
+        await options.before?.[i]?.opened;
+        if (options.everyMs) await sleep(options.everyMs);
         yield { type: 'output_text_delta', delta } as ModelEvent;
         options.taken?.[i]?.();
       }
