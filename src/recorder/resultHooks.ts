@@ -34,6 +34,18 @@ interface PendingRun {
   bound: boolean;
 }
 const pendingRuns = new AsyncLocalStorage<PendingRun>();
+/**
+ * Runs between their start and their first event. An enabled AsyncLocalStorage costs every promise of the
+ * process a hook (a tenth of the SDK's own time per event in a CPU-bound stream), so it is enabled only
+ * while some run is starting, and disabled again once every started run has its result bound.
+ */
+let startingRuns = 0;
+
+function bound(pending: PendingRun): void {
+  if (pending.bound) return;
+  pending.bound = true;
+  if (--startingRuns === 0) pendingRuns.disable();
+}
 
 const INSTALLED = Symbol.for('runtape.resultHooks');
 
@@ -69,7 +81,7 @@ export function installResultHooks(prototype: object = StreamedRunResult.prototy
 function bindPending(result: StreamedRunResult<any, any>): ResultObserver | undefined {
   const pending = pendingRuns.getStore();
   if (!pending || pending.bound) return undefined;
-  pending.bound = true;
+  bound(pending);
   const observer = pending.bind(result);
   if (observer) observers.set(result, observer);
   return observer;
@@ -93,9 +105,16 @@ export async function observeRunStartedBy<T extends StreamedRunResult<any, any>>
 ): Promise<T> {
   installResultHooks();
   const pending: PendingRun = { bind, bound: false };
-  const result = await pendingRuns.run(pending, start);
+  startingRuns++;
+  let result: T;
+  try {
+    result = await pendingRuns.run(pending, start);
+  } catch (error) {
+    bound(pending); // the run never started: nothing to record
+    throw error;
+  }
   if (!pending.bound) {
-    pending.bound = true;
+    bound(pending);
     const observer = bind(result);
     if (observer) observers.set(result, observer);
   }
