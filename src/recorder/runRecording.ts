@@ -1,8 +1,8 @@
 import type { Agent, RunStreamEvent } from '@openai/agents';
 import { errorMessage } from '../errors.js';
 import { describeStartingAgent, describeStreamEvent, type DescribedEvent } from '../events/describe.js';
-import type { RunStore } from '../store/runStore.js';
 import { newRunId } from '../store/runStore.js';
+import type { SqliteEngine } from '../store/sqlite/sqliteEngine.js';
 import type { RunEnd, StoredEvent } from '../store/types.js';
 import { describeAgentGraph } from './agentGraph.js';
 import { agentsSdkVersion } from './sdkVersion.js';
@@ -46,7 +46,7 @@ function flushOnExit(recording: RunRecording): void {
  */
 export class RunRecording {
   readonly runId = newRunId();
-  readonly #store: RunStore | null;
+  readonly #store: SqliteEngine | null;
   readonly #options: RunRecordingOptions;
   readonly #t0 = performance.now();
   #seq = 0;
@@ -59,7 +59,7 @@ export class RunRecording {
   /** The run's row exists: only then is there anything to append to or finish. */
   #created = false;
 
-  constructor(store: RunStore | null, init: RunRecordingInit, options: RunRecordingOptions) {
+  constructor(store: SqliteEngine | null, init: RunRecordingInit, options: RunRecordingOptions) {
     this.#store = store;
     this.#options = options;
     this.#activeAgent = init.startingAgent.name;

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunStore } from '../../src/index.js';
+import { openStore } from '../../src/index.js';
 import { runCli } from '../support/cli.js';
 import { startRecordingChild } from '../support/recordingChild.js';
-import { integrityCheck, range } from '../support/sqlite.js';
+import { allEvents, integrityCheck, range } from '../support/sqlite.js';
 import { useTempDir } from '../support/tempDb.js';
 
 const tempDir = useTempDir();
@@ -28,10 +28,10 @@ describe('a recording process killed with SIGKILL mid-run', () => {
       expect(exit.stdout.filter((l) => l.startsWith('done'))).toEqual([]); // it died mid-run
 
       expect(integrityCheck(db)).toBe('ok');
-      const store = RunStore.open(db, { readonly: true });
-      const run = store.getRun(runId)!;
+      const store = await openStore(db, { readonly: true });
+      const run = (await store.getRun(runId))!;
       expect(run.status).toBe('incomplete');
-      const events = [...store.iterateEvents(runId)];
+      const events = await allEvents(store, runId);
       // Whole batches only: the stored events are a gap-free prefix, at least what the child saw committed.
       expect(events.map((e) => e.seq)).toEqual(range(events.length));
       expect(events.length).toBeGreaterThanOrEqual(flushed);
@@ -39,7 +39,7 @@ describe('a recording process killed with SIGKILL mid-run', () => {
       // seq 0 is the starting agent, seq 1 response_started, then the deltas in the order they were streamed.
       const deltas = events.slice(2).map((e) => JSON.parse(e.payload).data.delta);
       expect(deltas).toEqual(range(deltas.length).map((i) => `token ${i} `));
-      store.close();
+      await store.close();
 
       const listed = runCli(['ls', '--json'], { db });
       expect(listed.stderr).toBe('');

@@ -2,11 +2,11 @@ import type { RunStreamEvent } from '@openai/agents';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RecordingRunner, RunStore, recordedRunId } from '../../src/index.js';
+import { RecordingRunner, openStore, recordedRunId } from '../../src/index.js';
 import { asUnprivilegedUser, runCli } from '../support/cli.js';
 import { startRecordingChild } from '../support/recordingChild.js';
 import { streamingAgent } from '../support/scriptedTurns.js';
-import { integrityCheck, range } from '../support/sqlite.js';
+import { allEvents, integrityCheck, range } from '../support/sqlite.js';
 import { useTempDir } from '../support/tempDb.js';
 import { fillDisk, itWithTmpfs, useTmpfs } from '../support/tmpfs.js';
 
@@ -20,7 +20,7 @@ function isTextDelta(event: RunStreamEvent): boolean {
 describe('a store that fails mid-run', () => {
   itWithTmpfs('disk full: the run goes on unchanged, one warning, the recording marked partial', async () => {
     const disk = tmpfs(1024 * 1024);
-    const store = RunStore.open(join(disk, 'runs.db'));
+    const store = await openStore(join(disk, 'runs.db'));
     const warnings: string[] = [];
     // 2 KB per delta, written 4 at a time: the write-ahead log grows with every batch.
     const deltas = range(150).map((i) => `${i}:`.padEnd(2048, 'x'));
@@ -45,15 +45,15 @@ describe('a store that fails mid-run', () => {
     expect(seen.filter(isTextDelta).map((e) => (e as { data: { delta: string } }).data.delta)).toEqual(deltas);
     expect(warnings).toEqual([expect.stringMatching(/^runtape: recording of run \w+ stopped \(disk full while writing .*\); the agent run goes on unrecorded$/)]);
 
-    const run = store.getRun(recordedRunId(result)!)!;
+    const run = (await store.getRun(recordedRunId(result)!))!;
     expect(run).toMatchObject({ status: 'completed', recording: 'partial', finalOutput: deltas.join('') });
     expect(run.recordingError).toMatch(/disk full/);
-    const stored = [...store.iterateEvents(run.id)];
+    const stored = await allEvents(store, run.id);
     // Stopped well before the end, and what is there is a gap-free prefix of what the application saw.
     expect(stored.length).toBeLessThan(20 + 10);
     expect(stored.map((e) => e.seq)).toEqual(range(stored.length));
     expect(stored.slice(1).map((e) => e.payload)).toEqual(seen.slice(0, stored.length - 1).map((e) => JSON.stringify(e)));
-    store.close();
+    await store.close();
     expect(integrityCheck(join(disk, 'runs.db'))).toBe('ok');
   });
 

@@ -30,7 +30,7 @@ export async function demoCommand(store: RunStore, options: DemoOptions, out: Li
     const result = await runner.run(demo.startingAgent, demo.input, { stream: true });
     await followRun(result, options.quiet ? { text: () => {}, marker: () => {} } : out);
     await result.completed;
-    const run = store.getRun(recordedRunId(result)!)!;
+    const run = (await store.getRun(recordedRunId(result)!))!;
     ids.push(run.id);
     out.marker(`■ recorded run ${run.id.slice(0, 8)}  ${run.status}  ${run.eventCount} events  ${formatDuration(run.durationUs)}\n`);
   }
