@@ -195,6 +195,54 @@ describe('Playback: seek and step', () => {
   });
 });
 
+/**
+ * The demo store with its window reads held back until released: replies that arrive late, and out of order,
+ * as a store on a server may send them. Each read is made when asked; only its answer waits.
+ */
+function heldReads(real: RunStore): { store: RunStore; settleInReverse: <T>(pending: Promise<T>) => Promise<T> } {
+  const held: (() => void)[] = [];
+  const store: RunStore = Object.create(real);
+  store.readEvents = async (runId, window) => {
+    const events = await real.readEvents(runId, window);
+    await new Promise<void>((release) => held.push(release));
+    return events;
+  };
+  /** Releases what is held, the latest first, until `pending` settles. */
+  const settleInReverse = async <T>(pending: Promise<T>): Promise<T> => {
+    let settled = false;
+    const done = pending.finally(() => (settled = true));
+    while (!settled) {
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const release of held.splice(0).reverse()) release();
+    }
+    return done;
+  };
+  return { store, settleInReverse };
+}
+
+describe('Playback: moves over a store that answers late', () => {
+  it('applies seeks in the order they were asked, whatever order the replies come in', async () => {
+    const { store: slow, settleInReverse } = heldReads(store);
+    const playback = new Playback(slow, demoRunId, { speed: 'instant', playing: false });
+    const far = playback.seekSeq(200);
+    const near = playback.seekSeq(10);
+    await settleInReverse(Promise.all([far, near]));
+    expect(playback.position).toBe(10);
+    await settleInReverse(playback.play());
+    expect(await settleInReverse(playback.next())).toEqual(all[11]);
+  });
+
+  it('never delivers an event it read before a seek', async () => {
+    const { store: slow, settleInReverse } = heldReads(store);
+    const playback = new Playback(slow, demoRunId, { speed: 'instant' });
+    const next = playback.next(); // reads the run's first window, whose reply is held
+    await new Promise((resolve) => setImmediate(resolve));
+    const seek = playback.seekSeq(100);
+    expect(await settleInReverse(next)).toEqual(all[101]);
+    await seek;
+  });
+});
+
 describe('Playback: the end of a run', () => {
   it('plays a finished run from the top when there is nothing left to play', async () => {
     const playback = new Playback(store, demoRunId, { speed: 'instant', playing: false, stopAtEnd: false });
