@@ -168,7 +168,8 @@ export class Playback {
         await this.#waitForChange();
         continue;
       }
-      const event = await this.#cursor.peek();
+      // The window in hand answers without waiting: an instant replay passes a million events here.
+      const event = this.#cursor.buffered ?? (await this.#cursor.peek());
       // A move while reading: that event was of the old position.
       if (moves !== this.#moveCount || this.#movesPending > 0 || this.#disposed) continue;
       if (!this.#playing) continue;
