@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunStore } from '../src/store/runStore.js';
+import { openStore } from '../src/store/openStore.js';
 import type { Benchmark } from './benchmark.js';
 import { recordDemoRuns } from './demoEvents.js';
 import { pairedRatios, summarize } from './stats.js';
@@ -16,9 +16,9 @@ interface Sizes {
 
 /** Records demo runs into a fresh database, closes it (which checkpoints the WAL into the file), and weighs it. */
 async function weigh(path: string, runs: number, firstSeed: number): Promise<Sizes> {
-  const store = RunStore.open(path);
+  const store = await openStore(path);
   await recordDemoRuns(store, runs, firstSeed);
-  store.close();
+  await store.close();
   const db = new Database(path, { readonly: true });
   const { events, json } = db.prepare(`SELECT count(*) AS events, sum(length(CAST(payload AS BLOB))) AS json FROM events`).get() as {
     events: number;

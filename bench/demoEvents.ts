@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { createDemoRun, demoScenarios } from '../src/demo/index.js';
 import { RecordingRunner, recordedRunId, recordingStored } from '../src/index.js';
-import { RunStore } from '../src/store/runStore.js';
+import { openStore } from '../src/store/openStore.js';
+import type { RunStore } from '../src/store/runStore.js';
 import type { StoredEvent } from '../src/store/types.js';
 
 /** Records `count` demo runs at pace 0, the scenarios in turn, each with a seed of its own; returns their ids. */
@@ -22,12 +23,15 @@ export async function recordDemoRuns(store: RunStore, count: number, firstSeed =
 
 /** The stored events of one recorded run of each demo scenario: a realistic mix of levels, names and payload sizes. */
 export async function demoEventSample(dir: string): Promise<StoredEvent[]> {
-  const store = RunStore.open(join(dir, 'sample.db'));
+  const store = await openStore(join(dir, 'sample.db'));
   try {
-    const ids = await recordDemoRuns(store, demoScenarios.length);
-    return ids.flatMap((id) => [...store.iterateEvents(id)]);
+    const sample: StoredEvent[] = [];
+    for (const id of await recordDemoRuns(store, demoScenarios.length)) {
+      for await (const event of store.iterateEvents(id)) sample.push(event);
+    }
+    return sample;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RunStore } from '../src/index.js';
+import { openStore } from '../src/index.js';
 import { storeLargeRun } from '../test/support/largeRun.js';
 import type { Benchmark, Figure } from './benchmark.js';
 import { pairedRatios, summarize } from './stats.js';
@@ -27,10 +27,10 @@ export const inspectorPaint: Benchmark = {
   async run(context) {
     const events = context.size(EVENTS);
     const dbPath = join(context.tempDir(), 'inspect.db');
-    const store = RunStore.open(dbPath);
-    const large = storeLargeRun(store, events);
-    const small = storeLargeRun(store, SMALL);
-    store.close();
+    const store = await openStore(dbPath);
+    const large = await storeLargeRun(store, events);
+    const small = await storeLargeRun(store, SMALL);
+    await store.close();
     const big: Paint[] = [];
     const little: Paint[] = [];
     for (let round = 0; round < ROUNDS; round++) {

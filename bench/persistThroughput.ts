@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { RunStore, newRunId } from '../src/store/runStore.js';
-import { MIGRATIONS } from '../src/store/schema.js';
+import { newRunId } from '../src/store/runStore.js';
+import { MIGRATIONS } from '../src/store/sqlite/schema.js';
+import { SqliteEngine } from '../src/store/sqlite/sqliteEngine.js';
 import type { StoredEvent } from '../src/store/types.js';
 import type { Benchmark, BenchContext } from './benchmark.js';
 import { demoEventBatches, demoEventSample } from './demoEvents.js';
@@ -30,9 +31,9 @@ async function rawInserts(path: string, batches: readonly StoredEvent[][]): Prom
   }
 }
 
-/** The recorder's path: RunStore.appendEvents, batch by batch. */
+/** The recorder's path: the SQLite engine's appendEvents, batch by batch. */
 async function storeAppends(path: string, batches: readonly StoredEvent[][]): Promise<number> {
-  const store = RunStore.open(path);
+  const store = SqliteEngine.open(path);
   try {
     const id = newRunId();
     store.createRun({ id, name: 'bench', startedAt: Date.now(), startingAgent: 'A', input: null, sdkVersion: null, tags: [], metadata: {}, agents: [] });
@@ -64,7 +65,7 @@ export const persistThroughput: Benchmark = {
     const { events, raw, store } = await measure(context);
     return [
       {
-        name: 'persist throughput: RunStore.appendEvents',
+        name: 'persist throughput: SqliteEngine.appendEvents',
         unit: 'events/s',
         value: summarize(store),
         baseline: { name: 'raw better-sqlite3', value: summarize(raw) },

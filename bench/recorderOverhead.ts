@@ -1,6 +1,6 @@
 import { Runner } from '@openai/agents';
 import { join } from 'node:path';
-import { RecordingRunner, RunStore, recordedRunId, recordingStored } from '../src/index.js';
+import { RecordingRunner, openStore, recordedRunId, recordingStored } from '../src/index.js';
 import { streamingAgent } from '../test/support/scriptedTurns.js';
 import type { Benchmark, BenchContext, Figure } from './benchmark.js';
 import { pairedRatios, summarize } from './stats.js';
@@ -44,14 +44,14 @@ async function measure(context: BenchContext, events: number, deltaDelayMs: numb
   const deltas = Array.from({ length: events }, (_, i) => WORDS[i % WORDS.length]!);
   const plainRun = () => consume(new Runner({ tracingDisabled: true }), deltas, deltaDelayMs);
   const recordedRun = async () => {
-    const store = RunStore.open(join(context.tempDir(), 'overhead.db'));
+    const store = await openStore(join(context.tempDir(), 'overhead.db'));
     try {
       const consumed = await consume(new RecordingRunner({ tracingDisabled: true }, { db: store }), deltas, deltaDelayMs);
-      const run = store.getRun(recordedRunId(consumed.result)!)!;
+      const run = (await store.getRun(recordedRunId(consumed.result)!))!;
       if (run.eventCount !== events + 4 || run.status !== 'completed') throw new Error(`recorded ${run.eventCount} events, status ${run.status}`);
       return consumed;
     } finally {
-      store.close();
+      await store.close();
     }
   };
   // Warm up the JIT on both paths, then alternate which side goes first.

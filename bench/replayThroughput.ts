@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { RunStore } from '../src/index.js';
+import { openStore } from '../src/index.js';
 import { Playback } from '../src/replay/playback.js';
 import { storeLargeRun } from '../test/support/largeRun.js';
 import type { Benchmark } from './benchmark.js';
@@ -12,13 +12,19 @@ const ROUNDS = 3;
 export const replayThroughput: Benchmark = {
   name: 'replay throughput',
   async run(context) {
-    const store = RunStore.open(join(context.tempDir(), 'large.db'));
-    const runId = storeLargeRun(store, context.size(EVENTS));
-    const events = store.lastSeq(runId) + 1;
+    const store = await openStore(join(context.tempDir(), 'large.db'));
+    const runId = await storeLargeRun(store, context.size(EVENTS));
+    const events = (await store.lastSeq(runId)) + 1;
     const replayed: number[] = [];
     const read: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      read.push(events / ((await timeMs(() => [...store.iterateEvents(runId)].length)) / 1000));
+      read.push(
+        events /
+          ((await timeMs(async () => {
+            for await (const _event of store.iterateEvents(runId));
+          })) /
+            1000),
+      );
       let count = 0;
       const ms = await timeMs(async () => {
         for await (const _event of new Playback(store, runId, { speed: 'instant' })) count++;
@@ -26,7 +32,7 @@ export const replayThroughput: Benchmark = {
       if (count !== events) throw new Error(`replayed ${count} of ${events} events`);
       replayed.push(events / (ms / 1000));
     }
-    store.close();
+    await store.close();
     return [
       {
         name: 'replay at instant speed',

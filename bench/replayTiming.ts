@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { RunStore } from '../src/index.js';
+import { openStore, type RunStore } from '../src/index.js';
 import { Playback } from '../src/replay/playback.js';
 import { storeSyntheticRun, type SyntheticEvent } from '../test/support/syntheticRun.js';
 import type { Benchmark, Figure } from './benchmark.js';
@@ -48,13 +48,13 @@ export const replayTiming: Benchmark = {
   name: 'replay timing',
   async run(context) {
     const seconds = context.size(TIMELINE_S);
-    const store = RunStore.open(join(context.tempDir(), 'timing.db'));
+    const store = await openStore(join(context.tempDir(), 'timing.db'));
     const events = timeline(seconds);
-    const runId = storeSyntheticRun(store, events);
+    const runId = await storeSyntheticRun(store, events);
     const replay = await replayErrors(store, runId);
     const baselineOffsets = [0, ...events.filter((e) => e.tUs <= context.size(BASELINE_S) * 1e6).map((e) => e.tUs)];
     const bare = await bareTimerErrors(baselineOffsets);
-    store.close();
+    await store.close();
     const point = (value: number) => summarize([value]);
     return (
       [

@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RunStore } from '../src/index.js';
+import { openStore } from '../src/index.js';
 import { asUnprivilegedUser, expectOneLineError, runCli } from './support/cli.js';
 import { useTempDir } from './support/tempDb.js';
 
@@ -141,16 +141,16 @@ describe('runtape export / import / rm', () => {
     expect(JSON.parse(runCli(['ls', '--json'], { db }).stdout)).toEqual([]);
   });
 
-  it('removes runs with their events', () => {
+  it('removes runs with their events', async () => {
     const db = copyOfDemoDb();
     const runs = JSON.parse(runCli(['ls', '--json'], { db }).stdout) as { id: string }[];
     const removed = runCli(['rm', runs[0]!.id.slice(0, 8)], { db });
     expect(removed.status).toBe(0);
     expect(removed.stdout).toMatch(/^removed run [0-9a-f]{16} "demo: /);
-    const store = RunStore.open(db);
-    expect(store.listRuns().map((r) => r.id)).toEqual(runs.slice(1).map((r) => r.id));
-    expect(() => store.readEvents(runs[0]!.id, { fromSeq: 0, limit: 1 })).toThrow(/no run/);
-    store.close();
+    const store = await openStore(db);
+    expect((await store.listRuns()).map((r) => r.id)).toEqual(runs.slice(1).map((r) => r.id));
+    await expect(store.readEvents(runs[0]!.id, { fromSeq: 0, limit: 1 })).rejects.toThrow(/no run/);
+    await store.close();
     const raw = new Database(db, { readonly: true });
     expect(raw.prepare('SELECT count(*) AS n FROM events WHERE run_pk NOT IN (SELECT pk FROM runs)').get()).toEqual({ n: 0 });
     raw.close();

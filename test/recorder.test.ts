@@ -3,23 +3,20 @@ import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RecordingRunner, RunStore, record, recordedRunId, recordingStored } from '../src/index.js';
+import { RecordingRunner, openStore, type RunStore, record, recordedRunId, recordingStored } from '../src/index.js';
+import { allEvents } from './support/sqlite.js';
 import { twoAgentRun } from './support/scriptedTurns.js';
 import { useTempDir } from './support/tempDb.js';
 
 const tempDir = useTempDir();
 
-function openTestStore(): RunStore {
-  return RunStore.open(join(tempDir(), 'runs.db'));
-}
-
-function storedEvents(store: RunStore, runId: string) {
-  return [...store.iterateEvents(runId)];
+function openTestStore(): Promise<RunStore> {
+  return openStore(join(tempDir(), 'runs.db'));
 }
 
 /** The stored record of each event the application saw, compared field by field with the event itself. */
-function expectStoredAsSeen(store: RunStore, runId: string, seen: RunStreamEvent[]) {
-  const stored = storedEvents(store, runId);
+async function expectStoredAsSeen(store: RunStore, runId: string, seen: RunStreamEvent[]) {
+  const stored = await allEvents(store, runId);
   expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i));
   expect(stored[0]).toMatchObject({ level: 'agent', name: 'starting_agent', agent: 'Triage' });
   expect(stored.slice(1).map((e) => e.payload)).toEqual(seen.map((e) => JSON.stringify(e)));
@@ -31,7 +28,7 @@ function expectStoredAsSeen(store: RunStore, runId: string, seen: RunStreamEvent
 
 describe('RecordingRunner', () => {
   it('stores exactly the events the application saw, in order, with the active agent', async () => {
-    const store = openTestStore();
+    const store = await openTestStore();
     const { triage, text } = twoAgentRun();
     const runner = new RecordingRunner({ tracingDisabled: true }, { db: store, name: 'weather', tags: ['t1'] });
     const result = await runner.run(triage, 'Weather in Paris?', { stream: true });
@@ -43,7 +40,7 @@ describe('RecordingRunner', () => {
     expect(result.finalOutput).toBe(text);
     expect(result.currentAgent?.name).toBe('Weather Agent');
     const runId = recordedRunId(result)!;
-    const stored = expectStoredAsSeen(store, runId, seen);
+    const stored = await expectStoredAsSeen(store, runId, seen);
 
     // Events after the handoff belong to the new agent; the handoff items to the agent that handed off.
     const updated = stored.findIndex((e) => e.name === 'agent_updated');
@@ -51,7 +48,7 @@ describe('RecordingRunner', () => {
     expect(stored.slice(updated).every((e) => e.agent === 'Weather Agent')).toBe(true);
     expect(stored.map((e) => e.name)).toEqual(expect.arrayContaining(['handoff_requested', 'handoff_occurred', 'tool_called', 'tool_output']));
 
-    const run = store.getRun(runId)!;
+    const run = (await store.getRun(runId))!;
     expect(run).toMatchObject({
       name: 'weather',
       status: 'completed',
@@ -68,7 +65,7 @@ describe('RecordingRunner', () => {
     expect(run.sdkVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(run.usage).toMatchObject({ requests: 3, totalTokens: 57 });
 
-    const agents = store.agents(runId);
+    const agents = await store.agents(runId);
     expect(agents.map((a) => a.name)).toEqual(['Triage', 'Weather Agent']);
     expect(agents[0]).toMatchObject({ instructions: 'Route the user to the right specialist.', handoffs: [{ agent: 'Weather Agent' }] });
     expect(agents[1]!.tools[0]).toMatchObject({ name: 'get_weather', type: 'function', description: 'Current weather for a city' });
@@ -77,7 +74,7 @@ describe('RecordingRunner', () => {
   });
 
   it('records a result of the SDK\'s own run() wrapped with record()', async () => {
-    const store = openTestStore();
+    const store = await openTestStore();
     const { triage, text } = twoAgentRun();
     const result = record(await run(triage, 'Weather in Paris?', { stream: true }), { startingAgent: triage, input: 'Weather in Paris?', db: store, name: 'wrapped' });
     const seen: RunStreamEvent[] = [];
@@ -86,25 +83,25 @@ describe('RecordingRunner', () => {
     await recordingStored(result);
     expect(result.finalOutput).toBe(text);
     const runId = recordedRunId(result)!;
-    expectStoredAsSeen(store, runId, seen);
-    expect(store.getRun(runId)).toMatchObject({ name: 'wrapped', status: 'completed', input: 'Weather in Paris?', lastAgent: 'Weather Agent' });
+    await expectStoredAsSeen(store, runId, seen);
+    expect(await store.getRun(runId)).toMatchObject({ name: 'wrapped', status: 'completed', input: 'Weather in Paris?', lastAgent: 'Weather Agent' });
   });
 
   it('records every event when the application only awaits completed', async () => {
-    const store = openTestStore();
+    const store = await openTestStore();
     const { triage, text } = twoAgentRun();
     const live = await new RecordingRunner({ tracingDisabled: true }, { db: store }).run(triage, 'hi', { stream: true });
     await live.completed;
     await recordingStored(live);
     expect(live.finalOutput).toBe(text);
-    const stored = storedEvents(store, recordedRunId(live)!);
+    const stored = await allEvents(store, recordedRunId(live)!);
     expect(stored.filter((e) => e.name === 'output_text_delta').map((e) => JSON.parse(e.payload).data.delta).join('')).toBe(text);
     expect(stored.at(-1)!.name).toBe('message_output_created');
-    expect(store.getRun(recordedRunId(live)!)!.status).toBe('completed');
+    expect((await store.getRun(recordedRunId(live)!))!.status).toBe('completed');
   });
 
   it('gives the application the same text through toTextStream', async () => {
-    const store = openTestStore();
+    const store = await openTestStore();
     const { triage, text } = twoAgentRun();
     const result = await new RecordingRunner({ tracingDisabled: true }, { db: store }).run(triage, 'hi', { stream: true });
     let streamed = '';
@@ -118,7 +115,7 @@ describe('RecordingRunner', () => {
   });
 
   it('records an error mid-stream: delivered events stored, status error with name and message', async () => {
-    const store = openTestStore();
+    const store = await openTestStore();
     const { triage } = twoAgentRun({ failMidText: true });
     const result = await new RecordingRunner({ tracingDisabled: true }, { db: store }).run(triage, 'hi', { stream: true });
     const seen: RunStreamEvent[] = [];
@@ -130,15 +127,15 @@ describe('RecordingRunner', () => {
     await expect(result.completed).rejects.toThrow('model connection reset');
     await recordingStored(result);
     const runId = recordedRunId(result)!;
-    expectStoredAsSeen(store, runId, seen);
-    const run = store.getRun(runId)!;
+    await expectStoredAsSeen(store, runId, seen);
+    const run = (await store.getRun(runId))!;
     expect(run.status).toBe('error');
     expect(run.error).toMatchObject({ name: 'Error', message: 'model connection reset' });
     expect(run.error!.stack).toContain('model connection reset');
   });
 
   it('records a consumer that breaks out as cancelled', async () => {
-    const store = openTestStore();
+    const store = await openTestStore();
     const { triage } = twoAgentRun();
     const result = await new RecordingRunner({ tracingDisabled: true }, { db: store }).run(triage, 'hi', { stream: true });
     const seen: RunStreamEvent[] = [];
@@ -148,23 +145,23 @@ describe('RecordingRunner', () => {
     }
     const runId = recordedRunId(result)!;
     await recordingStored(result);
-    expect(store.getRun(runId)).toMatchObject({ status: 'cancelled', cancelledBy: 'consumer' });
+    expect(await store.getRun(runId)).toMatchObject({ status: 'cancelled', cancelledBy: 'consumer' });
     expect(result.cancelled).toBe(true);
-    const stored = storedEvents(store, runId);
+    const stored = await allEvents(store, runId);
     expect(stored.slice(1, seen.length + 1).map((e) => e.payload)).toEqual(seen.map((e) => JSON.stringify(e)));
   });
 
   it('records a tool approval as interrupted with its RunState, and links the run resumed from that state', async () => {
-    const store = openTestStore();
+    const store = await openTestStore();
     const { triage, text } = twoAgentRun({ needsApproval: true });
     const runner = new RecordingRunner({ tracingDisabled: true }, { db: store });
     const first = await runner.run(triage, 'hi', { stream: true });
     await first.completed;
     await recordingStored(first);
     expect(first.interruptions).toHaveLength(1);
-    const firstRun = store.getRun(recordedRunId(first)!)!;
+    const firstRun = (await store.getRun(recordedRunId(first)!))!;
     expect(firstRun.status).toBe('interrupted');
-    expect(storedEvents(store, firstRun.id).some((e) => e.name === 'tool_approval_requested')).toBe(true);
+    expect((await allEvents(store, firstRun.id)).some((e) => e.name === 'tool_approval_requested')).toBe(true);
 
     expect(firstRun.runState).toContain('"next_step_interruption"');
 
@@ -175,7 +172,7 @@ describe('RecordingRunner', () => {
     await resumed.completed;
     await recordingStored(resumed);
     expect(resumed.finalOutput).toBe(text);
-    const resumedRun = store.getRun(recordedRunId(resumed)!)!;
+    const resumedRun = (await store.getRun(recordedRunId(resumed)!))!;
     expect(resumedRun).toMatchObject({
       status: 'completed',
       startingAgent: 'Weather Agent',
@@ -186,7 +183,7 @@ describe('RecordingRunner', () => {
 
   it('waits out another connection\'s lock off the application\'s thread: nothing lost, no warning', async () => {
     const path = join(tempDir(), 'locked.db');
-    const store = RunStore.open(path);
+    const store = await openStore(path);
     const warnings: string[] = [];
     const { triage, text } = twoAgentRun({ deltaDelayMs: 5 });
     const runner = new RecordingRunner({ tracingDisabled: true }, { db: store, warn: (m) => warnings.push(m) });
@@ -208,9 +205,9 @@ describe('RecordingRunner', () => {
 
     expect(result.finalOutput).toBe(text);
     expect(warnings).toEqual([]);
-    const run = store.getRun(recordedRunId(result)!)!;
+    const run = (await store.getRun(recordedRunId(result)!))!;
     expect(run).toMatchObject({ status: 'completed', recording: 'complete' });
-    expectStoredAsSeen(store, run.id, seen);
+    await expectStoredAsSeen(store, run.id, seen);
   });
 
   it('runs unrecorded, with one warning, when the database cannot be opened', async () => {

@@ -8,8 +8,9 @@ import OpenAI from 'openai';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { z } from 'zod';
-import { RecordingRunner, RunStore, recordedRunId, recordingStored } from '../src/index.js';
+import { RecordingRunner, openStore, recordedRunId, recordingStored } from '../src/index.js';
 import { startFakeResponsesServer, type FakeResponsesServer } from './support/fakeResponsesServer.js';
+import { allEvents } from './support/sqlite.js';
 import { useTempDir } from './support/tempDb.js';
 
 const tempDir = useTempDir();
@@ -34,7 +35,7 @@ it('records a two-agent handoff run through the real openai client exactly as th
   const weather = new Agent({ name: 'Weather Agent', instructions: 'Answer weather questions.', model: 'gpt-4.1', tools: [getWeather] });
   const triage = new Agent({ name: 'Triage', instructions: 'Route the user.', model: 'gpt-4.1-mini', handoffs: [weather] });
   const client = new OpenAI({ baseURL: server.url, apiKey: 'test-key', maxRetries: 0 });
-  const store = RunStore.open(join(tempDir(), 'runs.db'));
+  const store = await openStore(join(tempDir(), 'runs.db'));
   const runner = new RecordingRunner(
     { modelProvider: new OpenAIProvider({ openAIClient: client, useResponses: true }), tracingDisabled: true },
     { db: store, name: 'http' },
@@ -48,7 +49,7 @@ it('records a two-agent handoff run through the real openai client exactly as th
   expect(result.finalOutput).toBe('It is sunny in Paris, 22°C.');
 
   const runId = recordedRunId(result)!;
-  const stored = [...store.iterateEvents(runId)];
+  const stored = await allEvents(store, runId);
   expect(stored).toHaveLength(seen.length + 1);
   expect(stored.slice(1).map((e) => e.payload)).toEqual(seen.map((e) => JSON.stringify(e)));
   expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i));
@@ -61,9 +62,9 @@ it('records a two-agent handoff run through the real openai client exactly as th
     ['agent_updated', 'Weather Agent'],
   ]);
 
-  const run = store.getRun(runId)!;
+  const run = (await store.getRun(runId))!;
   expect(run).toMatchObject({ status: 'completed', lastAgent: 'Weather Agent', finalOutput: 'It is sunny in Paris, 22°C.' });
-  expect(store.agents(runId).map((a) => [a.name, a.model])).toEqual([
+  expect((await store.agents(runId)).map((a) => [a.name, a.model])).toEqual([
     ['Triage', 'gpt-4.1-mini'],
     ['Weather Agent', 'gpt-4.1'],
   ]);

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDemoRun } from '../src/demo/index.js';
 import { EVENT_LEVELS, type EventLevel } from '../src/events/levels.js';
-import { RecordingRunner, RunStore, recordedRunId, recordingStored, replay } from '../src/index.js';
+import { RecordingRunner, openStore, recordedRunId, recordingStored, replay, type RunStore } from '../src/index.js';
 import { JUMP_TARGETS, Playback } from '../src/replay/playback.js';
 import type { StoredEvent } from '../src/store/types.js';
 import { ManualClock, settleWith } from './support/manualClock.js';
+import { allEvents } from './support/sqlite.js';
 import { storeSyntheticRun } from './support/syntheticRun.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,7 @@ let liveFinalOutput: unknown;
 let all: StoredEvent[];
 
 beforeAll(async () => {
-  store = RunStore.open(join(mkdtempSync(join(tmpdir(), 'runtape-replay-')), 'runs.db'));
+  store = await openStore(join(mkdtempSync(join(tmpdir(), 'runtape-replay-')), 'runs.db'));
   const demo = createDemoRun('duplicate-charge-and-outage', { pace: 0 });
   const live = await new RecordingRunner({ tracingDisabled: true }, { db: store }).run(demo.startingAgent, demo.input, { stream: true });
   liveView = await consumeLikeAUi(live);
@@ -43,7 +44,7 @@ beforeAll(async () => {
   await recordingStored(live);
   liveFinalOutput = live.finalOutput;
   demoRunId = recordedRunId(live)!;
-  all = [...store.iterateEvents(demoRunId)];
+  all = await allEvents(store, demoRunId);
 });
 
 async function drain(playback: Playback): Promise<StoredEvent[]> {
@@ -82,8 +83,8 @@ describe('Playback: when it is replayed', () => {
   // Offsets in µs, with one long silence (a slow tool) in the middle.
   const offsets = [0, 250_000, 300_000, 340_000, 5_340_000, 5_400_000, 5_430_000];
   let timedRun: string;
-  beforeAll(() => {
-    timedRun = storeSyntheticRun(
+  beforeAll(async () => {
+    timedRun = await storeSyntheticRun(
       store,
       offsets.slice(1).map((tUs) => ({ tUs, level: 'raw', name: 'output_text_delta', agent: 'A' })),
     );
@@ -136,7 +137,7 @@ describe('Playback: when it is replayed', () => {
     playback.pause();
     expect(playback.clockUs()).toBe(100_000);
     clock.advance(10_000); // paused for 10 s
-    playback.play();
+    await playback.play();
     const next = await settleWith(clock, playback.next());
     expect(next!.tUs).toBe(250_000);
     expect(clock.now() - start).toBe(100 + 10_000 + 150);
@@ -158,48 +159,96 @@ describe('Playback: seek and step', () => {
   it('steps forward and back through the filtered events, paused', async () => {
     const items = all.filter((e) => e.level === 'item');
     const playback = new Playback(store, demoRunId, { filter: { levels: ['item'] }, playing: false });
-    expect(playback.step(1)).toEqual(items[0]);
+    expect(await playback.step(1)).toEqual(items[0]);
     expect(await playback.next()).toEqual(items[0]);
-    expect(playback.step(1)).toEqual(items[1]);
+    expect(await playback.step(1)).toEqual(items[1]);
     expect(await playback.next()).toEqual(items[1]);
     expect(playback.position).toBe(items[1]!.seq);
-    expect(playback.step(-1)).toEqual(items[0]);
+    expect(await playback.step(-1)).toEqual(items[0]);
     expect(playback.position).toBe(items[0]!.seq);
     expect(playback.playing).toBe(false);
-    playback.step(1);
+    await playback.step(1);
     expect(await playback.next()).toEqual(items[1]);
   });
 
-  it('jumps from handoff to handoff, and to tool calls, both ways', () => {
+  it('jumps from handoff to handoff, and to tool calls, both ways', async () => {
     const playback = new Playback(store, demoRunId, { playing: false });
     const handoffs = all.filter((e) => e.name === 'handoff_occurred');
     expect(handoffs).toHaveLength(3);
-    for (const h of handoffs) expect(playback.jump(JUMP_TARGETS.handoff, 1)).toEqual(h);
-    expect(playback.jump(JUMP_TARGETS.handoff, 1)).toBeUndefined();
+    for (const h of handoffs) expect(await playback.jump(JUMP_TARGETS.handoff, 1)).toEqual(h);
+    expect(await playback.jump(JUMP_TARGETS.handoff, 1)).toBeUndefined();
     expect(playback.position).toBe(handoffs[2]!.seq);
-    expect(playback.jump(JUMP_TARGETS.handoff, -1)).toEqual(handoffs[1]);
-    expect(playback.jump(JUMP_TARGETS.tool_call, 1)).toEqual(all.find((e) => e.name === 'tool_called' && e.seq > handoffs[1]!.seq));
+    expect(await playback.jump(JUMP_TARGETS.handoff, -1)).toEqual(handoffs[1]);
+    expect(await playback.jump(JUMP_TARGETS.tool_call, 1)).toEqual(all.find((e) => e.name === 'tool_called' && e.seq > handoffs[1]!.seq));
   });
 
   it('seeks to a seq and to a time, then plays on from there', async () => {
     const playback = new Playback(store, demoRunId, { speed: 'instant' });
-    playback.seekSeq(50);
+    await playback.seekSeq(50);
     expect(playback.position).toBe(50);
     expect(await playback.next()).toEqual(all[51]);
 
     const target = all[120]!.tUs;
-    playback.seekTime(target);
+    await playback.seekTime(target);
     const firstAtTarget = all.find((e) => e.tUs >= target)!;
     expect(playback.position).toBe(firstAtTarget.seq - 1);
     expect(await playback.next()).toEqual(firstAtTarget);
   });
 });
 
+/**
+ * The demo store with its window reads held back until released: replies that arrive late, and out of order,
+ * as a store on a server may send them. Each read is made when asked; only its answer waits.
+ */
+function heldReads(real: RunStore): { store: RunStore; settleInReverse: <T>(pending: Promise<T>) => Promise<T> } {
+  const held: (() => void)[] = [];
+  const store: RunStore = Object.create(real);
+  store.readEvents = async (runId, window) => {
+    const events = await real.readEvents(runId, window);
+    await new Promise<void>((release) => held.push(release));
+    return events;
+  };
+  /** Releases what is held, the latest first, until `pending` settles. */
+  const settleInReverse = async <T>(pending: Promise<T>): Promise<T> => {
+    let settled = false;
+    const done = pending.finally(() => (settled = true));
+    while (!settled) {
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const release of held.splice(0).reverse()) release();
+    }
+    return done;
+  };
+  return { store, settleInReverse };
+}
+
+describe('Playback: moves over a store that answers late', () => {
+  it('applies seeks in the order they were asked, whatever order the replies come in', async () => {
+    const { store: slow, settleInReverse } = heldReads(store);
+    const playback = new Playback(slow, demoRunId, { speed: 'instant', playing: false });
+    const far = playback.seekSeq(200);
+    const near = playback.seekSeq(10);
+    await settleInReverse(Promise.all([far, near]));
+    expect(playback.position).toBe(10);
+    await settleInReverse(playback.play());
+    expect(await settleInReverse(playback.next())).toEqual(all[11]);
+  });
+
+  it('never delivers an event it read before a seek', async () => {
+    const { store: slow, settleInReverse } = heldReads(store);
+    const playback = new Playback(slow, demoRunId, { speed: 'instant' });
+    const next = playback.next(); // reads the run's first window, whose reply is held
+    await new Promise((resolve) => setImmediate(resolve));
+    const seek = playback.seekSeq(100);
+    expect(await settleInReverse(next)).toEqual(all[101]);
+    await seek;
+  });
+});
+
 describe('Playback: the end of a run', () => {
   it('plays a finished run from the top when there is nothing left to play', async () => {
     const playback = new Playback(store, demoRunId, { speed: 'instant', playing: false, stopAtEnd: false });
-    playback.seekSeq(all.at(-1)!.seq);
-    playback.play();
+    await playback.seekSeq(all.at(-1)!.seq);
+    await playback.play();
     expect(playback.position).toBe(-1);
     expect(await playback.next()).toEqual(all[0]);
   });
@@ -207,7 +256,7 @@ describe('Playback: the end of a run', () => {
 
 describe('replay(): recorded runs as SDK-shaped streams', () => {
   it('feeds a consumer written against the SDK stream the same run the live consumer saw', async () => {
-    const replayed = replay(store, demoRunId, { speed: 'instant' });
+    const replayed = await replay(store, demoRunId, { speed: 'instant' });
     expect(replayed.currentAgent).toEqual({ name: 'Triage Agent' });
     expect(replayed.finalOutput).toBeUndefined();
     const view = await consumeLikeAUi(replayed as unknown as AsyncIterable<RunStreamEvent>);
@@ -221,20 +270,19 @@ describe('replay(): recorded runs as SDK-shaped streams', () => {
 
   it('gives the same text through toTextStream, and plays out when only completed is awaited', async () => {
     let text = '';
-    const replayed = replay(store, demoRunId, { speed: 'instant' });
+    const replayed = await replay(store, demoRunId, { speed: 'instant' });
     for await (const chunk of replayed.toTextStream() as ReadableStream<string>) text += chunk;
     expect(text).toBe(liveView.text);
 
-    const unread = replay(store, 'last', { speed: 'instant' });
+    const unread = await replay(store, 'last', { speed: 'instant' });
     await unread.completed;
-    await recordingStored(unread);
-    expect(unread.finalOutput).toEqual(store.getRun(unread.run.id)!.finalOutput);
+    expect(unread.finalOutput).toEqual((await store.getRun(unread.run.id))!.finalOutput);
   });
 
   it('ends as the recorded run did: events, then the recorded error', async () => {
-    const id = storeSyntheticRun(store, [{ tUs: 10, level: 'raw', name: 'output_text_delta', agent: 'A' }]);
-    store.finishRun(id, { status: 'error', durationUs: 20, lastAgent: 'A', finalOutput: null, error: { name: 'ModelBehaviorError', message: 'bad JSON from the model' }, usage: null });
-    const replayed = replay(store, id, { speed: 'instant' });
+    const id = await storeSyntheticRun(store, [{ tUs: 10, level: 'raw', name: 'output_text_delta', agent: 'A' }]);
+    await store.finishRun(id, { status: 'error', durationUs: 20, lastAgent: 'A', finalOutput: null, error: { name: 'ModelBehaviorError', message: 'bad JSON from the model' }, usage: null });
+    const replayed = await replay(store, id, { speed: 'instant' });
     const seen: unknown[] = [];
     await expect(
       (async () => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { RunStore } from '../src/index.js';
+import { openStore } from '../src/index.js';
 import { runCli } from './support/cli.js';
 import { storeSyntheticRun } from './support/syntheticRun.js';
 import { useTempDir } from './support/tempDb.js';
@@ -17,7 +17,7 @@ function demoDb(): string {
 }
 
 describe('runtape replay', () => {
-  it('prints the text with markers for agents, tools and handoffs', () => {
+  it('prints the text with markers for agents, tools and handoffs', async () => {
     const db = demoDb();
     const out = runCli(['replay', 'last', '--speed', 'instant'], { db });
     expect(out.status).toBe(0);
@@ -28,7 +28,7 @@ describe('runtape replay', () => {
     expect(out.stdout).toMatch(/── \+\d+\.\d{3}s → Technical Support Agent\n/);
     expect(out.stdout.trimEnd().split('\n').at(-1)).toBe('── end completed');
     // The final answer streams as text, whole.
-    const finalOutput = RunStore.open(db, { readonly: true }).resolveRun('last').finalOutput as string;
+    const finalOutput = (await (await openStore(db, { readonly: true })).resolveRun('last')).finalOutput as string;
     expect(out.stdout).toContain(finalOutput);
   });
 
@@ -68,11 +68,11 @@ describe('runtape replay', () => {
     }
   });
 
-  it('never lets recorded escape sequences reach the terminal', () => {
+  it('never lets recorded escape sequences reach the terminal', async () => {
     const db = join(tempDir(), 'hostile.db');
-    const store = RunStore.open(db);
+    const store = await openStore(db);
     const hostile = 'safe \x1b[2J\x1b]0;pwned\x07 \x9b31m \u202e txt \x00 end';
-    storeSyntheticRun(store, [
+    await storeSyntheticRun(store, [
       { tUs: 5, level: 'raw', name: 'output_text_delta', agent: 'A', payload: { type: 'raw_model_stream_event', data: { type: 'output_text_delta', delta: hostile } } },
       {
         tUs: 9,
@@ -82,7 +82,7 @@ describe('runtape replay', () => {
         payload: { type: 'run_item_stream_event', name: 'tool_called', item: { type: 'tool_call_item', rawItem: { name: `t\x1b[31m`, arguments: hostile } } },
       },
     ]);
-    store.close();
+    await store.close();
     for (const format of ['text', 'events']) {
       const out = runCli(['replay', 'last', '--speed', 'instant', '--format', format], { db });
       expect(out.status).toBe(0);
@@ -93,12 +93,12 @@ describe('runtape replay', () => {
 
   it('stops cleanly on Ctrl-C', async () => {
     const db = join(tempDir(), 'slow.db');
-    const store = RunStore.open(db);
-    storeSyntheticRun(store, [
+    const store = await openStore(db);
+    await storeSyntheticRun(store, [
       { tUs: 1000, level: 'agent', name: 'agent_updated', agent: 'B' },
       { tUs: 60_000_000, level: 'agent', name: 'agent_updated', agent: 'C' },
     ]);
-    store.close();
+    await store.close();
     const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
     const child = spawn(process.execPath, [main, '--db', db, 'replay', 'last'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

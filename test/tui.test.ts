@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_KEYS, GLOBAL_KEYS } from '../src/tui/keys.js';
-import { RecordingRunner, RunStore, recordedRunId, recordingStored } from '../src/index.js';
+import { RecordingRunner, openStore, recordedRunId, recordingStored } from '../src/index.js';
 import { runCli } from './support/cli.js';
 import { twoAgentRun } from './support/scriptedTurns.js';
 import { useTempDir } from './support/tempDb.js';
@@ -108,10 +108,10 @@ describe('runtape inspect', () => {
     await terminal.waitFor((s) => statusLine(s).includes('#5/270'));
 
     // Search the payloads from the playhead on: the playhead goes to the first event that mentions it.
-    const store = RunStore.open(demoDb, { readonly: true });
-    const [match] = store.readEvents(mainRun.id, { fromSeq: 6, limit: 1, filter: { text: 'REFUND' } });
-    const [nextMatch] = store.readEvents(mainRun.id, { fromSeq: match!.seq + 1, limit: 1, filter: { text: 'refund' } });
-    store.close();
+    const store = await openStore(demoDb, { readonly: true });
+    const [match] = await store.readEvents(mainRun.id, { fromSeq: 6, limit: 1, filter: { text: 'REFUND' } });
+    const [nextMatch] = await store.readEvents(mainRun.id, { fromSeq: match!.seq + 1, limit: 1, filter: { text: 'refund' } });
+    await store.close();
     terminal.keys('/');
     await terminal.waitFor('search payloads:');
     terminal.type('REFUND');
@@ -196,14 +196,14 @@ describe('runtape inspect', () => {
 
   it('shows escape sequences and blessed tags in recorded content as inert text', async () => {
     const db = join(tempDir(), 'hostile.db');
-    const store = RunStore.open(db);
+    const store = await openStore(db);
     const hostile = 'A {red-fg}x{/} B \x1b[2J C \x1b]0;pwned\x07 D {bold}';
     const { triage } = twoAgentRun({ text: hostile });
     const result = await new RecordingRunner({ tracingDisabled: true }, { db: store, name: 'hostile {blink}run{/blink}' }).run(triage, 'hi', { stream: true });
     await result.completed; // the recorder observes the stream itself
     await recordingStored(result);
     const runId = recordedRunId(result)!;
-    store.close();
+    await store.close();
 
     const terminal = inspect(db, [runId]);
     await terminal.waitFor('starting_agent');

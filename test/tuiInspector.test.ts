@@ -5,7 +5,7 @@
 import type { Widgets } from 'blessed';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunStore } from '../src/store/runStore.js';
+import { openStore } from '../src/store/openStore.js';
 import { headlessScreen, openInspector } from '../src/tui/index.js';
 import { storeLargeRun } from './support/largeRun.js';
 import { useTempDir } from './support/tempDb.js';
@@ -22,10 +22,17 @@ function press(screen: Widgets.Screen, ch: string): void {
   screen.program.emit('keypress', ch, { name: ch, full: ch, sequence: ch });
 }
 
+/** A key's effect shows once what it reads has been read: wait (with a deadline) for the screen to say so. */
+async function screenWhen(screen: Widgets.Screen, shows: (text: string) => boolean): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (!shows(screenText(screen)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return screenText(screen);
+}
+
 describe('openInspector', () => {
   it('paints a large run at once, then fills in its analysis, and closes on q', async () => {
-    const store = RunStore.open(join(tempDir(), 'large.db'));
-    const runId = storeLargeRun(store, 30_000);
+    const store = await openStore(join(tempDir(), 'large.db'));
+    const runId = await storeLargeRun(store, 30_000);
     const screen = headlessScreen(160, 48);
     const inspector = await openInspector({ store, runId, screen });
 
@@ -36,29 +43,28 @@ describe('openInspector', () => {
     expect(first).toMatch(/analysing \d+%/);
 
     press(screen, 'G');
-    const atEnd = screenText(screen);
+    const atEnd = await screenWhen(screen, (text) => /#\d+\/\d+/.test(text));
     expect(atEnd).toMatch(/#\d+\/\d+/);
     expect(atEnd).not.toContain('starting_agent');
 
     // The analysis runs in the background; its end shows as the counts being final.
-    const deadline = Date.now() + 10_000;
-    while (/analysing/.test(screenText(screen)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const analysed = await screenWhen(screen, (text) => !/analysing/.test(text));
     const counts = { raw: 0, item: 0, agent: 0 };
-    for (const event of store.iterateEvents(runId)) counts[event.level]++;
-    expect(screenText(screen)).toContain(`[x] 1 raw ${counts.raw}  [x] 2 item ${counts.item}  [x] 3 agent ${counts.agent}`);
+    for await (const event of store.iterateEvents(runId)) counts[event.level]++;
+    expect(analysed).toContain(`[x] 1 raw ${counts.raw}  [x] 2 item ${counts.item}  [x] 3 agent ${counts.agent}`);
 
     // A time that does not parse is answered in the footer; the prompt is gone, the keys work again.
     for (const ch of 'tabc') press(screen, ch);
     screen.program.emit('keypress', '\r', { name: 'enter', full: 'enter', sequence: '\r' });
-    expect(screenText(screen)).toMatch(/seek: expected a seq \(42 or #42\) or a time/);
+    expect(await screenWhen(screen, (text) => text.includes('seek:'))).toMatch(/seek: expected a seq \(42 or #42\) or a time/);
     press(screen, 'g');
-    expect(screenText(screen)).toContain('starting_agent');
+    expect(await screenWhen(screen, (text) => text.includes('starting_agent'))).toContain('starting_agent');
 
     press(screen, 'q');
     await inspector.closed;
     // A screen the caller gave is left to the caller, emptied of the inspector.
     expect(screenText(screen).trim()).toBe('');
     screen.destroy();
-    store.close();
+    await store.close();
   });
 });

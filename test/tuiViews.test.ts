@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeEvents } from '../src/analysis/runAnalyzer.js';
-import { RunStore } from '../src/store/runStore.js';
+import { openStore as openStoreAt } from '../src/store/openStore.js';
+import type { RunStore } from '../src/store/runStore.js';
 import type { StoredEvent } from '../src/store/types.js';
 import { GLOBAL_KEYS, RUN_KEYS, RUNS_KEYS, actionFor, keyNameOf, type Binding } from '../src/tui/keys.js';
 import { promptKey, type Prompt } from '../src/tui/prompt.js';
@@ -25,7 +26,7 @@ import { storeSyntheticRun, type SyntheticEvent } from './support/syntheticRun.j
 import { useTempDir } from './support/tempDb.js';
 
 const tempDir = useTempDir();
-const openStore = () => RunStore.open(join(tempDir(), 'runs.db'));
+const openStore = () => openStoreAt(join(tempDir(), 'runs.db'));
 
 const delta = (tUs: number, text: string, agent = 'A'): SyntheticEvent => ({
   tUs,
@@ -47,7 +48,7 @@ function event(seq: number, tUs: number): StoredEvent {
 }
 
 describe('timeline', () => {
-  it('gives one row per event and a gap row before a long silence, up to the height', () => {
+  it('gives one row per event and a gap row before a long silence, up to the height', async () => {
     const events = [event(0, 0), event(1, 10), event(2, 10 + GAP_MARK_US), event(3, 20 + GAP_MARK_US), event(4, 30 + GAP_MARK_US)];
     expect(describeRows(timelineRows(events, { height: 10, selectedSeq: 1, position: 1 }))).toEqual(['0', '>1', `gap ${GAP_MARK_US}`, '~2', '~3', '~4']);
     expect(describeRows(timelineRows(events, { height: 4, selectedSeq: null, position: -1 }))).toEqual(['~0', '~1', `gap ${GAP_MARK_US}`, '~2']);
@@ -55,52 +56,52 @@ describe('timeline', () => {
     expect(describeRows(timelineRows([event(0, 0), event(1, GAP_MARK_US - 1)], { height: 4, selectedSeq: 0, position: 0 }))).toEqual(['>0', '~1']);
   });
 
-  it('reads only the window it shows, scrolls to keep the playhead in view, and follows the level filter', () => {
-    const store = openStore();
+  it('reads only the window it shows, scrolls to keep the playhead in view, and follows the level filter', async () => {
+    const store = await openStore();
     // 100 events: a text delta every 10 ms, and an item every 10th.
-    const runId = storeSyntheticRun(store, Array.from({ length: 99 }, (_, i) => ((i + 1) % 10 === 0 ? item((i + 1) * 10_000, 'tool_called') : delta((i + 1) * 10_000, 'x'))));
+    const runId = await storeSyntheticRun(store, Array.from({ length: 99 }, (_, i) => ((i + 1) % 10 === 0 ? item((i + 1) * 10_000, 'tool_called') : delta((i + 1) * 10_000, 'x'))));
     const timeline = new Timeline(store, runId);
     const reads: { fromSeq: number; limit: number }[] = [];
     const readEvents = store.readEvents.bind(store);
     store.readEvents = (id, window) => (reads.push(window), readEvents(id, window));
 
-    expect(describeRows(timeline.rows(-1, 5))).toEqual(['~0', '~1', '~2', '~3', '~4']);
-    expect(describeRows(timeline.rows(2, 5))).toEqual(['0', '1', '>2', '~3', '~4']);
+    expect(describeRows(await timeline.rows(-1, 5))).toEqual(['~0', '~1', '~2', '~3', '~4']);
+    expect(describeRows(await timeline.rows(2, 5))).toEqual(['0', '1', '>2', '~3', '~4']);
     expect(Math.max(...reads.map((r) => r.limit))).toBeLessThanOrEqual(6);
 
     // Down past the window: it scrolls, keeping a row of context below the playhead (margin of 1 at height 5).
-    expect(describeRows(timeline.rows(50, 5))).toEqual(['47', '48', '49', '>50', '~51']);
+    expect(describeRows(await timeline.rows(50, 5))).toEqual(['47', '48', '49', '>50', '~51']);
     // Back up: the window stays put while the playhead is inside it with a row of context.
-    expect(describeRows(timeline.rows(49, 5))).toEqual(['47', '48', '>49', '~50', '~51']);
-    expect(describeRows(timeline.rows(47, 5))).toEqual(['46', '>47', '~48', '~49', '~50']);
+    expect(describeRows(await timeline.rows(49, 5))).toEqual(['47', '48', '>49', '~50', '~51']);
+    expect(describeRows(await timeline.rows(47, 5))).toEqual(['46', '>47', '~48', '~49', '~50']);
     // At the end, the window fills from the bottom.
-    expect(describeRows(timeline.rows(99, 5))).toEqual(['95', '96', '97', '98', '>99']);
+    expect(describeRows(await timeline.rows(99, 5))).toEqual(['95', '96', '97', '98', '>99']);
 
     // Only items: the playhead's row is the last item at or before it.
     timeline.toggle('raw');
     timeline.toggle('agent');
-    expect(timeline.selectedAt(55)?.seq).toBe(50);
-    expect(describeRows(timeline.rows(55, 3))).toEqual(['>50', '~60', '~70']);
+    expect((await timeline.selectedAt(55))?.seq).toBe(50);
+    expect(describeRows(await timeline.rows(55, 3))).toEqual(['>50', '~60', '~70']);
     // Near the end, the window fills upwards.
-    expect(describeRows(timeline.rows(55, 8))).toEqual(['20', '30', '40', '>50', '~60', '~70', '~80', '~90']);
-    expect(timeline.neighbour(55, 1)?.seq).toBe(60);
-    expect(timeline.neighbour(50, -1, 2)?.seq).toBe(30);
-    expect(timeline.selectedAt(5)).toBeUndefined();
-    expect(describeRows(timeline.rows(5, 3))).toEqual(['~10', '~20', '~30']);
+    expect(describeRows(await timeline.rows(55, 8))).toEqual(['20', '30', '40', '>50', '~60', '~70', '~80', '~90']);
+    expect((await timeline.neighbour(55, 1))?.seq).toBe(60);
+    expect((await timeline.neighbour(50, -1, 2))?.seq).toBe(30);
+    expect(await timeline.selectedAt(5)).toBeUndefined();
+    expect(describeRows(await timeline.rows(5, 3))).toEqual(['~10', '~20', '~30']);
     // Never more than a window (the height, and one more to see whether more follow).
     expect(reads.every((r) => r.limit <= 9)).toBe(true);
   });
 
-  it('counts gap rows when it scrolls', () => {
-    const store = openStore();
+  it('counts gap rows when it scrolls', async () => {
+    const store = await openStore();
     // Every event follows a long silence: each takes two rows.
-    const runId = storeSyntheticRun(store, Array.from({ length: 30 }, (_, i) => delta((i + 1) * 2 * GAP_MARK_US, 'x')));
-    const rows = new Timeline(store, runId).rows(20, 6);
+    const runId = await storeSyntheticRun(store, Array.from({ length: 30 }, (_, i) => delta((i + 1) * 2 * GAP_MARK_US, 'x')));
+    const rows = await new Timeline(store, runId).rows(20, 6);
     expect(rows).toHaveLength(6);
     expect(describeRows(rows).filter((r) => !r.startsWith('gap'))).toContain('>20');
   });
 
-  it('draws a row as exactly the width, sanitized, the summary shortened', () => {
+  it('draws a row as exactly the width, sanitized, the summary shortened', async () => {
     const colours = new AgentColours(['Agent {red-fg}']);
     const hostile: StoredEvent = {
       seq: 7,
@@ -126,7 +127,7 @@ describe('timeline', () => {
 });
 
 describe('output text', () => {
-  function textRun(store: RunStore): { runId: string; events: SyntheticEvent[] } {
+  async function textRun(store: RunStore): Promise<{ runId: string; events: SyntheticEvent[] }> {
     const events = [
       started(1),
       delta(2, 'Hello '),
@@ -138,77 +139,78 @@ describe('output text', () => {
       delta(8, 'Line one\n', 'B'),
       delta(9, 'line \x1b[31mtwo', 'B'),
     ];
-    return { runId: storeSyntheticRun(store, events), events };
+    return { runId: await storeSyntheticRun(store, events), events };
   }
 
-  it('holds the text streamed up to the position, a paragraph per response, with its agent', () => {
-    const store = openStore();
-    const { runId } = textRun(store);
+  it('holds the text streamed up to the position, a paragraph per response, with its agent', async () => {
+    const store = await openStore();
+    const { runId } = await textRun(store);
     const text = new OutputText(store, runId);
-    expect(text.at(-1, 1000)).toEqual([]);
-    expect(text.at(2, 1000)).toEqual([{ agent: 'A', text: 'Hello ', whole: true }]);
-    expect(text.at(7, 1000)).toEqual([{ agent: 'A', text: 'Hello there.', whole: true }]);
+    expect(await text.at(-1, 1000)).toEqual([]);
+    expect(await text.at(2, 1000)).toEqual([{ agent: 'A', text: 'Hello ', whole: true }]);
+    expect(await text.at(7, 1000)).toEqual([{ agent: 'A', text: 'Hello there.', whole: true }]);
     // A response without text (a tool call) is no paragraph; control characters become stand-ins.
-    expect(text.at(9, 1000)).toEqual([
+    expect(await text.at(9, 1000)).toEqual([
       { agent: 'A', text: 'Hello there.', whole: true },
       { agent: 'B', text: 'Line one\nline ␛[31mtwo', whole: true },
     ]);
-    expect(text.at(3, 1000)).toEqual([{ agent: 'A', text: 'Hello there.', whole: true }]);
+    expect(await text.at(3, 1000)).toEqual([{ agent: 'A', text: 'Hello there.', whole: true }]);
   });
 
-  it('keeps only the tail that fits, marking a paragraph whose start is not held', () => {
-    const store = openStore();
-    const { runId } = textRun(store);
+  it('keeps only the tail that fits, marking a paragraph whose start is not held', async () => {
+    const store = await openStore();
+    const { runId } = await textRun(store);
     // 20 characters: both deltas of the second answer, and its start (so it is whole), not the first answer.
-    const paragraphs = new OutputText(store, runId).at(9, 20);
+    const paragraphs = await new OutputText(store, runId).at(9, 20);
     expect(paragraphs).toEqual([{ agent: 'B', text: 'Line one\nline ␛[31mtwo', whole: true }]);
-    expect(new OutputText(store, runId).at(9, 10)).toEqual([{ agent: 'B', text: 'line ␛[31mtwo', whole: false }]);
-    const cut = new OutputText(store, runId).at(3, 3);
+    expect(await new OutputText(store, runId).at(9, 10)).toEqual([{ agent: 'B', text: 'line ␛[31mtwo', whole: false }]);
+    const cut = await new OutputText(store, runId).at(3, 3);
     expect(cut).toEqual([{ agent: 'A', text: 'there.', whole: false }]);
     const lines = textPaneLines(cut, new AgentColours(['A'])).map(plainOf);
     expect(lines).toEqual(['▌ A (continued)', 'there.']);
   });
 
-  it('gives the same text moving forward, backward or jumping, as computed afresh', () => {
-    const store = openStore();
-    const runId = storeLargeRun(store, 3000, { deltasPerTurn: 40 });
+  it('gives the same text moving forward, backward or jumping, as computed afresh', async () => {
+    const store = await openStore();
+    const runId = await storeLargeRun(store, 3000, { deltasPerTurn: 40 });
     const moving = new OutputText(store, runId);
     const positions = [0, 5, 6, 7, 50, 51, 400, 399, 1200, 1201, 1250, 2999, 10, 2500];
     for (const position of positions) {
-      expect(moving.at(position, 300), `at ${position}`).toEqual(new OutputText(store, runId).at(position, 300));
+      expect(await moving.at(position, 300), `at ${position}`).toEqual(await new OutputText(store, runId).at(position, 300));
     }
   });
 
-  it('reads back from the position, not the run from its start', () => {
-    const store = openStore();
-    const runId = storeLargeRun(store, 50_000);
+  it('reads back from the position, not the run from its start', async () => {
+    const store = await openStore();
+    const runId = await storeLargeRun(store, 50_000);
     let read = 0;
     const readEvents = store.readEvents.bind(store);
-    store.readEvents = (id, window) => {
-      const events = readEvents(id, window);
+    store.readEvents = async (id, window) => {
+      const events = await readEvents(id, window);
       read += events.length;
       return events;
     };
     const text = new OutputText(store, runId);
-    const paragraphs = text.at(49_000, 2000);
+    const paragraphs = await text.at(49_000, 2000);
     expect(paragraphs.map((p) => p.text).join('').length).toBeGreaterThanOrEqual(2000);
     expect(read).toBeLessThan(2000);
     // Playing on: only the new events are read.
     read = 0;
-    for (let position = 49_001; position <= 49_100; position++) text.at(position, 2000);
+    for (let position = 49_001; position <= 49_100; position++) await text.at(position, 2000);
     expect(read).toBeLessThanOrEqual(100);
   });
 });
 
 describe('handoffs lane', () => {
-  it('shows the graph at start, the path, and each handoff with its tool, arguments and reason', () => {
-    const store = openStore();
-    const runId = storeLargeRun(store, 2000, { deltasPerTurn: 10 });
-    const analysis = analyzeEvents(store.iterateEvents(runId));
+  it('shows the graph at start, the path, and each handoff with its tool, arguments and reason', async () => {
+    const store = await openStore();
+    const runId = await storeLargeRun(store, 2000, { deltasPerTurn: 10 });
+    const analysis = await analyzeEvents(store.iterateEvents(runId));
     expect(analysis.handoffs.length).toBeGreaterThan(2);
     const [first, second] = analysis.handoffs;
+    const agents = await store.agents(runId);
     const lane = (position: number) =>
-      handoffLane({ agents: store.agents(runId), path: analysis.agentPath, handoffs: analysis.handoffs, position, width: 80, colours: new AgentColours([]) });
+      handoffLane({ agents, path: analysis.agentPath, handoffs: analysis.handoffs, position, width: 80, colours: new AgentColours([]) });
 
     const before = lane(0);
     const text = before.lines.map(plainOf);
@@ -230,7 +232,7 @@ describe('handoffs lane', () => {
     expect(ahead.every((s) => s.style?.fg === 'gray' || s.text.trim() === '')).toBe(true);
   });
 
-  it('wraps a reason to the width, cutting after the last line', () => {
+  it('wraps a reason to the width, cutting after the last line', async () => {
     expect(wrap('one two three four five six', 10, 2)).toEqual(['one two', 'three fou…']);
     expect(wrap('short', 10, 3)).toEqual(['short']);
   });
@@ -246,7 +248,7 @@ describe('payload detail', () => {
     payload: JSON.stringify({ type: 'run_item_stream_event', item: { output: 'Refund {red-fg}done{/} \u202eevil' } }),
   };
 
-  it('is the payload as indented JSON, sanitized, matches of the search marked', () => {
+  it('is the payload as indented JSON, sanitized, matches of the search marked', async () => {
     const detail = eventDetail(hostile, 'REFUND');
     expect(detail.title).toBe('#3  +2.000s  item  tool_output  A');
     const text = detail.lines.map(plainOf);
@@ -256,20 +258,20 @@ describe('payload detail', () => {
     expect(eventDetail(hostile).matchLine).toBeNull();
   });
 
-  it('cuts a huge payload, saying so', () => {
+  it('cuts a huge payload, saying so', async () => {
     const huge = { ...hostile, payload: JSON.stringify({ text: 'x'.repeat(DETAIL_MAX_CHARS * 2) }) };
     const lines = eventDetail(huge).lines.map(plainOf);
     expect(lines.join('\n').length).toBeLessThan(DETAIL_MAX_CHARS + 200);
     expect(lines.at(-1)).toMatch(/more characters \(runtape export shows the whole event\)$/);
   });
 
-  it('says when nothing has played yet', () => {
+  it('says when nothing has played yet', async () => {
     expect(eventDetail(undefined).lines.map(plainOf)).toEqual(['(start of the run: nothing played yet)']);
   });
 });
 
 describe('status lines', () => {
-  it('show the clock, TTFT, tokens/s, the gap before the selected event, and the filter with counts', () => {
+  it('show the clock, TTFT, tokens/s, the gap before the selected event, and the filter with counts', async () => {
     const timing = plainOf(
       timingLine({
         playing: false,
@@ -298,10 +300,12 @@ describe('status lines', () => {
 });
 
 describe('runs list', () => {
-  it('filters on every word, keeps the selection on its run, scrolls to it', () => {
-    const store = openStore();
-    const ids = [0, 1, 2].map(() => storeSyntheticRun(store, [delta(10, 'x')]));
+  it('filters on every word, keeps the selection on its run, scrolls to it', async () => {
+    const store = await openStore();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await storeSyntheticRun(store, [delta(10, 'x')]));
     const list = new RunsList(() => store.listRuns());
+    await list.reload();
     const visible = list.visible.map((r) => r.id);
     expect(visible).toHaveLength(3);
     list.move(1);
@@ -313,14 +317,15 @@ describe('runs list', () => {
     expect(list.window(1).map((r) => r.id)).toEqual([selected]);
     list.setFilter('nothing matches this');
     expect(list.selected).toBeUndefined();
-    expect(runMatches(store.getRun(ids[0]!)!, 'SYNTHETIC completed')).toBe(true);
-    expect(runMatches(store.getRun(ids[0]!)!, 'synthetic error')).toBe(false);
+    const first = (await store.getRun(ids[0]!))!;
+    expect(runMatches(first, 'SYNTHETIC completed')).toBe(true);
+    expect(runMatches(first, 'synthetic error')).toBe(false);
   });
 
-  it('draws rows of exactly the width, the recorded name sanitized', () => {
-    const store = openStore();
-    const runId = storeSyntheticRun(store, [delta(10, 'x')]);
-    const run = { ...store.getRun(runId)!, name: 'evil \x1b]0;t\x07 {bold}' };
+  it('draws rows of exactly the width, the recorded name sanitized', async () => {
+    const store = await openStore();
+    const runId = await storeSyntheticRun(store, [delta(10, 'x')]);
+    const run = { ...(await store.getRun(runId))!, name: 'evil \x1b]0;t\x07 {bold}' };
     for (const width of [80, 120]) {
       const table = runsTable([run], run.id, width);
       const header = plainOf(table.header);
@@ -364,7 +369,7 @@ describe('keys', () => {
     expect(new Set(table.map((b) => b.action)).size).toBe(table.length);
   });
 
-  it('names keys as blessed reports them, Enter once', () => {
+  it('names keys as blessed reports them, Enter once', async () => {
     expect(keyNameOf('j', { name: 'j' })).toBe('j');
     expect(keyNameOf('G', { name: 'g', shift: true } as { name: string })).toBe('G');
     expect(keyNameOf('+', undefined)).toBe('+');
@@ -379,32 +384,32 @@ describe('keys', () => {
     expect(actionFor(RUN_KEYS, 'q')).toBeUndefined();
   });
 
-  it('the help lists every key of the sections it is given', () => {
+  it('the help lists every key of the sections it is given', async () => {
     const help = helpLines([{ title: 'Run', bindings: RUN_KEYS }]).map(plainOf);
     expect(help[0]).toBe('Run');
     for (const b of RUN_KEYS) expect(help.some((line) => line.endsWith(b.help))).toBe(true);
     expect(help).toContain(`  ↓ j →          ${RUN_KEYS.find((b) => b.action === 'next')!.help}`);
   });
 
-  it('a line prompt edits, submits and cancels; a confirmation takes y only', () => {
+  it('a line prompt edits, submits and cancels; a confirmation takes y only', async () => {
     const changes: string[] = [];
     let submitted: string | undefined;
     const others: string[] = [];
-    const prompt: Prompt = { kind: 'line', label: 'x', value: '', onChange: (v) => changes.push(v), onSubmit: (v) => (submitted = v), onOtherKey: (k) => others.push(k) };
-    for (const key of ['a', 'b', 'backspace', 'space', 'c', 'down']) expect(promptKey(prompt, key)).toBe('open');
+    const prompt: Prompt = { kind: 'line', label: 'x', value: '', onChange: (v) => changes.push(v), onSubmit: (v) => void (submitted = v), onOtherKey: (k) => others.push(k) };
+    for (const key of ['a', 'b', 'backspace', 'space', 'c', 'down']) expect(await promptKey(prompt, key)).toBe('open');
     expect(changes).toEqual(['a', 'ab', 'a', 'a ', 'a c']);
     expect(others).toEqual(['down']);
-    expect(promptKey(prompt, 'enter')).toBe('closed');
+    expect(await promptKey(prompt, 'enter')).toBe('closed');
     expect(submitted).toBe('a c');
     let yes = 0;
-    expect(promptKey({ kind: 'confirm', question: '?', onYes: () => yes++ }, 'n')).toBe('closed');
-    expect(promptKey({ kind: 'confirm', question: '?', onYes: () => yes++ }, 'y')).toBe('closed');
+    expect(await promptKey({ kind: 'confirm', question: '?', onYes: () => void yes++ }, 'n')).toBe('closed');
+    expect(await promptKey({ kind: 'confirm', question: '?', onYes: () => void yes++ }, 'y')).toBe('closed');
     expect(yes).toBe(1);
   });
 });
 
 describe('width', () => {
-  it('fits text to exactly the width, wide characters counting two', () => {
+  it('fits text to exactly the width, wide characters counting two', async () => {
     expect(fitWidth('abc', 5)).toBe('abc  ');
     expect(fitWidth('abcdef', 4)).toBe('abc…');
     expect(fitWidth('日本語', 5)).toBe('日本…');

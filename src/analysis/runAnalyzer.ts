@@ -163,8 +163,9 @@ export class RunAnalyzer {
   }
 }
 
-export function analyzeEvents(events: Iterable<StoredEvent>, endUs?: number): RunAnalysis {
+/** A whole run's analysis, its events read as they come (a store reads them a window at a time). */
+export async function analyzeEvents(events: AsyncIterable<StoredEvent>, endUs?: number): Promise<RunAnalysis> {
   const analyzer = new RunAnalyzer();
-  for (const event of events) analyzer.add(event);
+  for await (const event of events) analyzer.add(event);
   return analyzer.result(endUs);
 }

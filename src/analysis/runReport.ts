@@ -1,6 +1,6 @@
 import type { RunStore } from '../store/runStore.js';
 import type { AgentRecord, RunRecord } from '../store/types.js';
-import { RunAnalyzer, type RunAnalysis } from './runAnalyzer.js';
+import { analyzeEvents, type RunAnalysis } from './runAnalyzer.js';
 
 /** Everything `runtape show` says about a run, as data (its --json output). */
 export interface RunReport {
@@ -9,8 +9,7 @@ export interface RunReport {
   analysis: RunAnalysis;
 }
 
-export function buildRunReport(store: RunStore, run: RunRecord): RunReport {
-  const analyzer = new RunAnalyzer();
-  for (const event of store.iterateEvents(run.id)) analyzer.add(event);
-  return { run, agents: store.agents(run.id), analysis: analyzer.result(run.durationUs ?? undefined) };
+export async function buildRunReport(store: RunStore, run: RunRecord): Promise<RunReport> {
+  const analysis = await analyzeEvents(store.iterateEvents(run.id), run.durationUs ?? undefined);
+  return { run, agents: await store.agents(run.id), analysis };
 }

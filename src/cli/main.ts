@@ -3,8 +3,8 @@ import { Command, Option } from 'commander';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { RuntapeError, errorMessage } from '../errors.js';
-import { resolveDbPath } from '../store/database.js';
-import { RunStore } from '../store/runStore.js';
+import { openStore, resolveDbPath } from '../store/openStore.js';
+import type { RunStore } from '../store/runStore.js';
 import type { ReplayCommandOptions } from './commands/replay.js';
 import type { LiveOutput } from './liveOutput.js';
 
@@ -24,11 +24,11 @@ function version(): string {
 
 /** Runs a command against the database named by --db / RUNTAPE_DB, closing it afterwards. */
 async function withStore<T>(mode: 'read' | 'write', fn: (store: RunStore) => T | Promise<T>): Promise<T> {
-  const store = RunStore.open(program.opts<{ db?: string }>().db, { readonly: mode === 'read' });
+  const store = await openStore(program.opts<{ db?: string }>().db, { readonly: mode === 'read' });
   try {
     return await fn(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

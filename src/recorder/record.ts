@@ -1,5 +1,5 @@
 import type { Agent, StreamedRunResult } from '@openai/agents';
-import { resolveDbPath } from '../store/database.js';
+import { resolveDbPath } from '../store/openStore.js';
 import type { RunStore } from '../store/runStore.js';
 import { systemClock, type RecordingClock } from './clock.js';
 import { observeResult, type ResultObserver } from './resultHooks.js';
@@ -83,7 +83,8 @@ export function record<TResult extends StreamedRunResult<any, any>>(result: TRes
 export function recordingObserver(result: StreamedRunResult<any, any>, options: RecordStartOptions): ResultObserver {
   const warn = options.warn ?? defaultWarn;
   const clock = options.clock ?? systemClock;
-  const path = typeof options.db === 'object' ? options.db.path : resolveDbPath(options.db);
+  // A store the application opened is recorded into by the writer thread's own connection to the same file.
+  const path = typeof options.db === 'object' ? options.db.location : resolveDbPath(options.db);
   const recording = new RunRecording(RecordingWriter.forDatabase(path, warn), {
     name: options.name ?? null,
     startingAgent: options.startingAgent,

@@ -39,7 +39,9 @@ export const JUMP_TARGETS = {
  * by the speed. Times are computed from one anchor (wall time, recorded time) set when playing starts,
  * so error never accumulates: an event is due at anchor + (its offset − anchor offset) / speed, where
  * offsets sum the recorded gaps, each shortened to the idle limit. Pause, seek, speed and limit changes
- * re-anchor. One consumer calls `next()`; controls may be called at any time from anywhere.
+ * re-anchor. One consumer calls `next()`; controls may be called at any time from anywhere. Controls that
+ * read the store (seeks, steps, jumps, play from the top) settle once applied, and apply one after another
+ * in the order they were called, so a slow read never lands after a later move.
  */
 export class Playback {
   readonly #store: RunStore;
@@ -63,6 +65,15 @@ export class Playback {
   #deliveredSinceYield = 0;
   #disposed = false;
   #atEnd = false;
+  /** The moves asked for, chained: each starts when the one before has applied. */
+  #moves: Promise<unknown> = Promise.resolve();
+  #movesPending = 0;
+  /** Counts applied moves: `next()` drops an event it read before one. */
+  #moveCount = 0;
+  /** Placing the playhead at `afterSeq`, until `next()` has seen it done. */
+  #start: Promise<void> | undefined;
+  /** Counts play and pause calls: a play still reading when a pause comes does not start playing after it. */
+  #playCalls = 0;
   readonly #listeners = new Set<(change: PlaybackChange) => void>();
 
   constructor(store: RunStore, runId: string, options: PlaybackOptions = {}) {
@@ -77,7 +88,11 @@ export class Playback {
     this.#followMs = options.followMs ?? null;
     this.#cursor = new EventCursor(store, runId, this.#filter, 0, options.toSeq);
     this.#headWallMs = this.#clock.now();
-    if (options.afterSeq !== undefined) this.#placeHead(options.afterSeq);
+    const afterSeq = options.afterSeq;
+    if (afterSeq !== undefined) {
+      this.#start = this.#move(() => this.#placeHead(afterSeq));
+      this.#start.catch(() => {}); // told by `next()`
+    }
   }
 
   // ---- state ---------------------------------------------------------------------------------------
@@ -105,7 +120,7 @@ export class Playback {
   /** The playback clock: where in the recorded timeline the playhead is, µs. Moves between events too. */
   clockUs(): number {
     if (!this.#playing || this.#speed === 'instant') return this.#headUs;
-    const next = this.#cursor.peek();
+    const next = this.#cursor.buffered;
     const elapsed = (this.#clock.now() - this.#headWallMs) * 1000 * this.#speed;
     const moved = this.#headUs + Math.max(0, elapsed);
     return next ? Math.min(moved, next.tUs) : moved;
@@ -128,10 +143,24 @@ export class Playback {
   async next(): Promise<StoredEvent | undefined> {
     for (;;) {
       if (this.#disposed) return undefined;
+      if (this.#start) {
+        const start = this.#start;
+        this.#start = undefined;
+        await start;
+      }
+      if (this.#movesPending > 0) {
+        await this.#moves;
+        continue;
+      }
+      const moves = this.#moveCount;
       if (this.#stepsPending > 0) {
+        const stepped = await this.#cursor.peek();
+        if (moves !== this.#moveCount || this.#stepsPending === 0) continue;
         this.#stepsPending--;
-        const stepped = this.#cursor.take();
-        if (stepped) return this.#deliver(stepped, this.#clock.now());
+        if (stepped) {
+          this.#cursor.advance();
+          return this.#deliver(stepped, this.#clock.now());
+        }
         this.#stepsPending = 0;
         continue;
       }
@@ -139,7 +168,11 @@ export class Playback {
         await this.#waitForChange();
         continue;
       }
-      const event = this.#cursor.peek();
+      // The window in hand answers without waiting: an instant replay passes a million events here.
+      const event = this.#cursor.buffered ?? (await this.#cursor.peek());
+      // A move while reading: that event was of the old position.
+      if (moves !== this.#moveCount || this.#movesPending > 0 || this.#disposed) continue;
+      if (!this.#playing) continue;
       if (!event) {
         if (this.#followMs !== null) {
           await this.#waitForChange(this.#followMs);
@@ -157,7 +190,7 @@ export class Playback {
           await new Promise((resolve) => setImmediate(resolve));
           continue;
         }
-        this.#cursor.take();
+        this.#cursor.advance();
         return this.#deliver(event, this.#headWallMs);
       }
       const due = this.#dueWallMs(event);
@@ -167,7 +200,7 @@ export class Playback {
         await this.#waitForChange(wait);
         continue;
       }
-      this.#cursor.take();
+      this.#cursor.advance();
       // The event's due time, not now: being late once does not push every later event back.
       return this.#deliver(event, due);
     }
@@ -192,23 +225,30 @@ export class Playback {
 
   // ---- controls -----------------------------------------------------------------------------------
 
-  play(): void {
+  async play(): Promise<void> {
     if (this.#playing) return;
-    // Nothing left to play in a finished run: play means from the top (a followed run waits for more instead).
-    if (this.#followMs === null && !this.#cursor.peek()) this.seekSeq(-1);
+    const call = ++this.#playCalls;
+    await this.#move(async () => {
+      // Nothing left to play in a finished run: play means from the top (a followed run waits for more instead).
+      if (call !== this.#playCalls || this.#followMs !== null || (await this.#cursor.peek())) return;
+      await this.#placeHead(-1);
+      this.#changed('seek');
+    });
+    if (call !== this.#playCalls || this.#playing) return;
     this.#reanchor();
     this.#setPlaying(true, 'play');
   }
 
   pause(): void {
+    this.#playCalls++;
     if (!this.#playing) return;
     this.#headUs = this.clockUs();
     this.#setPlaying(false, 'pause');
   }
 
-  toggle(): void {
+  async toggle(): Promise<void> {
     if (this.#playing) this.pause();
-    else this.play();
+    else await this.play();
   }
 
   setSpeed(speed: Speed): void {
@@ -227,45 +267,57 @@ export class Playback {
   }
 
   /** The event at `seq` counts as shown; playing goes on from the first event after it. */
-  seekSeq(seq: number): void {
-    this.#placeHead(seq);
-    this.#changed('seek');
+  seekSeq(seq: number): Promise<void> {
+    return this.#move(async () => {
+      await this.#placeHead(seq);
+      this.#changed('seek');
+    });
   }
 
   /** The playhead goes to a recorded time: every event before it counts as shown. */
-  seekTime(tUs: number): void {
-    const firstAtOrAfter = this.#store.seqAtTime(this.#runId, tUs);
-    this.#placeHead(firstAtOrAfter === undefined ? this.#store.lastSeq(this.#runId) : firstAtOrAfter - 1);
-    this.#headUs = Math.max(this.#headUs, tUs);
-    this.#changed('seek');
+  seekTime(tUs: number): Promise<void> {
+    return this.#move(async () => {
+      const firstAtOrAfter = await this.#store.seqAtTime(this.#runId, tUs);
+      await this.#placeHead(firstAtOrAfter === undefined ? await this.#store.lastSeq(this.#runId) : firstAtOrAfter - 1);
+      this.#headUs = Math.max(this.#headUs, tUs);
+      this.#changed('seek');
+    });
   }
 
-  /** Shows one more (or one fewer) event and pauses. Returns the event now at the playhead. */
-  step(direction: 1 | -1): StoredEvent | undefined {
+  /** Shows one more (or one fewer) event and pauses. Settles with the event now at the playhead. */
+  step(direction: 1 | -1): Promise<StoredEvent | undefined> {
     if (this.#playing) this.pause();
-    if (direction === 1) {
-      const next = this.#cursor.peek();
-      if (next) {
-        this.#stepsPending++;
-        this.#wakeUp();
+    return this.#move(async () => {
+      if (direction === 1) {
+        const next = await this.#cursor.peek();
+        if (next) {
+          this.#stepsPending++;
+          this.#wakeUp();
+        }
+        return next;
       }
-      return next;
-    }
-    const previous = this.#cursor.previous(this.#position);
-    this.seekSeq(previous?.seq ?? -1);
-    return previous;
+      const previous = await this.#cursor.previous(this.#position);
+      await this.#placeHead(previous?.seq ?? -1);
+      this.#changed('seek');
+      return previous;
+    });
   }
 
   /** Jumps to the next (or previous) event with one of these names, whatever the level filter shows. */
-  jump(names: readonly string[], direction: 1 | -1): StoredEvent | undefined {
-    const [found] = this.#store.readEvents(this.#runId, {
-      fromSeq: direction === 1 ? this.#position + 1 : this.#position - 1,
-      limit: 1,
-      backward: direction === -1,
-      filter: { names },
+  jump(names: readonly string[], direction: 1 | -1): Promise<StoredEvent | undefined> {
+    return this.#move(async () => {
+      const [found] = await this.#store.readEvents(this.#runId, {
+        fromSeq: direction === 1 ? this.#position + 1 : this.#position - 1,
+        limit: 1,
+        backward: direction === -1,
+        filter: { names },
+      });
+      if (found) {
+        await this.#placeHead(found.seq);
+        this.#changed('seek');
+      }
+      return found;
     });
-    if (found) this.seekSeq(found.seq);
-    return found;
   }
 
   dispose(): void {
@@ -276,20 +328,28 @@ export class Playback {
 
   // ---- internals ----------------------------------------------------------------------------------
 
-  #placeHead(seq: number): void {
+  /** Runs a move after those asked for before it. */
+  #move<T>(move: () => Promise<T>): Promise<T> {
+    this.#movesPending++;
+    const applied = this.#moves.then(move).finally(() => {
+      this.#movesPending--;
+      this.#wakeUp();
+    });
+    this.#moves = applied.catch(() => {});
+    return applied;
+  }
+
+  /** Reads where `seq` is, then puts the playhead there at once: nothing sees it half moved. */
+  async #placeHead(seq: number): Promise<void> {
+    const [at] = seq < 0 ? [] : await this.#store.readEvents(this.#runId, { fromSeq: seq, limit: 1 });
     this.#cursor.moveTo(seq + 1);
-    if (seq < 0) {
-      this.#position = -1;
-      this.#headUs = 0;
-    } else {
-      const [at] = this.#store.readEvents(this.#runId, { fromSeq: seq, limit: 1 });
-      this.#position = at && at.seq === seq ? seq : -1;
-      this.#headUs = at?.tUs ?? 0;
-    }
+    this.#position = at && at.seq === seq ? seq : -1;
+    this.#headUs = at?.tUs ?? 0;
     this.#afterMove();
   }
 
   #afterMove(): void {
+    this.#moveCount++;
     this.#atEnd = false;
     this.#stepsPending = 0;
     this.#reanchor();

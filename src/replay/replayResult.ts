@@ -53,12 +53,12 @@ function recordedError(run: RunRecord): Error {
 }
 
 /**
- * Replays a recorded run as a stream your own code consumes: the recorded events, in order, at the
+ * Replays a recorded run as a stream your own code consumes (settling, like the SDK's `run()`, once the run is found): the recorded events, in order, at the
  * recorded pace scaled by `speed` (`instant` for tests). The recorder's own record of the starting agent
  * is not replayed, since the SDK emits none; `currentAgent` starts at the recorded starting agent.
  */
-export function replay(store: RunStore, runRef: string, options: ReplayOptions = {}): ReplayedRunResult {
-  const run = store.resolveRun(runRef);
+export async function replay(store: RunStore, runRef: string, options: ReplayOptions = {}): Promise<ReplayedRunResult> {
+  const run = await store.resolveRun(runRef);
   const { levels, names, agents, ...playbackOptions } = options;
   const playback = new Playback(store, run.id, {
     ...playbackOptions,

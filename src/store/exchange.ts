@@ -19,12 +19,12 @@ interface ExportHeader {
   agents: AgentRecord[];
 }
 
-export function* exportRunLines(store: RunStore, runId: string): Generator<string> {
-  const run = store.getRun(runId);
-  if (!run) throw new RuntapeError(`no run ${runId} in ${store.path}`);
-  const header: ExportHeader = { format: EXPORT_FORMAT, version: EXPORT_VERSION, run, agents: store.agents(runId) };
+export async function* exportRunLines(store: RunStore, runId: string): AsyncGenerator<string> {
+  const run = await store.getRun(runId);
+  if (!run) throw new RuntapeError(`no run ${runId} in ${store.location}`);
+  const header: ExportHeader = { format: EXPORT_FORMAT, version: EXPORT_VERSION, run, agents: await store.agents(runId) };
   yield terminalSafeJson(toJsonText(header));
-  for (const e of store.iterateEvents(runId)) yield eventLine(e);
+  for await (const e of store.iterateEvents(runId)) yield eventLine(e);
 }
 
 /**
@@ -40,15 +40,14 @@ export function eventLine(e: StoredEvent): string {
  * reported by its line number. Returns the imported run.
  */
 export async function importRunLines(store: RunStore, lines: AsyncIterable<string>, source: string): Promise<RunRecord> {
-  return store.transaction(async () => {
-    let lineNo = 0;
-    let run: RunRecord | undefined;
-    let nextSeq = 0;
-    let lastTUs = 0;
-    let batch: StoredEvent[] = [];
-    const fail = (why: string): never => {
-      throw new RuntapeError(`${source}:${lineNo}: ${why}; nothing was imported`);
-    };
+  let lineNo = 0;
+  let nextSeq = 0;
+  let lastTUs = 0;
+  const fail = (why: string): never => {
+    throw new RuntapeError(`${source}:${lineNo}: ${why}; nothing was imported`);
+  };
+  /** Each line that is not blank, parsed; `lineNo` follows. */
+  async function* values(): AsyncGenerator<unknown> {
     for await (const line of lines) {
       lineNo++;
       if (line.trim() === '') continue;
@@ -58,32 +57,31 @@ export async function importRunLines(store: RunStore, lines: AsyncIterable<strin
       } catch {
         fail('not valid JSON (truncated or corrupted line)');
       }
-      if (!run) {
-        const header = readHeader(value, fail);
-        run = header.run;
-        store.insertImportedRun(run, header.agents);
-        continue;
-      }
+      yield value;
+    }
+  }
+  const parsed = values();
+  const first = await parsed.next();
+  if (first.done) {
+    lineNo = Math.max(lineNo, 1);
+    fail('empty file, expected a runtape export');
+  }
+  const { run, agents } = readHeader(first.value, fail);
+  /** The events after the header; a bad one fails the import, which the store then rolls back whole. */
+  async function* events(): AsyncGenerator<StoredEvent> {
+    for await (const value of parsed) {
       const event = readEvent(value, nextSeq, fail);
       if (event.tUs < lastTUs) fail(`event t_us ${event.tUs} is earlier than the one before (${lastTUs}); offsets never go back`);
       lastTUs = event.tUs;
-      batch.push(event);
+      yield event;
       nextSeq++;
-      if (batch.length >= 1000) {
-        store.appendEvents(run.id, batch);
-        batch = [];
-      }
     }
-    if (!run) {
-      lineNo = Math.max(lineNo, 1);
-      fail('empty file, expected a runtape export');
+    if (nextSeq !== run.eventCount) {
+      fail(`the header announces ${run.eventCount} events but the file holds ${nextSeq} (truncated?)`);
     }
-    store.appendEvents(run!.id, batch);
-    if (nextSeq !== run!.eventCount) {
-      fail(`the header announces ${run!.eventCount} events but the file holds ${nextSeq} (truncated?)`);
-    }
-    return store.getRun(run!.id)!;
-  });
+  }
+  await store.importRun(run, agents, events());
+  return (await store.getRun(run.id))!;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

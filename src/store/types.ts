@@ -85,7 +85,7 @@ export interface NewRun {
   metadata: Record<string, unknown>;
   agents: AgentRecord[];
   /** The id of the interrupted run this run resumes, when known. */
-  resumedFrom: string | null;
+  resumedFrom?: string | null;
 }
 
 export interface RunEnd {
@@ -96,9 +96,9 @@ export interface RunEnd {
   error: ErrorRecord | null;
   usage: unknown;
   /** For a cancelled run: the application's abort signal, or the consumer stopped reading (break, cancel). */
-  cancelledBy: 'signal' | 'consumer' | null;
+  cancelledBy?: 'signal' | 'consumer' | null;
   /** An interrupted run's serialized `RunState`. */
-  runState: string | null;
+  runState?: string | null;
 }
 
 export interface RunFilter {

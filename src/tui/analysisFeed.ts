@@ -55,7 +55,7 @@ export class AnalysisFeed {
     // Not before the first frame is painted.
     await new Promise((resolve) => setImmediate(resolve));
     while (!this.#stopped) {
-      const window = this.store.readEvents(this.runId, { fromSeq: this.#nextSeq, limit: WINDOW });
+      const window = await this.store.readEvents(this.runId, { fromSeq: this.#nextSeq, limit: WINDOW });
       for (const event of window) this.#analyzer.add(event);
       const full = window.length === WINDOW;
       if (window.length > 0) {

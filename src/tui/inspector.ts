@@ -40,9 +40,9 @@ export async function openInspector(options: InspectorOptions): Promise<Inspecto
   const started = performance.now();
   const app = new InspectorApp(options.store, options.screen);
   try {
-    if (options.runId) app.openRun(options.runId);
-    else app.openRuns();
-    app.paint();
+    if (options.runId) await app.openRun(options.runId);
+    else await app.openRuns();
+    await app.frame();
   } catch (error) {
     app.close(); // the terminal back as it was before the error is told
     throw error;
@@ -65,6 +65,13 @@ class InspectorApp implements PageHost {
   #prompt: Prompt | undefined;
   #message: string | undefined;
   #paintTimer: NodeJS.Timeout | undefined;
+  /**
+   * Keys and frames, one after another: a key acts on the state the keys before it left, and a frame reads
+   * and paints one state whole. So a read that ends late never paints over a newer one.
+   */
+  #work: Promise<void> = Promise.resolve();
+  /** The last thing waiting its turn is a frame: it will show whatever happens before it starts, so it is enough. */
+  #frameLast = false;
   #closing = false;
   #settle!: { resolve: () => void; reject: (error: unknown) => void };
 
@@ -99,7 +106,7 @@ class InspectorApp implements PageHost {
     // A frame at most every 16 ms, however fast events arrive (an instant replay delivers thousands).
     this.#paintTimer ??= setTimeout(() => {
       this.#paintTimer = undefined;
-      this.paint();
+      void this.frame();
     }, 16);
   }
 
@@ -113,12 +120,12 @@ class InspectorApp implements PageHost {
     this.requestRender();
   }
 
-  openRun(runId: string): void {
-    this.#show(() => new RunPage(this, runId));
+  openRun(runId: string): Promise<void> {
+    return this.#show(() => RunPage.open(this, runId));
   }
 
-  openRuns(): void {
-    this.#show(() => new RunsPage(this, (this.#runs ??= new RunsList(() => this.store.listRuns()))));
+  openRuns(): Promise<void> {
+    return this.#show(() => RunsPage.open(this, (this.#runs ??= new RunsList(() => this.store.listRuns()))));
   }
 
   fail(error: unknown): void {
@@ -131,10 +138,34 @@ class InspectorApp implements PageHost {
     this.#close();
   }
 
-  paint(): void {
+  /** Reads what the page shows, then paints it, in its turn after the keys typed before. */
+  frame(): Promise<void> {
+    if (!this.#frameLast) {
+      this.#queue(async () => {
+        this.#frameLast = false;
+        await this.#page?.load?.();
+        this.#paint();
+      });
+      this.#frameLast = true;
+    }
+    return this.#work;
+  }
+
+  #queue(job: () => Promise<void>): void {
+    this.#frameLast = false;
+    this.#work = this.#work.then(async () => {
+      if (this.#closing) return;
+      try {
+        await job();
+      } catch (error) {
+        this.#close(error);
+      }
+    });
+  }
+
+  /** Draws what the page holds; reads nothing. */
+  #paint(): void {
     if (this.#closing || !this.#page) return;
-    clearTimeout(this.#paintTimer);
-    this.#paintTimer = undefined;
     try {
       this.#page.render();
       this.#footer.place({ left: 0, top: Number(this.screen.height) - 1, width: Number(this.screen.width), height: 1 });
@@ -145,11 +176,13 @@ class InspectorApp implements PageHost {
     }
   }
 
-  #show(create: () => Page): void {
+  /** Shows a new page once it has read what it opens with; if that fails, the page shown stays. */
+  async #show(create: () => Promise<Page>): Promise<void> {
+    const page = await create();
+    if (this.#closing) return page.destroy();
     this.#page?.destroy();
-    this.#page = undefined;
+    this.#page = page;
     this.#prompt = undefined;
-    this.#page = create();
     this.requestRender();
   }
 
@@ -168,18 +201,21 @@ class InspectorApp implements PageHost {
   #onKeypress = (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined): void => {
     const name = keyNameOf(ch, key);
     if (name === undefined || this.#closing) return;
-    try {
-      this.#key(name);
-    } catch (error) {
-      // A store error (locked, read-only, the run deleted elsewhere) is the user's to read, not a crash.
-      if (error instanceof RuntapeError) this.say(error.message);
-      else this.#close(error);
-    }
-    this.paint();
+    // Ctrl-C quits at once, whatever is still being read.
+    if (name === 'C-c') return this.#close();
+    this.#queue(async () => {
+      try {
+        await this.#key(name);
+      } catch (error) {
+        // A store error (locked, read-only, the run deleted elsewhere) is the user's to read, not a crash.
+        if (!(error instanceof RuntapeError)) throw error;
+        this.say(error.message);
+      }
+    });
+    void this.frame();
   };
 
-  #key(name: KeyName): void {
-    if (name === 'C-c') return this.#close();
+  async #key(name: KeyName): Promise<void> {
     if (!this.#help.hidden) {
       // The list is longer than a small terminal: it scrolls; any other key closes it.
       const scroll = HELP_SCROLL[name];
@@ -191,7 +227,7 @@ class InspectorApp implements PageHost {
     if (prompt) {
       let closed = true; // an answer that throws (a time that does not parse) closes the prompt too
       try {
-        closed = promptKey(prompt, name) === 'closed';
+        closed = (await promptKey(prompt, name)) === 'closed';
       } finally {
         // An answer may ask the next question (or open a page): only close the prompt that was answered.
         if (closed && this.#prompt === prompt) this.#prompt = undefined;
@@ -199,7 +235,7 @@ class InspectorApp implements PageHost {
       return;
     }
     this.#message = undefined;
-    if (this.#page?.handleKey(name)) return;
+    if (await this.#page?.handleKey(name)) return;
     switch (actionFor(GLOBAL_KEYS, name)) {
       case 'quit':
         return this.#close();
@@ -216,7 +252,7 @@ class InspectorApp implements PageHost {
     this.#help.setFront();
   }
 
-  #onResize = (): void => this.paint();
+  #onResize = (): void => void this.frame();
 
   #close(error?: unknown): void {
     if (this.#closing) return;

@@ -9,9 +9,11 @@ import type { Line } from './views/styled.js';
 export interface Page {
   /** Its key table, for the help overlay. */
   readonly help: HelpSection;
-  /** Handles a key from the page's table; false when the key is not the page's. */
-  handleKey(key: KeyName): boolean;
-  /** Puts the current state into the page's widgets (the app then paints the screen). */
+  /** Handles a key from the page's table, settling once it has done what it reads; false when the key is not the page's. */
+  handleKey(key: KeyName): Promise<boolean>;
+  /** Reads what the page is to show in its present state: the windows on screen, no more. */
+  load?(): Promise<void>;
+  /** Puts what the page holds (read by `load`) into its widgets, reading nothing; the app then paints the screen. */
   render(): void;
   /** What the footer shows when no prompt or message has it. */
   footer(): Line;
@@ -28,8 +30,8 @@ export interface PageHost {
   ask(prompt: Prompt): void;
   /** A short message in the footer, until the next key. */
   say(message: string): void;
-  openRun(runId: string): void;
-  openRuns(): void;
+  openRun(runId: string): Promise<void>;
+  openRuns(): Promise<void>;
   /** Something went wrong that the page cannot recover from: close, restoring the terminal, and report it. */
   fail(error: unknown): void;
 }

@@ -8,24 +8,25 @@ export type Prompt =
       value: string;
       /** Called on every edit: filtering as you type. */
       onChange?: (value: string) => void;
-      onSubmit: (value: string) => void;
+      /** May read the store: the prompt closes once it has settled. */
+      onSubmit: (value: string) => void | Promise<void>;
       onCancel?: () => void;
       /** Keys that do not edit (arrows): the runs filter moves its selection with them while you type. */
       onOtherKey?: (key: KeyName) => void;
     }
-  | { kind: 'confirm'; question: string; onYes: () => void };
+  | { kind: 'confirm'; question: string; onYes: () => void | Promise<void> };
 
 export type PromptResult = 'open' | 'closed';
 
-/** Applies a key to a prompt; 'closed' when it was answered or dismissed. */
-export function promptKey(prompt: Prompt, key: KeyName): PromptResult {
+/** Applies a key to a prompt; 'closed' when it was answered (and the answer has settled) or dismissed. */
+export async function promptKey(prompt: Prompt, key: KeyName): Promise<PromptResult> {
   if (prompt.kind === 'confirm') {
-    if (key === 'y' || key === 'Y') prompt.onYes();
+    if (key === 'y' || key === 'Y') await prompt.onYes();
     return 'closed';
   }
   switch (key) {
     case 'enter':
-      prompt.onSubmit(prompt.value);
+      await prompt.onSubmit(prompt.value);
       return 'closed';
     case 'escape':
       prompt.onCancel?.();

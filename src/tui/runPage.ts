@@ -12,11 +12,11 @@ import { AgentColours } from './views/agentColours.js';
 import { eventDetail, type Detail } from './views/detail.js';
 import { handoffLane } from './views/handoffLane.js';
 import { runLayout } from './views/layout.js';
-import { OutputText, textPaneLines } from './views/outputText.js';
+import { OutputText, textPaneLines, type TextParagraph } from './views/outputText.js';
 import { STATUS_COLOURS } from './views/runsList.js';
 import { filterLine, timingLine } from './views/status.js';
 import { span, type Line } from './views/styled.js';
-import { Summaries, Timeline, timelineLine } from './views/timeline.js';
+import { Summaries, Timeline, timelineLine, type TimelineRow } from './views/timeline.js';
 import { Pane } from './widgets/pane.js';
 import { RunView } from './widgets/runView.js';
 
@@ -29,6 +29,15 @@ const FOLLOW_MS = 200;
 const LIVE_REFRESH_MS = 1000;
 /** While playing, the clock moves between events too: repaint this often. */
 const CLOCK_TICK_MS = 100;
+
+/** What the run view shows of the store at one playhead position: read by `load`, drawn by `render`. */
+interface Frame {
+  position: number;
+  selected: StoredEvent | undefined;
+  rows: TimelineRow[];
+  paragraphs: TextParagraph[];
+  gapBeforeUs: number | null;
+}
 
 /**
  * The run view: a windowed timeline of events with the playhead, the selected event's payload, the output
@@ -50,7 +59,7 @@ export class RunPage implements Page {
   readonly #feed: AnalysisFeed;
   readonly #view: RunView;
   readonly #timers: NodeJS.Timeout[];
-  readonly #actions: Record<RunAction, () => void>;
+  readonly #actions: Record<RunAction, () => void | Promise<void>>;
   /** The newest seq known to be stored (grows while the run is recorded). */
   #lastSeq: number;
   /** The run was still being recorded when opened: the playback follows new events. */
@@ -58,25 +67,38 @@ export class RunPage implements Page {
   #search: string | null = null;
   #detail: { key: string; detail: Detail } | undefined;
   #gap: { seq: number; us: number } | undefined;
+  #frame: Frame = { position: -1, selected: undefined, rows: [], paragraphs: [], gapBeforeUs: null };
 
-  constructor(host: PageHost, runId: string) {
+  /** The page for a run, with what it opens on read: a run being recorded at its present moment, following; a finished one at its start, paused. */
+  static async open(host: PageHost, runId: string): Promise<RunPage> {
     const { store } = host;
-    const run = store.getRun(runId);
-    if (!run) throw new RuntapeError(`no run ${runId} in ${store.path}`);
+    const run = await store.getRun(runId);
+    if (!run) throw new RuntapeError(`no run ${runId} in ${store.location}`);
+    const page = new RunPage(host, run, await store.agents(runId), await store.lastSeq(runId));
+    try {
+      if (page.#recordedLive) await page.#followLive();
+    } catch (error) {
+      page.destroy();
+      throw error;
+    }
+    return page;
+  }
+
+  private constructor(host: PageHost, run: RunRecord, agents: AgentRecord[], lastSeq: number) {
+    const { store } = host;
+    const runId = run.id;
     this.#host = host;
     this.#runId = runId;
     this.#run = run;
-    this.#agents = store.agents(runId);
+    this.#agents = agents;
     this.#colours = new AgentColours(this.#agents.map((a) => a.name));
-    this.#lastSeq = store.lastSeq(runId);
+    this.#lastSeq = lastSeq;
     this.#timeline = new Timeline(store, runId);
     this.#text = new OutputText(store, runId);
     this.#view = new RunView(host.screen);
 
-    // A run being recorded opens at its present moment, following; a finished one at its start, paused.
     this.#recordedLive = run.status === 'running';
     this.#playback = new Playback(store, runId, { stopAtEnd: false, playing: false, followMs: this.#recordedLive ? FOLLOW_MS : null });
-    if (this.#recordedLive) this.#followLive();
     this.#playback.onChange(() => host.requestRender());
     this.#consume().catch((error: unknown) => host.fail(error));
 
@@ -92,30 +114,39 @@ export class RunPage implements Page {
 
     this.#timers = [
       setInterval(() => this.#playback.playing && host.requestRender(), CLOCK_TICK_MS),
-      setInterval(() => this.#refreshLiveRun(), LIVE_REFRESH_MS),
+      setInterval(() => this.#refreshLiveRun().catch((error: unknown) => host.fail(error)), LIVE_REFRESH_MS),
     ];
     for (const timer of this.#timers) timer.unref();
     this.#actions = this.#bindActions();
   }
 
-  handleKey(key: KeyName): boolean {
+  async handleKey(key: KeyName): Promise<boolean> {
     const action = actionFor(RUN_KEYS, key);
     if (!action) return false;
-    this.#actions[action]();
+    await this.#actions[action]();
     return true;
+  }
+
+  /** Reads the windows the panes show at the playhead: the timeline's rows, the text's tail, the event before the selected one. */
+  async load(): Promise<void> {
+    const { screen } = this.#host;
+    const layout = runLayout(Number(screen.width), Number(screen.height));
+    const position = this.#playback.position;
+    const selected = await this.#timeline.selectedAt(position);
+    const rows = await this.#timeline.rows(position, Pane.bodyHeight(layout.timeline));
+    const paragraphs = await this.#text.at(position, layout.text.width * Pane.bodyHeight(layout.text));
+    const gapBeforeUs = await this.#gapBefore(selected);
+    this.#frame = { position, selected, rows, paragraphs, gapBeforeUs };
   }
 
   render(): void {
     const { screen } = this.#host;
     const layout = runLayout(Number(screen.width), Number(screen.height));
-    const position = this.#playback.position;
-    const selected = this.#timeline.selectedAt(position);
+    const { position, selected, rows, paragraphs, gapBeforeUs } = this.#frame;
     const analysis = this.#feed.analysis;
     const run = this.#run;
     const { key: detailKey, detail } = this.#detailOf(selected);
-    const rows = this.#timeline.rows(position, Pane.bodyHeight(layout.timeline));
     const lane = handoffLane({ agents: this.#agents, path: analysis.agentPath, handoffs: analysis.handoffs, position, width: layout.lane.width, colours: this.#colours });
-    const paragraphs = this.#text.at(position, layout.text.width * Pane.bodyHeight(layout.text));
     const eventCount = Math.max(run.eventCount, this.#lastSeq + 1);
     const live = run.status !== 'running' ? '' : this.#playback.playing ? '  ● live: following new events' : '  ● live (G follows)';
     // Following a recording, the clock runs ahead of the last event stored: the run so far is that long.
@@ -144,7 +175,7 @@ export class RunPage implements Page {
         ttftUs: analysis.ttftUs,
         tokensPerSecond: analysis.tokensPerSecond,
         analysed: this.#feed.progress(run.eventCount),
-        gapBeforeUs: this.#gapBefore(selected),
+        gapBeforeUs,
         selectedSeq: selected?.seq ?? null,
         lastSeq: this.#lastSeq,
       }),
@@ -162,18 +193,18 @@ export class RunPage implements Page {
     this.#view.destroy();
   }
 
-  #bindActions(): Record<RunAction, () => void> {
+  #bindActions(): Record<RunAction, () => void | Promise<void>> {
     const toggle = (level: EventLevel) => () => this.#timeline.toggle(level);
-    const jump = (names: readonly string[], direction: 1 | -1, what: string) => () => {
-      if (!this.#playback.jump(names, direction)) this.#host.say(`no ${what} ${direction === 1 ? 'after' : 'before'} this point`);
+    const jump = (names: readonly string[], direction: 1 | -1, what: string) => async () => {
+      if (!(await this.#playback.jump(names, direction))) this.#host.say(`no ${what} ${direction === 1 ? 'after' : 'before'} this point`);
     };
     return {
       playPause: () => this.#playback.toggle(),
       slower: () => this.#changeSpeed(-1),
       faster: () => this.#changeSpeed(1),
-      next: () => this.#stepTo(this.#timeline.neighbour(this.#playback.position, 1)),
+      next: async () => this.#stepTo(await this.#timeline.neighbour(this.#playback.position, 1)),
       previous: () => this.#stepBack(1),
-      pageDown: () => this.#stepTo(this.#timeline.neighbour(this.#playback.position, 1, this.#pageRows())),
+      pageDown: async () => this.#stepTo(await this.#timeline.neighbour(this.#playback.position, 1, this.#pageRows())),
       pageUp: () => this.#stepBack(this.#pageRows()),
       start: () => this.#seekTo(-1),
       end: () => (this.#run.status === 'running' ? this.#followLive() : this.#seekTo(this.#lastSeq)),
@@ -193,9 +224,9 @@ export class RunPage implements Page {
           kind: 'line',
           label: 'search payloads:',
           value: this.#search ?? '',
-          onSubmit: (text) => {
+          onSubmit: async (text) => {
             this.#search = text === '' ? null : text;
-            if (this.#search !== null) this.#findMatch(1);
+            if (this.#search !== null) await this.#findMatch(1);
           },
         }),
       searchNext: () => this.#findMatch(1),
@@ -215,7 +246,7 @@ export class RunPage implements Page {
     for (let event = await this.#playback.next(); event; event = await this.#playback.next()) {
       // Following a recording, the playhead can see new events before the analysis does.
       this.#grewTo(event.seq);
-      this.#stopFollowingAtEnd();
+      await this.#stopFollowingAtEnd();
       this.#host.requestRender();
     }
   }
@@ -231,25 +262,25 @@ export class RunPage implements Page {
    * The playhead to the present moment of a run being recorded, playing: events then show as they are
    * stored, each when it happened (seeking by time keeps the replay clock in step with the recording's).
    */
-  #followLive(): void {
-    this.#playback.seekTime(Math.max(0, (Date.now() - this.#run.startedAt) * 1000));
-    this.#playback.play();
+  async #followLive(): Promise<void> {
+    await this.#playback.seekTime(Math.max(0, (Date.now() - this.#run.startedAt) * 1000));
+    await this.#playback.play();
   }
 
-  #seekTo(seq: number): void {
+  async #seekTo(seq: number): Promise<void> {
     this.#playback.pause();
-    this.#playback.seekSeq(seq);
+    await this.#playback.seekSeq(seq);
   }
 
-  #stepTo(event: StoredEvent | undefined): void {
-    if (event) this.#seekTo(event.seq);
+  async #stepTo(event: StoredEvent | undefined): Promise<void> {
+    if (event) await this.#seekTo(event.seq);
     else this.#host.say('end of the run: nothing further is shown');
   }
 
   /** Back `count` shown events from the selected one; before the first, to the start. */
-  #stepBack(count: number): void {
-    const selected = this.#timeline.selectedAt(this.#playback.position);
-    this.#seekTo(selected ? (this.#timeline.neighbour(selected.seq, -1, count)?.seq ?? -1) : -1);
+  async #stepBack(count: number): Promise<void> {
+    const selected = await this.#timeline.selectedAt(this.#playback.position);
+    await this.#seekTo(selected ? ((await this.#timeline.neighbour(selected.seq, -1, count))?.seq ?? -1) : -1);
   }
 
   #pageRows(): number {
@@ -264,28 +295,28 @@ export class RunPage implements Page {
     this.#playback.setSpeed(next);
   }
 
-  #seekToPoint(text: string): void {
+  async #seekToPoint(text: string): Promise<void> {
     const point = parseRunPoint(text, 'seek');
     this.#playback.pause();
-    if ('seq' in point) this.#playback.seekSeq(Math.min(point.seq, this.#lastSeq));
-    else this.#playback.seekTime(point.tUs);
+    if ('seq' in point) await this.#playback.seekSeq(Math.min(point.seq, this.#lastSeq));
+    else await this.#playback.seekTime(point.tUs);
   }
 
   /** Moves the playhead to the next (previous) shown event whose payload contains the search text, wrapping around. */
-  #findMatch(direction: 1 | -1): void {
+  async #findMatch(direction: 1 | -1): Promise<void> {
     const text = this.#search;
     if (text === null) return this.#host.say('no search yet: / searches the payloads');
     const { store } = this.#host;
     const filter = { ...this.#timeline.filter, text };
-    const find = (fromSeq: number) =>
-      fromSeq < 0 ? undefined : store.readEvents(this.#runId, { fromSeq, limit: 1, backward: direction === -1, filter })[0];
-    const selected = this.#timeline.selectedAt(this.#playback.position);
-    let found = find(direction === 1 ? this.#playback.position + 1 : (selected?.seq ?? 0) - 1);
+    const find = async (fromSeq: number) =>
+      fromSeq < 0 ? undefined : (await store.readEvents(this.#runId, { fromSeq, limit: 1, backward: direction === -1, filter }))[0];
+    const selected = await this.#timeline.selectedAt(this.#playback.position);
+    let found = await find(direction === 1 ? this.#playback.position + 1 : (selected?.seq ?? 0) - 1);
     if (!found) {
-      found = find(direction === 1 ? 0 : this.#lastSeq);
+      found = await find(direction === 1 ? 0 : this.#lastSeq);
       if (found) this.#host.say(`search wrapped around to the ${direction === 1 ? 'start' : 'end'}`);
     }
-    if (found) this.#seekTo(found.seq);
+    if (found) await this.#seekTo(found.seq);
     else this.#host.say(`no shown event contains "${sanitizeLine(text)}"`);
   }
 
@@ -297,26 +328,25 @@ export class RunPage implements Page {
   }
 
   /** The silence before the selected event: its offset minus that of the event recorded just before it. */
-  #gapBefore(selected: StoredEvent | undefined): number | null {
+  async #gapBefore(selected: StoredEvent | undefined): Promise<number | null> {
     if (!selected) return null;
     if (this.#gap?.seq !== selected.seq) {
-      const [before] = selected.seq > 0 ? this.#host.store.readEvents(this.#runId, { fromSeq: selected.seq - 1, limit: 1 }) : [];
+      const [before] = selected.seq > 0 ? await this.#host.store.readEvents(this.#runId, { fromSeq: selected.seq - 1, limit: 1 }) : [];
       this.#gap = { seq: selected.seq, us: before ? selected.tUs - before.tUs : selected.tUs };
     }
     return this.#gap.us;
   }
 
-  #refreshLiveRun(): void {
+  async #refreshLiveRun(): Promise<void> {
     if (this.#run.status !== 'running') return;
-    this.#run = this.#host.store.getRun(this.#runId) ?? this.#run;
-    this.#stopFollowingAtEnd();
+    this.#run = (await this.#host.store.getRun(this.#runId)) ?? this.#run;
+    await this.#stopFollowingAtEnd();
     this.#host.requestRender();
   }
 
   /** A recording that ended while followed: once its last event has played, there is nothing left to follow. */
-  #stopFollowingAtEnd(): void {
-    if (this.#recordedLive && this.#run.status !== 'running' && this.#playback.playing && this.#playback.position >= this.#host.store.lastSeq(this.#runId)) {
-      this.#playback.pause();
-    }
+  async #stopFollowingAtEnd(): Promise<void> {
+    if (!this.#recordedLive || this.#run.status === 'running' || !this.#playback.playing) return;
+    if (this.#playback.position >= (await this.#host.store.lastSeq(this.#runId))) this.#playback.pause();
   }
 }

@@ -16,16 +16,23 @@ export class RunsPage implements Page {
   readonly #list: RunsList;
   readonly #view: RunsView;
   readonly #reload: NodeJS.Timeout;
-  readonly #actions: Record<RunsAction, () => void>;
+  readonly #actions: Record<RunsAction, () => void | Promise<void>>;
 
-  constructor(host: PageHost, list: RunsList) {
+  /** The page, with the runs read. */
+  static async open(host: PageHost, list: RunsList): Promise<RunsPage> {
+    await list.reload();
+    return new RunsPage(host, list);
+  }
+
+  private constructor(host: PageHost, list: RunsList) {
     this.#host = host;
     this.#list = list;
-    list.reload();
     this.#view = new RunsView(host.screen);
     this.#reload = setInterval(() => {
-      this.#list.reload();
-      host.requestRender();
+      this.#list.reload().then(
+        () => host.requestRender(),
+        (error: unknown) => host.fail(error),
+      );
     }, RELOAD_MS);
     this.#reload.unref();
     this.#actions = {
@@ -37,10 +44,10 @@ export class RunsPage implements Page {
     };
   }
 
-  handleKey(key: KeyName): boolean {
+  async handleKey(key: KeyName): Promise<boolean> {
     const action = actionFor(RUNS_KEYS, key);
     if (!action) return false;
-    this.#actions[action]();
+    await this.#actions[action]();
     return true;
   }
 
@@ -54,7 +61,7 @@ export class RunsPage implements Page {
       ? table.rows
       : [[span(this.#list.total ? '  no run matches the filter (esc clears it)' : '  no runs recorded yet: record one with `runtape demo` or `runtape record`', { fg: 'gray' })]];
     this.#view.draw({
-      header: [span(' runtape ', { bold: true }), span(`  ${sanitizeLine(this.#host.store.path)}  ·  ${shown}`)],
+      header: [span(' runtape ', { bold: true }), span(`  ${sanitizeLine(this.#host.store.location)}  ·  ${shown}`)],
       columns: table.header,
       rows,
     });
@@ -69,9 +76,9 @@ export class RunsPage implements Page {
     this.#view.destroy();
   }
 
-  #open(): void {
+  async #open(): Promise<void> {
     const run = this.#list.selected;
-    if (run) this.#host.openRun(run.id);
+    if (run) await this.#host.openRun(run.id);
   }
 
   #filter(): void {
@@ -97,9 +104,9 @@ export class RunsPage implements Page {
     this.#host.ask({
       kind: 'confirm',
       question: `Delete run ${run.id.slice(0, 8)} "${sanitizeLine(run.name ?? '')}" (${run.eventCount} events)?${still}`,
-      onYes: () => {
-        this.#host.store.deleteRun(run.id);
-        this.#list.reload();
+      onYes: async () => {
+        await this.#host.store.deleteRun(run.id);
+        await this.#list.reload();
         this.#host.say(`deleted run ${run.id.slice(0, 8)}`);
       },
     });

@@ -12,7 +12,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { describeStreamEvent, STARTING_AGENT } from '../../src/events/describe.js';
 import { record, recordedRunId } from '../../src/recorder/record.js';
 import { RecordingRunner } from '../../src/recorder/recordingRunner.js';
-import { RunStore } from '../../src/store/runStore.js';
+import { openStore } from '../../src/store/openStore.js';
+import { allEvents } from '../support/sqlite.js';
 import type { StoredEvent } from '../../src/store/types.js';
 import { useSharedTempDir } from '../support/tempDb.js';
 import { sleep } from './turns.js';
@@ -390,15 +391,15 @@ export function differential(scenarios: Scenario[]): void {
  * application never read).
  */
 async function expectRecorded(app: App, expected: Observation, db: string, scenario: Scenario): Promise<void> {
-  const store = RunStore.open(db);
+  const store = await openStore(db);
   try {
     const storedRuns: StoredEvent[][] = [];
     for (const [i, { result, seen, seenAll }] of app.results().entries()) {
       const runId = recordedRunId(result);
       expect(runId, `run ${i} has a recording id`).toBeDefined();
       // The recorder may write a run's end after the application is done with it (a break is known only then).
-      await expect.poll(() => store.getRun(runId!)?.status, { message: `run ${i}'s recorded status`, timeout: 5000 }).toBe(expected.runs[i]!.outcome);
-      const stored = [...store.iterateEvents(runId!)];
+      await expect.poll(async () => (await store.getRun(runId!))?.status, { message: `run ${i}'s recorded status`, timeout: 5000 }).toBe(expected.runs[i]!.outcome);
+      const stored = await allEvents(store, runId!);
       expect(stored.map((e) => e.seq)).toEqual(stored.map((_, seq) => seq));
       expect(stored[0]).toMatchObject({ level: 'agent', name: STARTING_AGENT });
       const recordedNames = stored.slice(1).map((e) => `${e.level} ${e.name}`);
@@ -415,6 +416,6 @@ async function expectRecorded(app: App, expected: Observation, db: string, scena
     }
     scenario.recorded?.(storedRuns);
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RunStore } from '../../src/index.js';
+import { openStore } from '../../src/index.js';
 import { asUnprivilegedUser, expectOneLineError, runCli } from '../support/cli.js';
 import { integrityCheck } from '../support/sqlite.js';
 import { storeSyntheticRun } from '../support/syntheticRun.js';
@@ -88,9 +88,9 @@ describe('databases that are not what they seem', () => {
     expect(readFileSync(db).equals(before)).toBe(true);
   });
 
-  it('refuses a database of a newer schema, in every command, leaving it alone', () => {
+  it('refuses a database of a newer schema, in every command, leaving it alone', async () => {
     const db = join(tempDir(), 'future.db');
-    RunStore.open(db).close();
+    await (await openStore(db)).close();
     const raw = new Database(db);
     raw.pragma('user_version = 7');
     raw.close();
@@ -125,16 +125,16 @@ describe('places runtape cannot write', () => {
     expect(readdirSync(locked)).toEqual([]);
   });
 
-  itWithTmpfs('says so when the disk fills up during an import, and loses nothing', () => {
+  itWithTmpfs('says so when the disk fills up during an import, and loses nothing', async () => {
     // A run of 3 MB, for a disk that has 1 MB.
     const big = join(tempDir(), 'big.db');
-    const store = RunStore.open(big);
+    const store = await openStore(big);
     const filler = 'y'.repeat(10_000);
-    const bigRun = storeSyntheticRun(
+    const bigRun = await storeSyntheticRun(
       store,
       Array.from({ length: 300 }, (_, i) => ({ tUs: i * 1000, level: 'raw' as const, name: 'output_text_delta', agent: 'A', payload: { type: 'raw_model_stream_event', data: { type: 'output_text_delta', delta: `${i} ${filler}` } } })),
     );
-    store.close();
+    await store.close();
     const bigFile = join(tempDir(), 'big.jsonl');
     expect(runCli(['export', bigRun, '-o', bigFile], { db: big }).status).toBe(0);
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunStore } from '../../src/index.js';
+import { openStore } from '../../src/index.js';
 import { startRecordingChild } from '../support/recordingChild.js';
 import { integrityCheck, range, storedSeqs } from '../support/sqlite.js';
 import { useTempDir } from '../support/tempDb.js';
@@ -25,18 +25,18 @@ describe('several processes recording into one database', () => {
     expect(exits.map((e) => ({ code: e.code, stderr: e.stderr }))).toEqual(range(PROCESSES).map(() => ({ code: 0, stderr: '' })));
 
     expect(integrityCheck(db)).toBe('ok');
-    const store = RunStore.open(db, { readonly: true });
-    expect(store.listRuns()).toHaveLength(PROCESSES);
+    const store = await openStore(db, { readonly: true });
+    expect(await store.listRuns()).toHaveLength(PROCESSES);
     for (const [i, exit] of exits.entries()) {
       const runId = exit.stdout.find((l) => l.startsWith('run '))!.slice(4);
       const seen = Number(exit.stdout.find((l) => l.startsWith('done '))!.slice(5));
-      const run = store.getRun(runId)!;
+      const run = (await store.getRun(runId))!;
       expect(run).toMatchObject({ name: `racer ${i}`, status: 'completed', recording: 'complete' });
       // The application saw response_started, the deltas and the message; the store has those and the starting agent.
       expect(seen).toBe(deltasOf(i) + 3);
       expect(run.eventCount).toBe(seen + 1);
-      expect(storedSeqs(store, runId)).toEqual(range(seen + 1));
+      expect(await storedSeqs(store, runId)).toEqual(range(seen + 1));
     }
-    store.close();
+    await store.close();
   }, 180_000);
 });

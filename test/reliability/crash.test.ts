@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunStore } from '../../src/index.js';
+import { openStore } from '../../src/index.js';
 import { runCli } from '../support/cli.js';
 import { startRecordingChild } from '../support/recordingChild.js';
-import { integrityCheck, range } from '../support/sqlite.js';
+import { allEvents, integrityCheck, range } from '../support/sqlite.js';
 import { useTempDir } from '../support/tempDb.js';
 
 const tempDir = useTempDir();
@@ -28,10 +28,10 @@ describe('a recording process killed with SIGKILL mid-run', () => {
       expect(exit.stdout.filter((l) => l.startsWith('done'))).toEqual([]); // it died mid-run
 
       expect(integrityCheck(db)).toBe('ok');
-      const store = RunStore.open(db, { readonly: true });
-      const run = store.getRun(runId)!;
+      const store = await openStore(db, { readonly: true });
+      const run = (await store.getRun(runId))!;
       expect(run.status).toBe('incomplete');
-      const events = [...store.iterateEvents(runId)];
+      const events = await allEvents(store, runId);
       // Whole batches only: the stored events are a gap-free prefix, at least what the child saw committed.
       expect(events.map((e) => e.seq)).toEqual(range(events.length));
       expect(events.length).toBeGreaterThanOrEqual(flushed);
@@ -39,7 +39,7 @@ describe('a recording process killed with SIGKILL mid-run', () => {
       // seq 0 is the starting agent, seq 1 response_started, then the deltas in the order they were streamed.
       const deltas = events.slice(2).map((e) => JSON.parse(e.payload).data.delta);
       expect(deltas).toEqual(range(deltas.length).map((i) => `token ${i} `));
-      store.close();
+      await store.close();
 
       const listed = runCli(['ls', '--json'], { db });
       expect(listed.stderr).toBe('');
@@ -57,12 +57,12 @@ describe('a recording process killed with SIGKILL mid-run', () => {
     await child.exited;
 
     expect(integrityCheck(db)).toBe('ok');
-    const store = RunStore.open(db, { readonly: true });
-    expect(store.getRun(runId)!.status).toBe('incomplete');
-    const seqs = [...store.iterateEvents(runId)].map((e) => e.seq);
+    const store = await openStore(db, { readonly: true });
+    expect((await store.getRun(runId))!.status).toBe('incomplete');
+    const seqs = (await allEvents(store, runId)).map((e) => e.seq);
     expect(seqs.length).toBeGreaterThan(consumed);
     expect(seqs).toEqual(range(seqs.length));
-    store.close();
+    await store.close();
   });
 
   it('stores a run whole when the application calls process.exit() right after its loop', async () => {
@@ -73,8 +73,8 @@ describe('a recording process killed with SIGKILL mid-run', () => {
     expect(exit).toMatchObject({ code: 0, stderr: '' });
     const seen = Number(exit.stdout.find((l) => l.startsWith('done '))!.slice(5));
 
-    const store = RunStore.open(db, { readonly: true });
-    expect(store.getRun(runId)).toMatchObject({ status: 'completed', eventCount: seen + 1, recording: 'complete' });
-    store.close();
+    const store = await openStore(db, { readonly: true });
+    expect(await store.getRun(runId)).toMatchObject({ status: 'completed', eventCount: seen + 1, recording: 'complete' });
+    await store.close();
   });
 });

@@ -3,8 +3,9 @@ import { ScriptedModel, assistantMessage, functionCall } from '@openai/agents/te
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RecordingRunner, RunStore, recordedRunId, recordingStored, replay } from '../../src/index.js';
+import { RecordingRunner, openStore, recordedRunId, recordingStored, replay } from '../../src/index.js';
 import { runCli } from '../support/cli.js';
+import { allEvents } from '../support/sqlite.js';
 import { streamedTurn } from '../support/scriptedTurns.js';
 import { useSharedTempDir, useTempDir } from '../support/tempDb.js';
 
@@ -75,7 +76,7 @@ let exportFile: string;
 beforeAll(async () => {
   const dir = sharedDir();
   db = join(dir, 'hostile.db');
-  const store = RunStore.open(db);
+  const store = await openStore(db);
   const { triage, text } = hostileRun();
   const runner = new RecordingRunner({ tracingDisabled: true }, { db: store, name: RUN_NAME, tags: [`tag\x1b[1m`], metadata: { note: ESCAPES } });
   const result = await runner.run(triage, `input ${ESCAPES}`, { stream: true });
@@ -86,15 +87,15 @@ beforeAll(async () => {
   expect(result.finalOutput).toBe(text);
   seen = events.map((e) => JSON.stringify(e));
   runId = recordedRunId(result)!;
-  store.close();
+  await store.close();
   exportFile = join(dir, 'hostile.jsonl');
   expect(runCli(['export', runId, '-o', exportFile], { db }).status).toBe(0);
 }, 60_000);
 
 describe('hostile content', () => {
-  it('is stored exactly as the application saw it', () => {
-    const store = RunStore.open(db, { readonly: true });
-    const stored = [...store.iterateEvents(runId)].slice(1).map((e) => e.payload);
+  it('is stored exactly as the application saw it', async () => {
+    const store = await openStore(db, { readonly: true });
+    const stored = (await allEvents(store, runId)).slice(1).map((e) => e.payload);
     expect(stored).toEqual(seen);
     // The hostile parts really are in there, and come back as the very same strings.
     const values = stored.map((p) => JSON.parse(p));
@@ -104,36 +105,36 @@ describe('hostile content', () => {
     expect(stored.find((p) => p.includes('"name":"echo"') && p.includes('tool_called'))).toContain(JSON.stringify(JSON.stringify(nested(500, LONE_SURROGATES))).slice(1, -1));
     // providerData nests 500 objects deep in the message and response events themselves.
     expect(Math.max(...values.map(depthOf))).toBeGreaterThan(500);
-    expect(store.getRun(runId)).toMatchObject({ name: RUN_NAME, tags: [`tag\x1b[1m`], metadata: { note: ESCAPES }, input: `input ${ESCAPES}` });
-    store.close();
+    expect(await store.getRun(runId)).toMatchObject({ name: RUN_NAME, tags: [`tag\x1b[1m`], metadata: { note: ESCAPES }, input: `input ${ESCAPES}` });
+    await store.close();
   });
 
-  it('round-trips through export and import unchanged, down to the bytes', () => {
+  it('round-trips through export and import unchanged, down to the bytes', async () => {
     const other = join(tempDir(), 'imported.db');
     const imported = runCli(['import', exportFile], { db: other });
     expect(imported.stderr).toBe('');
     expect(imported.status).toBe(0);
 
-    const [a, b] = [RunStore.open(db, { readonly: true }), RunStore.open(other, { readonly: true })];
-    expect(b.getRun(runId)).toEqual(a.getRun(runId));
-    expect(b.agents(runId)).toEqual(a.agents(runId));
-    expect([...b.iterateEvents(runId)]).toEqual([...a.iterateEvents(runId)]);
-    a.close();
-    b.close();
+    const [a, b] = [await openStore(db, { readonly: true }), await openStore(other, { readonly: true })];
+    expect(await b.getRun(runId)).toEqual(await a.getRun(runId));
+    expect(await b.agents(runId)).toEqual(await a.agents(runId));
+    expect(await allEvents(b, runId)).toEqual(await allEvents(a, runId));
+    await a.close();
+    await b.close();
     const again = join(tempDir(), 'again.jsonl');
     expect(runCli(['export', runId, '-o', again], { db: other }).status).toBe(0);
     expect(readFileSync(again).equals(readFileSync(exportFile))).toBe(true);
   });
 
   it('replays as the very events the application saw', async () => {
-    const store = RunStore.open(db, { readonly: true });
+    const store = await openStore(db, { readonly: true });
     const replayed: string[] = [];
-    const result = replay(store, runId, { speed: 'instant' });
+    const result = await replay(store, runId, { speed: 'instant' });
     for await (const event of result) replayed.push(JSON.stringify(event));
     await result.completed;
     await recordingStored(result);
     expect(replayed).toEqual(seen);
-    store.close();
+    await store.close();
   });
 
   const commands: [string, () => string[]][] = [

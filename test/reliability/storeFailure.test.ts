@@ -2,11 +2,11 @@ import type { RunStreamEvent } from '@openai/agents';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RecordingRunner, RunStore, recordedRunId, recordingStored } from '../../src/index.js';
+import { RecordingRunner, openStore, recordedRunId, recordingStored } from '../../src/index.js';
 import { asUnprivilegedUser, runCli } from '../support/cli.js';
 import { startRecordingChild } from '../support/recordingChild.js';
 import { streamingAgent } from '../support/scriptedTurns.js';
-import { integrityCheck, range } from '../support/sqlite.js';
+import { allEvents, integrityCheck, range } from '../support/sqlite.js';
 import { useTempDir } from '../support/tempDb.js';
 import { fillDisk, itWithTmpfs, useTmpfs } from '../support/tmpfs.js';
 
@@ -22,7 +22,7 @@ describe('a store that fails mid-run', () => {
     const disk = tmpfs(4 * 1024 * 1024);
     const path = join(disk, 'runs.db');
     const filler = join(disk, 'filler');
-    const store = RunStore.open(path);
+    const store = await openStore(path);
     // The disk has room again as soon as the recorder has said it stopped: the run's end still gets stored.
     const warnings: string[] = [];
     const warn = (message: string) => (warnings.push(message), rmSync(filler, { force: true }));
@@ -41,7 +41,7 @@ describe('a store that fails mid-run', () => {
     for await (const event of result) {
       seen.push(event);
       // The disk fills up under the recorder once it has stored the first events.
-      if (!filled && (store.getRun(runId)?.eventCount ?? 0) >= 10) {
+      if (!filled && ((await store.getRun(runId))?.eventCount ?? 0) >= 10) {
         fillDisk(filler);
         filled = true;
       }
@@ -54,16 +54,16 @@ describe('a store that fails mid-run', () => {
     expect(seen.filter(isTextDelta).map((e) => (e as { data: { delta: string } }).data.delta)).toEqual(deltas);
     expect(warnings).toEqual([expect.stringMatching(/^runtape: recording of run \w+ stopped \(disk full while writing .*\); the agent run goes on unrecorded$/)]);
 
-    const run = store.getRun(runId)!;
+    const run = (await store.getRun(runId))!;
     expect(run).toMatchObject({ status: 'completed', recording: 'partial', finalOutput: deltas.join('') });
     expect(run.recordingError).toMatch(/disk full/);
-    const stored = [...store.iterateEvents(run.id)];
+    const stored = await allEvents(store, run.id);
     // Stopped before the end, and what is there is a gap-free prefix of what the application saw.
     expect(stored.length).toBeGreaterThanOrEqual(10);
     expect(stored.length).toBeLessThan(seen.length + 1);
     expect(stored.map((e) => e.seq)).toEqual(range(stored.length));
     expect(stored.slice(1).map((e) => e.payload)).toEqual(seen.slice(0, stored.length - 1).map((e) => JSON.stringify(e)));
-    store.close();
+    await store.close();
     expect(integrityCheck(path)).toBe('ok');
   });
 

@@ -9,10 +9,10 @@ const AGENTS = ['Triage Agent', 'Billing Agent', 'Technical Support Agent'];
  * response_started, text deltas (40 ms apart), response_done and a message; every few turns a tool call,
  * and a handoff to the next agent (a 1.5 s pause before it). Payloads have the SDK's shapes.
  */
-export function storeLargeRun(store: RunStore, eventCount: number, options: { deltasPerTurn?: number; status?: 'completed' | 'running' } = {}): string {
+export async function storeLargeRun(store: RunStore, eventCount: number, options: { deltasPerTurn?: number; status?: 'completed' | 'running' } = {}): Promise<string> {
   const id = newRunId();
   const deltasPerTurn = options.deltasPerTurn ?? 200;
-  store.createRun({
+  await store.createRun({
     id,
     name: `large run (${eventCount} events)`,
     startedAt: Date.now(),
@@ -31,6 +31,8 @@ export function storeLargeRun(store: RunStore, eventCount: number, options: { de
     })),
   });
   let batch: StoredEvent[] = [{ seq: 0, tUs: 0, level: 'agent', name: 'starting_agent', agent: AGENTS[0]!, payload: describeStartingAgent(AGENTS[0]!).payload }];
+  /** Batches ready to be written, after the turn that filled them. */
+  const full: StoredEvent[][] = [];
   let seq = 1;
   let t = 0;
   let agentIndex = 0;
@@ -39,7 +41,7 @@ export function storeLargeRun(store: RunStore, eventCount: number, options: { de
     t += dt;
     batch.push({ seq: seq++, tUs: t, level, name, agent: AGENTS[agentIndex]!, payload: JSON.stringify(payload) });
     if (batch.length >= 10_000) {
-      store.appendEvents(id, batch);
+      full.push(batch);
       batch = [];
     }
   };
@@ -68,10 +70,11 @@ export function storeLargeRun(store: RunStore, eventCount: number, options: { de
       agentIndex = to;
       push('agent', 'agent_updated', { type: 'agent_updated_stream_event', agent: { name: AGENTS[agentIndex] } }, 200);
     }
+    for (const ready of full.splice(0)) await store.appendEvents(id, ready);
   }
-  store.appendEvents(id, batch);
+  await store.appendEvents(id, batch);
   if (options.status !== 'running') {
-    store.finishRun(id, { status: 'completed', durationUs: t, lastAgent: AGENTS[agentIndex]!, finalOutput: null, error: null, usage: null });
+    await store.finishRun(id, { status: 'completed', durationUs: t, lastAgent: AGENTS[agentIndex]!, finalOutput: null, error: null, usage: null });
   }
   return id;
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { RunStore } from '../../src/store/runStore.js';
+import type { StoredEvent } from '../../src/store/types.js';
 
 /** SQLite's own verdict on a database file: 'ok', or what it found wrong. */
 export function integrityCheck(path: string): string {
@@ -12,8 +13,15 @@ export function integrityCheck(path: string): string {
 }
 
 /** The seqs stored for a run, in order: a gap-free recording has exactly 0..n-1. */
-export function storedSeqs(store: RunStore, runId: string): number[] {
-  return [...store.iterateEvents(runId)].map((e) => e.seq);
+export async function storedSeqs(store: RunStore, runId: string): Promise<number[]> {
+  return (await allEvents(store, runId)).map((e) => e.seq);
+}
+
+/** Every event stored for a run, in order. */
+export async function allEvents(store: RunStore, runId: string): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  for await (const event of store.iterateEvents(runId)) events.push(event);
+  return events;
 }
 
 export function range(n: number): number[] {

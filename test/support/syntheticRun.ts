@@ -12,17 +12,17 @@ export interface SyntheticEvent {
 }
 
 /** A run written straight into the store with exactly these offsets, for checking replay timing. */
-export function storeSyntheticRun(store: RunStore, events: SyntheticEvent[], options: { startingAgent?: string; status?: 'completed' | 'running' } = {}): string {
+export async function storeSyntheticRun(store: RunStore, events: SyntheticEvent[], options: { startingAgent?: string; status?: 'completed' | 'running' } = {}): Promise<string> {
   const id = newRunId();
   const startingAgent = options.startingAgent ?? 'A';
-  store.createRun({ id, name: 'synthetic', startedAt: Date.now(), startingAgent, input: 'synthetic', sdkVersion: null, tags: [], metadata: {}, agents: [] });
+  await store.createRun({ id, name: 'synthetic', startedAt: Date.now(), startingAgent, input: 'synthetic', sdkVersion: null, tags: [], metadata: {}, agents: [] });
   const rows: StoredEvent[] = [{ seq: 0, tUs: 0, level: 'agent', name: 'starting_agent', agent: startingAgent, payload: describeStartingAgent(startingAgent).payload }];
   for (const e of events) {
     rows.push({ seq: rows.length, tUs: e.tUs, level: e.level, name: e.name, agent: e.agent, payload: JSON.stringify(e.payload ?? defaultPayload(e)) });
   }
-  store.appendEvents(id, rows);
+  await store.appendEvents(id, rows);
   if (options.status !== 'running') {
-    store.finishRun(id, { status: 'completed', durationUs: rows.at(-1)!.tUs, lastAgent: rows.at(-1)!.agent, finalOutput: null, error: null, usage: null });
+    await store.finishRun(id, { status: 'completed', durationUs: rows.at(-1)!.tUs, lastAgent: rows.at(-1)!.agent, finalOutput: null, error: null, usage: null });
   }
   return id;
 }

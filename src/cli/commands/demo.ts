@@ -31,7 +31,7 @@ export async function demoCommand(store: RunStore, options: DemoOptions, out: Li
     await followRun(result, options.quiet ? { text: () => {}, marker: () => {} } : out);
     await result.completed;
     await recordingStored(result);
-    const run = store.getRun(recordedRunId(result)!)!;
+    const run = (await store.getRun(recordedRunId(result)!))!;
     ids.push(run.id);
     out.marker(`■ recorded run ${run.id.slice(0, 8)}  ${run.status}  ${run.eventCount} events  ${formatDuration(run.durationUs)}\n`);
   }

@@ -4,16 +4,17 @@ import { createInterface } from 'node:readline';
 import { RuntapeError } from '../../errors.js';
 import { exportRunLines, importRunLines } from '../../store/exchange.js';
 import type { RunStore } from '../../store/runStore.js';
+import type { RunRecord } from '../../store/types.js';
 import { sanitizeLine } from '../../events/sanitize.js';
 
 /** Writes a run as JSON lines to a file (atomically: a partial file never takes the name) or to stdout. */
 export async function exportCommand(store: RunStore, ref: string, options: { output?: string }, print: (text: string) => void): Promise<void> {
-  const run = store.resolveRun(ref);
+  const run = await store.resolveRun(ref);
   const target = options.output;
   const partPath = target ? `${target}.part-${process.pid}` : undefined;
   const out = partPath ? createWriteStream(partPath) : process.stdout;
   try {
-    for (const line of exportRunLines(store, run.id)) {
+    for await (const line of exportRunLines(store, run.id)) {
       if (!out.write(line + '\n')) await once(out, 'drain');
     }
     if (partPath) {
@@ -47,11 +48,12 @@ export async function importCommand(store: RunStore, file: string, print: (text:
   print(`imported run ${run.id}${run.name ? ` "${sanitizeLine(run.name)}"` : ''} (${run.eventCount} events)`);
 }
 
-export function removeCommand(store: RunStore, refs: string[], print: (text: string) => void): void {
+export async function removeCommand(store: RunStore, refs: string[], print: (text: string) => void): Promise<void> {
   // Resolve every name first: one bad name removes nothing.
-  const runs = refs.map((ref) => store.resolveRun(ref));
+  const runs: RunRecord[] = [];
+  for (const ref of refs) runs.push(await store.resolveRun(ref));
   for (const run of runs) {
-    store.deleteRun(run.id);
+    await store.deleteRun(run.id);
     print(`removed run ${run.id}${run.name ? ` "${sanitizeLine(run.name)}"` : ''} (${run.eventCount} events)`);
   }
 }

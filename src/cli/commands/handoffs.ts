@@ -4,8 +4,8 @@ import { sanitizeLine, terminalSafeJson } from '../../events/sanitize.js';
 import { formatHandoff } from './show.js';
 
 /** Who handed off to whom, when, and why: the handoff part of `show`, alone, or as JSON. */
-export function handoffsCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): void {
-  const { run, analysis } = buildRunReport(store, store.resolveRun(ref));
+export async function handoffsCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): Promise<void> {
+  const { run, analysis } = await buildRunReport(store, await store.resolveRun(ref));
   if (options.json) {
     print(terminalSafeJson(JSON.stringify({ runId: run.id, path: analysis.agentPath, handoffs: analysis.handoffs }, null, 2)));
     return;

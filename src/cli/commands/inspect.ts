@@ -6,7 +6,7 @@ export async function inspectCommand(store: RunStore, ref: string | undefined): 
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new RuntapeError('the inspector needs a terminal (stdin and stdout must be a TTY); for plain output try runtape show');
   }
-  const runId = ref === undefined ? undefined : store.resolveRun(ref).id;
+  const runId = ref === undefined ? undefined : (await store.resolveRun(ref)).id;
   const { openInspector } = await import('../../tui/index.js');
   const inspector = await openInspector({ store, runId });
   await inspector.closed;

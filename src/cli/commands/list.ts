@@ -35,14 +35,14 @@ export function runFilterFrom(options: ListOptions): RunFilter {
   return filter;
 }
 
-export function listCommand(store: RunStore, options: ListOptions, print: (text: string) => void): void {
-  const runs = store.listRuns(runFilterFrom(options));
+export async function listCommand(store: RunStore, options: ListOptions, print: (text: string) => void): Promise<void> {
+  const runs = await store.listRuns(runFilterFrom(options));
   if (options.json) {
     print(terminalSafeJson(JSON.stringify(runs, null, 2)));
     return;
   }
   if (runs.length === 0) {
-    print(`no runs in ${store.path}${Object.keys(runFilterFrom(options)).length ? ' match' : ' yet (try: runtape demo)'}`);
+    print(`no runs in ${store.location}${Object.keys(runFilterFrom(options)).length ? ' match' : ' yet (try: runtape demo)'}`);
     return;
   }
   const rows = runs.map((run) => [

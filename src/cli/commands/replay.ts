@@ -20,10 +20,10 @@ function list(text: string | undefined): string[] | undefined {
   return text === undefined ? undefined : text.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-function seqOf(store: RunStore, runId: string, point: RunPoint, edge: 'from' | 'to'): number {
+async function seqOf(store: RunStore, runId: string, point: RunPoint, edge: 'from' | 'to'): Promise<number> {
   if ('seq' in point) return point.seq;
-  const first = store.seqAtTime(runId, point.tUs);
-  if (first === undefined) return store.lastSeq(runId) + (edge === 'from' ? 1 : 0);
+  const first = await store.seqAtTime(runId, point.tUs);
+  if (first === undefined) return (await store.lastSeq(runId)) + (edge === 'from' ? 1 : 0);
   return edge === 'from' ? first : first - 1;
 }
 
@@ -52,7 +52,7 @@ export async function replayCommand(
     ...(options.only ? { names: list(options.only)! } : {}),
     ...(options.agent ? { agents: list(options.agent)! } : {}),
   };
-  const run = store.resolveRun(ref);
+  const run = await store.resolveRun(ref);
   const from = options.from === undefined ? undefined : parseRunPoint(options.from, '--from');
   const to = options.to === undefined ? undefined : parseRunPoint(options.to, '--to');
 
@@ -60,11 +60,11 @@ export async function replayCommand(
     speed,
     idleLimitUs,
     filter,
-    ...(from ? { afterSeq: seqOf(store, run.id, from, 'from') - 1 } : {}),
-    ...(to ? { toSeq: seqOf(store, run.id, to, 'to') } : {}),
+    ...(from ? { afterSeq: (await seqOf(store, run.id, from, 'from')) - 1 } : {}),
+    ...(to ? { toSeq: await seqOf(store, run.id, to, 'to') } : {}),
   });
   // Starting from a time: the wait before the first event counts from that time, not from the event before.
-  if (from && 'tUs' in from) playback.seekTime(from.tUs);
+  if (from && 'tUs' in from) await playback.seekTime(from.tUs);
 
   const formatter = new TerminalFormatter(format, {
     textFromItems: levels !== undefined && !levels.includes('raw'),

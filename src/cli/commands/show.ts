@@ -4,8 +4,8 @@ import type { RunStore } from '../../store/runStore.js';
 import { formatDuration, formatOffset, formatStart, formatValue } from '../../display/format.js';
 import { sanitizeLine, terminalSafeJson, truncateLine } from '../../events/sanitize.js';
 
-export function showCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): void {
-  const report = buildRunReport(store, store.resolveRun(ref));
+export async function showCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): Promise<void> {
+  const report = await buildRunReport(store, await store.resolveRun(ref));
   print(options.json ? terminalSafeJson(JSON.stringify(report, null, 2)) : formatReport(report));
 }
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
-import { RunStore } from '../../store/runStore.js';
+import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
 import { describedForm, EventKind } from './compactEvent.js';
 import type { WriterBatch, WriterInit, WriterReport } from './protocol.js';
@@ -66,7 +66,7 @@ export class RecordingWriter {
   static forDatabase(path: string, warn: (message: string) => void): RecordingWriter | null {
     if (!this.#writers.has(path)) {
       try {
-        RunStore.open(path).close();
+        SqliteEngine.open(path).close();
         this.#writers.set(path, new RecordingWriter(path));
       } catch (error) {
         warn(`runtape: not recording (${errorMessage(error)}); agent runs go on unrecorded`);

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
-import { RunStore } from '../../store/runStore.js';
+import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
 import type { StoredEvent } from '../../store/types.js';
 import { expandEvent } from './compactEvent.js';
 import type { WriterBatch, WriterInit, WriterReport } from './protocol.js';
@@ -23,9 +23,9 @@ const init = workerData as WriterInit;
 const handled = new Int32Array(init.handled);
 const port = parentPort!;
 /** Open while runs are being recorded: an idle writer holds no file open (it can be moved, unmounted, deleted). */
-let openStore: RunStore | null = null;
-function store(): RunStore {
-  return (openStore ??= RunStore.open(init.path, { busyTimeoutMs: 100 }));
+let openStore: SqliteEngine | null = null;
+function store(): SqliteEngine {
+  return (openStore ??= SqliteEngine.open(init.path, { busyTimeoutMs: 100 }));
 }
 const runs = new Map<number, OpenRun>();
 const queue: WriterBatch[] = [];

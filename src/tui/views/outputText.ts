@@ -46,22 +46,25 @@ export class OutputText {
     this.#runId = runId;
   }
 
-  /** At least the last `budget` characters of the text streamed up to and including `position`. */
-  at(position: number, budget: number): TextParagraph[] {
+  /**
+   * At least the last `budget` characters of the text streamed up to and including `position`. One caller
+   * at a time: it keeps what it read for the next call.
+   */
+  async at(position: number, budget: number): Promise<TextParagraph[]> {
     const moved = position - this.#to;
     // Reading forward pays per event passed: past a few screens' worth, reading back from the new place is cheaper.
-    if (budget > this.#budget || moved < 0 || moved > budget * 4) this.#readBackFrom(position, budget);
-    else if (moved > 0) this.#readForwardTo(position, budget);
+    if (budget > this.#budget || moved < 0 || moved > budget * 4) await this.#readBackFrom(position, budget);
+    else if (moved > 0) await this.#readForwardTo(position, budget);
     return this.#paragraphs();
   }
 
-  #readBackFrom(position: number, budget: number): void {
+  async #readBackFrom(position: number, budget: number): Promise<void> {
     const pieces: Piece[] = [];
     let chars = 0;
     let from = position;
     let done = false;
     while (!done && from >= 0) {
-      const window = this.#store.readEvents(this.#runId, { fromSeq: from, limit: READ_WINDOW, backward: true, filter: TEXT_EVENTS });
+      const window = await this.#store.readEvents(this.#runId, { fromSeq: from, limit: READ_WINDOW, backward: true, filter: TEXT_EVENTS });
       for (const event of window) {
         const piece = pieceOf(event);
         // With enough text held, stop before the next text; but take a response start, which makes its paragraph whole.
@@ -87,10 +90,10 @@ export class OutputText {
     this.#budget = budget;
   }
 
-  #readForwardTo(position: number, budget: number): void {
+  async #readForwardTo(position: number, budget: number): Promise<void> {
     // Seqs have no gaps: (#to, position] holds at most position - #to events, so read no more than that.
     for (let from = this.#to + 1; from <= position; ) {
-      const window = this.#store.readEvents(this.#runId, { fromSeq: from, limit: Math.min(READ_WINDOW, position - from + 1), filter: TEXT_EVENTS });
+      const window = await this.#store.readEvents(this.#runId, { fromSeq: from, limit: Math.min(READ_WINDOW, position - from + 1), filter: TEXT_EVENTS });
       for (const event of window) {
         if (event.seq > position) break;
         const piece = pieceOf(event);

@@ -46,13 +46,17 @@ export class RunsList {
   #filter = '';
   #selectedId: string | undefined;
   #top = 0;
+  /** Counts reloads begun: one that ends after a later one began is older than it, and dropped. */
+  #loads = 0;
 
-  constructor(private readonly load: () => RunRecord[]) {
-    this.reload();
-  }
+  /** Empty until the first `reload()`. */
+  constructor(private readonly load: () => Promise<RunRecord[]>) {}
 
-  reload(): void {
-    this.#runs = this.load();
+  async reload(): Promise<void> {
+    const load = ++this.#loads;
+    const runs = await this.load();
+    if (load !== this.#loads) return;
+    this.#runs = runs;
     this.#keepSelection();
   }
 

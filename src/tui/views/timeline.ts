@@ -45,7 +45,8 @@ export function timelineRows(
  * The timeline of one run: which levels are shown, and which window of them is on screen. Reads only the
  * window it shows (a seq range on the store's primary key), never the run, so a million-event run costs
  * what a small one does. The window stays put while the playhead moves inside it and scrolls, keeping a
- * few rows of context, when the playhead leaves it.
+ * few rows of context, when the playhead leaves it. One frame at a time asks for rows: the window's place is
+ * kept from one frame to the next.
  */
 export class Timeline {
   readonly #store: RunStore;
@@ -83,50 +84,50 @@ export class Timeline {
   }
 
   /** The shown event the playhead is on: the last one at or before `position`. */
-  selectedAt(position: number): StoredEvent | undefined {
+  async selectedAt(position: number): Promise<StoredEvent | undefined> {
     if (position < 0) return undefined;
     const key = `${this.#generation}:${position}`;
     if (this.#selectedCache?.key !== key) {
-      this.#selectedCache = { key, event: this.#read(position, 1, true)[0] };
+      this.#selectedCache = { key, event: (await this.#read(position, 1, true))[0] };
     }
     return this.#selectedCache.event;
   }
 
   /** The shown event after (or before) `seq`, `count` shown events away, or the farthest there is. */
-  neighbour(seq: number, direction: 1 | -1, count = 1): StoredEvent | undefined {
+  async neighbour(seq: number, direction: 1 | -1, count = 1): Promise<StoredEvent | undefined> {
     if (direction === -1 && seq <= 0) return undefined;
-    const events = this.#read(seq + direction, count, direction === -1);
+    const events = await this.#read(seq + direction, count, direction === -1);
     return events.at(-1);
   }
 
   /** The rows to show, `height` of them at most, with the playhead's row in view. */
-  rows(position: number, height: number): TimelineRow[] {
+  async rows(position: number, height: number): Promise<TimelineRow[]> {
     if (height <= 0) return [];
-    const selected = this.selectedAt(position);
-    let window = this.#layout(height, selected, position);
+    const selected = await this.selectedAt(position);
+    let window = await this.#layout(height, selected, position);
     // With nothing shown played yet, the window belongs at the start.
-    const top = selected ? this.#topKeepingInView(selected, window, height) : 0;
+    const top = selected ? await this.#topKeepingInView(selected, window, height) : 0;
     if (top !== this.#top) {
       this.#top = top;
-      window = this.#layout(height, selected, position);
+      window = await this.#layout(height, selected, position);
     }
     // Near the end, fill the window from the bottom rather than leave it half empty.
     const last = window.rows.at(-1);
     if (window.rows.length < height && this.#top > 0 && last?.kind === 'event') {
-      this.#top = this.#topFor(last.event, height - 1);
-      window = this.#layout(height, selected, position);
+      this.#top = await this.#topFor(last.event, height - 1);
+      window = await this.#layout(height, selected, position);
     }
     return window.rows;
   }
 
-  #layout(height: number, selected: StoredEvent | undefined, position: number): { events: StoredEvent[]; rows: TimelineRow[] } {
+  async #layout(height: number, selected: StoredEvent | undefined, position: number): Promise<{ events: StoredEvent[]; rows: TimelineRow[] }> {
     // One event more than fits tells whether more follow below the window.
-    const events = this.#window(this.#top, height + 1);
+    const events = await this.#window(this.#top, height + 1);
     return { events, rows: timelineRows(events, { height, selectedSeq: selected?.seq ?? null, position }) };
   }
 
   /** The window's top: unchanged while the selected row is in view with a few rows of context, else moved. */
-  #topKeepingInView(selected: StoredEvent, window: { events: StoredEvent[]; rows: TimelineRow[] }, height: number): number {
+  async #topKeepingInView(selected: StoredEvent, window: { events: StoredEvent[]; rows: TimelineRow[] }, height: number): Promise<number> {
     const margin = Math.min(3, Math.floor(height / 4));
     const shown = window.rows.flatMap((r) => (r.kind === 'event' ? [r.event.seq] : []));
     const rowIndex = window.rows.findIndex((r) => r.kind === 'event' && r.selected);
@@ -138,8 +139,8 @@ export class Timeline {
   }
 
   /** The seq to start the window at so that `event` lands `rowsAbove` rows down (gap rows count). */
-  #topFor(event: StoredEvent, rowsAbove: number): number {
-    const before = this.#read(event.seq - 1, rowsAbove, true);
+  async #topFor(event: StoredEvent, rowsAbove: number): Promise<number> {
+    const before = await this.#read(event.seq - 1, rowsAbove, true);
     let used = 0;
     let top = event.seq;
     let later = event;
@@ -153,13 +154,13 @@ export class Timeline {
     return top;
   }
 
-  #window(fromSeq: number, limit: number): StoredEvent[] {
+  async #window(fromSeq: number, limit: number): Promise<StoredEvent[]> {
     const key = `${this.#generation}:${fromSeq}:${limit}`;
-    if (this.#windowCache?.key !== key) this.#windowCache = { key, events: this.#read(fromSeq, limit, false) };
+    if (this.#windowCache?.key !== key) this.#windowCache = { key, events: await this.#read(fromSeq, limit, false) };
     return this.#windowCache.events;
   }
 
-  #read(fromSeq: number, limit: number, backward: boolean): StoredEvent[] {
+  async #read(fromSeq: number, limit: number, backward: boolean): Promise<StoredEvent[]> {
     if (limit <= 0 || fromSeq < 0) return [];
     return this.#store.readEvents(this.#runId, { fromSeq, limit, backward, filter: this.filter });
   }

@@ -1,4 +1,4 @@
-import { RuntapeError, errorMessage } from '../errors.js';
+import { RuntapeError, errorMessage } from '../../errors.js';
 
 /**
  * Turns what SQLite says into one line a person can act on. The database path is named in every message,

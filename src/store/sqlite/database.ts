@@ -1,23 +1,10 @@
 import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { RuntapeError } from '../errors.js';
+import { dirname } from 'node:path';
+import { RuntapeError } from '../../errors.js';
+import type { OpenOptions } from '../runStore.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { explainSqliteError } from './sqliteErrors.js';
-
-export const DEFAULT_DB_PATH = 'recordings/runtape.db';
-
-/** `--db` wins, then RUNTAPE_DB, then recordings/runtape.db below the current directory. */
-export function resolveDbPath(explicit?: string): string {
-  return resolve(explicit ?? process.env.RUNTAPE_DB ?? DEFAULT_DB_PATH);
-}
-
-export interface OpenOptions {
-  /** Open for reading only; the file must exist. */
-  readonly?: boolean;
-  /** How long a writer waits for another process's lock before giving up. */
-  busyTimeoutMs?: number;
-}
 
 /**
  * Opens (creating when writable) a runtape database: checks it is one, refuses a newer schema,

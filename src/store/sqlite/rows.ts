@@ -1,5 +1,5 @@
-import type { EventLevel } from '../events/levels.js';
-import type { AgentRecord, RunRecord, RunStatus, StoredEvent } from './types.js';
+import type { EventLevel } from '../../events/levels.js';
+import type { AgentRecord, RunRecord, RunStatus, StoredEvent } from '../types.js';
 
 /** Column shapes as SQLite returns them, and their mapping to the records the rest of runtape uses. */
 export interface RunRow {

@@ -1,0 +1,402 @@
+import type Database from 'better-sqlite3';
+import { RuntapeError } from '../../errors.js';
+import { toJsonText, type ErrorRecord } from '../../events/serialize.js';
+import type { EventFilter, EventWindow, OpenOptions } from '../runStore.js';
+import { THIS_HOST, effectiveStatus } from '../runLiveness.js';
+import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, StoredEvent } from '../types.js';
+import { openDatabase } from './database.js';
+import { agentFromRow, eventFromRow, runFromRow, type AgentRow, type EventRow, type RunRow } from './rows.js';
+import { explainSqliteError } from './sqliteErrors.js';
+
+/**
+ * A recordings database file, synchronously (better-sqlite3): the engine under the async SqliteRunStore, and
+ * usable on its own where blocking calls are wanted (a writer thread). One connection. All reads page by
+ * seq ranges on the (run, seq) key, never OFFSET, so a window of a million-event run costs the same as one
+ * of a small run.
+ */
+const TOOL_APPROVAL_REQUESTED = 'tool_approval_requested';
+
+export class SqliteEngine {
+  readonly #db: Database.Database;
+  readonly #runPks = new Map<string, number>();
+
+  private constructor(
+    db: Database.Database,
+    readonly path: string,
+  ) {
+    this.#db = db;
+  }
+
+  /** Opens (creating when writable) the database at `path`, a resolved file path. */
+  static open(path: string, options: OpenOptions = {}): SqliteEngine {
+    return new SqliteEngine(openDatabase(path, options), path);
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /** Runs `fn`, turning SQLite's errors into one-line RuntapeErrors that name this database. */
+  #guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw explainSqliteError(error, this.path);
+    }
+  }
+
+  // ---- writing -------------------------------------------------------------------------------------
+
+  createRun(run: NewRun): void {
+    this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          const { pk } = this.#db
+            .prepare(
+              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, resumed_from, host, pid)
+               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+            )
+            .get(
+              run.id,
+              run.name,
+              run.startedAt,
+              run.startingAgent,
+              run.startingAgent,
+              toJsonText(run.input),
+              run.sdkVersion,
+              JSON.stringify(run.tags),
+              toJsonText(run.metadata),
+              run.resumedFrom ?? null,
+              THIS_HOST,
+              process.pid,
+            ) as { pk: number };
+          this.#runPks.set(run.id, pk);
+          this.#insertAgents(pk, run.agents);
+        })
+        .immediate(),
+    );
+  }
+
+  #insertAgents(pk: number, agents: readonly AgentRecord[]): void {
+    const insert = this.#db.prepare(
+      `INSERT OR REPLACE INTO agents (run_pk, name, instructions, model, handoff_description, tools, handoffs) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const a of agents) {
+      insert.run(pk, a.name, a.instructions, a.model, a.handoffDescription, toJsonText(a.tools), toJsonText(a.handoffs));
+    }
+  }
+
+  /** Appends a batch in one transaction; the run's event count moves with it, so readers never see half a batch. */
+  appendEvents(runId: string, events: readonly StoredEvent[]): void {
+    if (events.length === 0) return;
+    const pk = this.#pkOf(runId);
+    this.#guard(() => {
+      this.#appendBatch ??= this.#prepareAppend();
+      this.#appendBatch.immediate(pk, events);
+    });
+  }
+
+  /**
+   * Prepared once per store: the recorder's hot write path. Rows go in sixteen to a statement, which
+   * roughly halves SQLite's cost per row against one statement each.
+   */
+  #appendBatch: Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> | undefined;
+  #prepareAppend(): Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> {
+    const ROWS = 16;
+    const insertSql = (rows: number) =>
+      `INSERT INTO events (run_pk, seq, t_us, level, name, agent, payload) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+    const insertMany = this.#db.prepare(insertSql(ROWS));
+    const insertOne = this.#db.prepare(insertSql(1));
+    const count = this.#db.prepare(`UPDATE runs SET event_count = event_count + ? WHERE pk = ?`);
+    const interruption = this.#db.prepare(
+      `INSERT OR REPLACE INTO interruptions (call_id, run_pk) SELECT json_extract(?, '$.item.rawItem.callId'), ? WHERE json_extract(?, '$.item.rawItem.callId') IS NOT NULL`,
+    );
+    const params: unknown[] = [];
+    const add = (pk: number, e: StoredEvent) => params.push(pk, e.seq, e.tUs, e.level, e.name, e.agent, e.payload);
+    return this.#db.transaction((pk: number, events: readonly StoredEvent[]) => {
+      let i = 0;
+      for (; i + ROWS <= events.length; i += ROWS) {
+        params.length = 0;
+        for (let j = i; j < i + ROWS; j++) add(pk, events[j]!);
+        insertMany.run(params);
+      }
+      for (; i < events.length; i++) {
+        params.length = 0;
+        add(pk, events[i]!);
+        insertOne.run(params);
+      }
+      count.run(events.length, pk);
+      for (const e of events) if (e.name === TOOL_APPROVAL_REQUESTED) interruption.run(e.payload, pk, e.payload);
+    });
+  }
+
+  finishRun(runId: string, end: RunEnd): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() =>
+      this.#db
+        .prepare(
+          `UPDATE runs SET status = ?, duration_us = ?, last_agent = ?, final_output = ?, error_name = ?, error_message = ?,
+             error_stack = ?, error_details = ?, usage = ?, cancelled_by = ?, run_state = ? WHERE pk = ?`,
+        )
+        .run(
+          end.status,
+          end.durationUs,
+          end.lastAgent,
+          end.finalOutput === undefined ? null : toJsonText(end.finalOutput),
+          end.error?.name ?? null,
+          end.error?.message ?? null,
+          end.error?.stack ?? null,
+          errorDetailsJson(end.error),
+          end.usage === undefined ? null : toJsonText(end.usage),
+          end.cancelledBy ?? null,
+          end.runState ?? null,
+          pk,
+        ),
+    );
+  }
+
+  /** Records that the store failed during the run, so nobody mistakes the stored events for all of them. */
+  markPartial(runId: string, reason: string): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => this.#db.prepare(`UPDATE runs SET recording = 'partial', recording_error = ? WHERE pk = ?`).run(reason, pk));
+  }
+
+  /** A run whose consumer cancelled it after its end was stored (the SDK then reports it cancelled too). */
+  markCancelled(runId: string, cancelledBy: 'signal' | 'consumer'): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => this.#db.prepare(`UPDATE runs SET status = 'cancelled', cancelled_by = ? WHERE pk = ?`).run(cancelledBy, pk));
+  }
+
+  /** Records events the recorder lost (its writer stuck or dead): they show as a gap, never silently missing. */
+  addGap(runId: string, fromSeq: number, toSeq: number): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() =>
+      this.#db
+        .prepare(`UPDATE runs SET gaps = json_insert(gaps, '$[#]', json_object('fromSeq', ?, 'toSeq', ?)) WHERE pk = ?`)
+        .run(fromSeq, toSeq, pk),
+    );
+  }
+
+  /** The run that stopped for approval at one of these tool call ids: the run a resumed run continues. */
+  runInterruptedAt(callIds: readonly string[]): string | null {
+    if (callIds.length === 0) return null;
+    const row = this.#guard(() =>
+      this.#db
+        .prepare(`SELECT runs.id FROM interruptions JOIN runs ON runs.pk = interruptions.run_pk WHERE call_id IN (${callIds.map(() => '?').join(', ')}) LIMIT 1`)
+        .get(...callIds),
+    ) as { id: string } | undefined;
+    return row?.id ?? null;
+  }
+
+  /** Runs `fn` in one write transaction, synchronously: the recorder's writer stores a batch whole or not at all. */
+  writeTransaction(fn: () => void): void {
+    this.#guard(() => this.#db.transaction(fn).immediate());
+  }
+
+  deleteRun(runId: string): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => this.#db.prepare(`DELETE FROM runs WHERE pk = ?`).run(pk));
+    this.#runPks.delete(runId);
+  }
+
+  /** Inserts a whole run's row and agents (from an export), in the caller's `transaction`. */
+  insertImportedRun(run: RunRecord, agents: readonly AgentRecord[]): void {
+    this.#guard(() => {
+      if (this.#db.prepare(`SELECT 1 FROM runs WHERE id = ?`).get(run.id)) {
+        throw new RuntapeError(`run ${run.id} is already in ${this.path}; remove it first (runtape rm ${run.id})`);
+      }
+      const { pk } = this.#db
+        .prepare(
+          `INSERT INTO runs (id, name, status, started_at, duration_us, starting_agent, last_agent, input, final_output,
+             error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, error_details, run_state, resumed_from, host, pid)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+        )
+        .get(
+          run.id,
+          run.name,
+          run.status,
+          run.startedAt,
+          run.durationUs,
+          run.startingAgent,
+          run.lastAgent,
+          toJsonText(run.input),
+          toJsonText(run.finalOutput),
+          run.error?.name ?? null,
+          run.error?.message ?? null,
+          run.error?.stack ?? null,
+          toJsonText(run.usage),
+          run.sdkVersion,
+          JSON.stringify(run.tags),
+          toJsonText(run.metadata),
+          run.recording,
+          run.recordingError,
+          JSON.stringify(run.gaps ?? []),
+          run.cancelledBy ?? null,
+          errorDetailsJson(run.error),
+          run.runState ?? null,
+          run.resumedFrom ?? null,
+          run.host,
+          run.pid,
+        ) as { pk: number };
+      this.#runPks.set(run.id, pk);
+      this.#insertAgents(pk, agents);
+    });
+  }
+
+  /** Runs `fn` in one write transaction: all of it lands or none of it does. `fn` may be async. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    this.#guard(() => this.#db.exec('BEGIN IMMEDIATE'));
+    try {
+      const result = await fn();
+      this.#guard(() => this.#db.exec('COMMIT'));
+      return result;
+    } catch (error) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      this.#runPks.clear();
+      throw error;
+    }
+  }
+
+  // ---- reading -------------------------------------------------------------------------------------
+
+  #pkOf(runId: string): number {
+    let pk = this.#runPks.get(runId);
+    if (pk === undefined) {
+      const row = this.#guard(() => this.#db.prepare(`SELECT pk FROM runs WHERE id = ?`).get(runId)) as { pk: number } | undefined;
+      if (!row) throw new RuntapeError(`no run ${runId} in ${this.path}`);
+      pk = row.pk;
+      this.#runPks.set(runId, pk);
+    }
+    return pk;
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    const row = this.#guard(() => this.#db.prepare(`SELECT * FROM runs WHERE id = ?`).get(runId)) as RunRow | undefined;
+    return row && runFromRow(row, effectiveStatus(row));
+  }
+
+  /** A run named by full id, unique id prefix, or `last` (the most recently started). */
+  resolveRun(ref: string): RunRecord {
+    const wanted = ref.trim();
+    if (wanted === '') throw new RuntapeError('no run given');
+    if (wanted === 'last') {
+      const row = this.#guard(() => this.#db.prepare(`SELECT * FROM runs ORDER BY started_at DESC, pk DESC LIMIT 1`).get()) as
+        | RunRow
+        | undefined;
+      if (!row) throw new RuntapeError(`no runs recorded yet in ${this.path}`);
+      return runFromRow(row, effectiveStatus(row));
+    }
+    if (!/^[0-9a-f]+$/i.test(wanted)) throw new RuntapeError(`no run "${wanted}" in ${this.path} (run ids are hex; see runtape ls)`);
+    const rows = this.#guard(() =>
+      this.#db.prepare(`SELECT * FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 6`).all(wanted.toLowerCase(), prefixEnd(wanted.toLowerCase())),
+    ) as RunRow[];
+    if (rows.length === 0) throw new RuntapeError(`no run "${wanted}" in ${this.path} (see runtape ls)`);
+    const exact = rows.find((r) => r.id === wanted.toLowerCase());
+    if (exact) return runFromRow(exact, effectiveStatus(exact));
+    if (rows.length > 1) {
+      const shown = rows.slice(0, 5).map((r) => r.id).join(', ');
+      throw new RuntapeError(`run id "${wanted}" is ambiguous: it matches ${shown}${rows.length > 5 ? ', …' : ''}`);
+    }
+    return runFromRow(rows[0]!, effectiveStatus(rows[0]!));
+  }
+
+  listRuns(filter: RunFilter = {}): RunRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.since !== undefined) (where.push('started_at >= ?'), params.push(filter.since));
+    if (filter.name !== undefined) (where.push(`instr(lower(coalesce(name, '')), lower(?)) > 0`), params.push(filter.name));
+    if (filter.agent !== undefined) (where.push('pk IN (SELECT run_pk FROM agents WHERE name = ?)'), params.push(filter.agent));
+    if (filter.tag !== undefined) (where.push('EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = ?)'), params.push(filter.tag));
+    // A recorder that died leaves 'running' in its row: whether such a run is running or incomplete is only
+    // known once read, so those two are narrowed in SQL to 'running' and told apart here; every other filter,
+    // and the limit, is SQL's.
+    const livenessFilter = filter.status === 'running' || filter.status === 'incomplete';
+    if (filter.status !== undefined) (where.push('status = ?'), params.push(livenessFilter ? 'running' : filter.status));
+    const limit = filter.limit !== undefined && !livenessFilter ? ` LIMIT ${Math.floor(filter.limit)}` : '';
+    const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, pk DESC${limit}`;
+    const rows = this.#guard(() => this.#db.prepare(sql).all(...params)) as RunRow[];
+    const runs = rows.map((row) => runFromRow(row, effectiveStatus(row)));
+    if (!livenessFilter) return runs;
+    const matching = runs.filter((run) => run.status === filter.status);
+    return filter.limit === undefined ? matching : matching.slice(0, filter.limit);
+  }
+
+  agents(runId: string): AgentRecord[] {
+    const pk = this.#pkOf(runId);
+    const rows = this.#guard(() => this.#db.prepare(`SELECT * FROM agents WHERE run_pk = ? ORDER BY rowid`).all(pk)) as AgentRow[];
+    return rows.map(agentFromRow);
+  }
+
+  /**
+   * Up to `limit` events with seq >= fromSeq (or, with `backward`, seq <= fromSeq, newest first),
+   * that pass the filter. A window read: cost follows the window, not the run.
+   */
+  readEvents(runId: string, window: EventWindow): StoredEvent[] {
+    const pk = this.#pkOf(runId);
+    const { sql, params } = filteredWindowSql(window.filter, window.backward ?? false);
+    const rows = this.#guard(() => this.#db.prepare(sql).all(pk, window.fromSeq, ...params, window.limit)) as EventRow[];
+    return rows.map(eventFromRow);
+  }
+
+  /**
+   * The first event at or after a time offset (for seeking by time). Offsets never decrease along seq, so
+   * this is a binary search of point reads on the primary key: a handful of reads, whatever the run's size.
+   */
+  seqAtTime(runId: string, tUs: number): number | undefined {
+    const pk = this.#pkOf(runId);
+    const last = this.lastSeq(runId);
+    return this.#guard(() => {
+      const timeAt = this.#db.prepare(`SELECT t_us FROM events WHERE run_pk = ? AND seq = ?`).pluck();
+      if (last < 0 || (timeAt.get(pk, last) as number) < tUs) return undefined;
+      let lo = 0;
+      let hi = last;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if ((timeAt.get(pk, mid) as number) < tUs) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    });
+  }
+
+  /** The highest seq stored for a run (-1 when it has none yet). */
+  lastSeq(runId: string): number {
+    const pk = this.#pkOf(runId);
+    const last = this.#guard(() => this.#db.prepare(`SELECT max(seq) FROM events WHERE run_pk = ?`).pluck().get(pk)) as number | null;
+    return last ?? -1;
+  }
+}
+
+function filteredWindowSql(filter: EventFilter | undefined, backward: boolean): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const addIn = (column: string, values: readonly string[] | undefined) => {
+    if (values === undefined) return;
+    clauses.push(`${column} IN (${values.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...values);
+  };
+  addIn('level', filter?.levels);
+  addIn('name', filter?.names);
+  addIn('agent', filter?.agents);
+  if (filter?.text !== undefined) {
+    clauses.push('instr(lower(payload), lower(?)) > 0');
+    params.push(filter.text);
+  }
+  const extra = clauses.map((c) => ` AND ${c}`).join('');
+  const sql = backward
+    ? `SELECT seq, t_us, level, name, agent, payload FROM events WHERE run_pk = ? AND seq <= ?${extra} ORDER BY seq DESC LIMIT ?`
+    : `SELECT seq, t_us, level, name, agent, payload FROM events WHERE run_pk = ? AND seq >= ?${extra} ORDER BY seq LIMIT ?`;
+  return { sql, params };
+}
+
+/** The smallest string greater than every string that starts with `prefix` (hex ids only). */
+function prefixEnd(prefix: string): string {
+  return prefix + '\uffff';
+}
+
+/** What an error record has beyond the name, message and stack columns, as JSON (null when nothing). */
+function errorDetailsJson(error: ErrorRecord | null): string | null {
+  if (!error) return null;
+  const { name: _name, message: _message, stack: _stack, ...details } = error;
+  return Object.keys(details).length > 0 ? toJsonText(details) : null;
+}
