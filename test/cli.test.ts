@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
+import { SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
 import { asUnprivilegedUser, expectOneLineError, runCli } from './support/cli.js';
 import { useTempDir } from './support/tempDb.js';
 
@@ -164,7 +165,7 @@ describe('bad databases', () => {
     raw.pragma('user_version = 99');
     raw.close();
     const before = readFileSync(db);
-    expectOneLineError(runCli(['ls'], { db }), /schema version 99, newer than this runtape supports \(1\); upgrade runtape/);
+    expectOneLineError(runCli(['ls'], { db }), new RegExp(`schema version 99, newer than this runtape supports \\(${SCHEMA_VERSION}\\); upgrade runtape`));
     expectOneLineError(runCli(['demo', '--pace', '0', '--quiet'], { db }), /schema version 99/);
     expect(readFileSync(db).equals(before)).toBe(true);
   });
