@@ -1,37 +1,24 @@
-import { createReadStream, createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { RuntapeError } from '../../errors.js';
+import { openOutput } from '../../io/safeOutput.js';
+import { databaseFiles } from '../../store/databaseFiles.js';
 import { exportRunLines, importRunLines } from '../../store/exchange.js';
 import type { RunStore } from '../../store/runStore.js';
 import { sanitizeLine } from '../../events/sanitize.js';
 
-/** Writes a run as JSON lines to a file (atomically: a partial file never takes the name) or to stdout. */
+/** Writes a run as JSON lines to a file (never over the database, a device or a FIFO; see openOutput) or to stdout (`-o -`). */
 export async function exportCommand(store: RunStore, ref: string, options: { output?: string }, print: (text: string) => void): Promise<void> {
   const run = store.resolveRun(ref);
-  const target = options.output;
-  const partPath = target ? `${target}.part-${process.pid}` : undefined;
-  const out = partPath ? createWriteStream(partPath) : process.stdout;
+  const out = openOutput(options.output, databaseFiles(store.path));
   try {
-    for (const line of exportRunLines(store, run.id)) {
-      if (!out.write(line + '\n')) await once(out, 'drain');
-    }
-    if (partPath) {
-      out.end();
-      await once(out, 'finish');
-      renameSync(partPath, target!);
-      print(`exported run ${run.id} (${run.eventCount} events) to ${sanitizeLine(target!)}`);
-    }
+    for (const line of exportRunLines(store, run.id)) await out.write(line + '\n');
+    await out.commit();
   } catch (error) {
-    if (partPath) {
-      out.destroy();
-      rmSync(partPath, { force: true });
-    }
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') throw new RuntapeError(`disk full while writing ${target}; nothing was written`);
-    if (code === 'EACCES' || code === 'EROFS' || code === 'ENOENT') throw new RuntapeError(`cannot write ${target}: ${code}`);
+    out.abort();
     throw error;
   }
+  if (out.file !== null) print(`exported run ${run.id} (${run.eventCount} events) to ${sanitizeLine(out.file)}`);
 }
 
 export async function importCommand(store: RunStore, file: string, print: (text: string) => void): Promise<void> {
