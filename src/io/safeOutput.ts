@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream, lstatSync, realpathSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RuntapeError } from '../errors.js';
+import { fileKind } from './fileKind.js';
 
 /** Where a command's output goes: stdout, or a file that takes the name only once whole. */
 export interface Output {
@@ -98,7 +99,7 @@ function replaceableTarget(path: string, protect: readonly string[]): { path: st
     throw new RuntapeError(`refusing to write ${path}: it is a symbolic link to nothing`);
   }
   const stats = link.isSymbolicLink() ? statSync(real) : link;
-  if (!stats.isFile()) throw new RuntapeError(`refusing to write ${path}: it is ${kindOf(stats)}, not a regular file`);
+  if (!stats.isFile()) throw new RuntapeError(`refusing to write ${path}: it is ${fileKind(stats)}, not a regular file`);
   for (const file of protect) {
     if (sameFile(stats, file)) throw new RuntapeError(`refusing to write ${path}: it is the database ${file}`);
   }
@@ -112,12 +113,4 @@ function sameFile(stats: Stats, other: string): boolean {
   } catch {
     return false;
   }
-}
-
-function kindOf(stats: Stats): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  return 'not a regular file';
 }
