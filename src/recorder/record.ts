@@ -1,4 +1,5 @@
 import type { Agent, RunStreamEvent, StreamedRunResult } from '@openai/agents';
+import { sanitizeLine } from '../events/sanitize.js';
 import { toErrorRecord } from '../events/serialize.js';
 import { textStreamOf, type TextStreamOptions } from '../events/textStream.js';
 import type { RunStore } from '../store/runStore.js';
@@ -37,8 +38,8 @@ export function recordedRunId(result: object): string | undefined {
   return recordingIds.get(result);
 }
 
-/** Where the recorder's one warning goes unless told otherwise. */
-export const defaultWarn = (message: string): void => void process.stderr.write(message + '\n');
+/** Where the recorder's one warning goes unless told otherwise (it quotes paths and SQLite's words: sanitized). */
+export const defaultWarn = (message: string): void => void process.stderr.write(sanitizeLine(message) + '\n');
 
 /**
  * Records a streamed run. Call it on a fresh result, before anything reads it: the recorder takes the one
