@@ -1,6 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { RuntapeError } from '../../errors.js';
+import { LineTooLongError, maxLineBytesFromEnv, readLines } from '../../io/lineReader.js';
 import { openOutput } from '../../io/safeOutput.js';
 import { databaseFiles } from '../../store/databaseFiles.js';
 import { exportRunLines, importRunLines } from '../../store/exchange.js';
@@ -23,14 +23,16 @@ export async function exportCommand(store: RunStore, ref: string, options: { out
 
 export async function importCommand(store: RunStore, file: string, print: (text: string) => void): Promise<void> {
   if (!existsSync(file)) throw new RuntapeError(`no such file: ${file}`);
-  const input = createReadStream(file, { encoding: 'utf8' });
+  const maxBytes = maxLineBytesFromEnv();
+  const input = createReadStream(file);
   const opened = new Promise<void>((resolve, reject) => {
     input.once('open', () => resolve());
     input.once('error', (e: NodeJS.ErrnoException) => reject(new RuntapeError(`cannot read ${file}: ${e.code ?? e.message}`)));
   });
   await opened;
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  const run = await importRunLines(store, lines, file);
+  const run = await importRunLines(store, readLines(input, { source: file, maxBytes }), file).catch((error: unknown) => {
+    throw error instanceof LineTooLongError ? new RuntapeError(`${error.message}; nothing was imported`) : error;
+  });
   print(`imported run ${run.id}${run.name ? ` "${sanitizeLine(run.name)}"` : ''} (${run.eventCount} events)`);
 }
 
