@@ -26,6 +26,8 @@ export interface RunRecord {
   recordingError: string | null;
   host: string | null;
   pid: number | null;
+  /** Stored columns that did not hold what runtape writes (read as empty values instead), e.g. `tags`. */
+  unreadable?: string[];
 }
 
 export interface StoredEvent {
@@ -59,6 +61,8 @@ export interface AgentRecord {
   handoffDescription: string | null;
   tools: ToolRecord[];
   handoffs: HandoffRecord[];
+  /** Stored columns that did not hold what runtape writes (read as empty lists instead). */
+  unreadable?: string[];
 }
 
 export interface NewRun {
