@@ -252,7 +252,7 @@ describe('payload detail', () => {
     const detail = eventDetail(hostile, 'REFUND');
     expect(detail.title).toBe('#3  +2.000s  item  tool_output  A');
     const text = detail.lines.map(plainOf);
-    expect(text).toEqual(['{', '  "type": "run_item_stream_event",', '  "item": {', '    "output": "Refund {red-fg}done{/} \\u202eevil"', '  }', '}']);
+    expect(text).toEqual(['{', '  "type": "run_item_stream_event",', '  "item": {', '    "output": "Refund {red-fg}done{/} <U+202E>evil"', '  }', '}']);
     expect(detail.matchLine).toBe(3);
     expect(detail.lines[3]!.find((s) => s.style?.bg === 'yellow')?.text).toBe('Refund');
     expect(eventDetail(hostile).matchLine).toBeNull();

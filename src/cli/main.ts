@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { RuntapeError, errorMessage } from '../errors.js';
+import { sanitizeLine, sanitizeText } from '../events/sanitize.js';
 import { openStore, resolveDbPath } from '../store/openStore.js';
 import type { RunStore } from '../store/runStore.js';
 import type { ReplayCommandOptions } from './commands/replay.js';
@@ -165,11 +166,12 @@ program.allowExcessArguments();
 try {
   await program.parseAsync();
 } catch (error) {
+  // Messages quote what they were given (file contents, file names, SQLite's words): sanitized like all output.
   if (error instanceof RuntapeError) {
-    process.stderr.write(`runtape: ${error.message}\n`);
+    process.stderr.write(`runtape: ${sanitizeLine(error.message)}\n`);
   } else {
     // Not an error runtape knows how to explain: still one line, with the stack on request.
-    process.stderr.write(`runtape: unexpected error: ${errorMessage(error).split('\n')[0]}${process.env.RUNTAPE_DEBUG ? '\n' + String((error as Error).stack) : ' (set RUNTAPE_DEBUG=1 for details)'}\n`);
+    process.stderr.write(`runtape: unexpected error: ${sanitizeLine(errorMessage(error).split('\n')[0]!)}${process.env.RUNTAPE_DEBUG ? '\n' + sanitizeText(String((error as Error).stack)) : ' (set RUNTAPE_DEBUG=1 for details)'}\n`);
   }
   process.exitCode = 1;
 }

@@ -50,3 +50,13 @@ export function formatAgentSpan(run: Pick<RunRecord, 'startingAgent' | 'lastAgen
   if (!run.startingAgent) return '—';
   return run.lastAgent && run.lastAgent !== run.startingAgent ? `${run.startingAgent} … ${run.lastAgent}` : run.startingAgent;
 }
+
+/** A stored record's mark when some of its columns could not be read: ` (unreadable: tags, metadata)`. */
+export function formatUnreadable(record: { unreadable?: string[] }): string {
+  return record.unreadable?.length ? ` (unreadable: ${record.unreadable.join(', ')})` : '';
+}
+
+/** A run's status in a list: with `(partial)` when the recording stopped early. */
+export function formatRunStatus(run: Pick<RunRecord, 'status' | 'recording'>): string {
+  return run.status + (run.recording === 'partial' ? ' (partial)' : '');
+}

@@ -1,4 +1,5 @@
 import type { Agent, StreamedRunResult } from '@openai/agents';
+import { sanitizeLine } from '../events/sanitize.js';
 import { resolveDbPath } from '../store/openStore.js';
 import type { RunStore } from '../store/runStore.js';
 import { systemClock, type RecordingClock } from './clock.js';
@@ -66,8 +67,8 @@ function watchLateCancel(result: StreamedRunResult<any, any>, recording: RunReco
   );
 }
 
-/** Where the recorder's one warning goes unless told otherwise. */
-export const defaultWarn = (message: string): void => void process.stderr.write(message + '\n');
+/** Where the recorder's one warning goes unless told otherwise (it quotes paths and SQLite's words: sanitized). */
+export const defaultWarn = (message: string): void => void process.stderr.write(sanitizeLine(message) + '\n');
 
 /**
  * Records a streamed run the SDK already started, and returns the very same result: the application keeps

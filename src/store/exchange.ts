@@ -1,24 +1,15 @@
 import { RuntapeError } from '../errors.js';
-import { isEventLevel } from '../events/levels.js';
 import { terminalSafeJson } from '../events/sanitize.js';
 import { toJsonText } from '../events/serialize.js';
+import { EXPORT_FORMAT, EXPORT_VERSION, parseEventLine, parseHeader, type ExportHeader } from './exportFormat.js';
 import type { RunStore } from './runStore.js';
-import { RUN_STATUSES, type AgentRecord, type RunRecord, type StoredEvent } from './types.js';
+import type { AgentRecord, RunRecord, StoredEvent } from './types.js';
 
 /**
  * The JSON-lines exchange format: one header line (the run and its agent graph), then one line per event
  * in seq order, each carrying the event's payload verbatim, so export → import round-trips exactly.
+ * The lines' schemas are in exportFormat.ts.
  */
-export const EXPORT_FORMAT = 'runtape-run';
-export const EXPORT_VERSION = 1;
-
-interface ExportHeader {
-  format: typeof EXPORT_FORMAT;
-  version: number;
-  run: RunRecord;
-  agents: AgentRecord[];
-}
-
 export async function* exportRunLines(store: RunStore, runId: string): AsyncGenerator<string> {
   const run = await store.getRun(runId);
   if (!run) throw new RuntapeError(`no run ${runId} in ${store.location}`);
@@ -84,43 +75,18 @@ export async function importRunLines(store: RunStore, lines: AsyncIterable<strin
   return (await store.getRun(run.id))!;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function readHeader(value: unknown, fail: (why: string) => never): { run: RunRecord; agents: AgentRecord[] } {
-  if (!isObject(value) || value.format !== EXPORT_FORMAT) fail('not a runtape export (the first line must be its header)');
-  const header = value as unknown as ExportHeader;
-  if (typeof header.version !== 'number' || header.version > EXPORT_VERSION) {
-    fail(`export format version ${String(header.version)} is newer than this runtape reads (${EXPORT_VERSION}); upgrade runtape`);
-  }
-  const run = header.run;
-  if (!isObject(run) || typeof run.id !== 'string' || !/^[0-9a-f]{1,64}$/.test(run.id)) fail('header has no valid run id');
-  if (!RUN_STATUSES.includes(run.status)) fail(`header has an unknown run status "${String(run.status)}"`);
-  if (typeof run.startedAt !== 'number' || typeof run.eventCount !== 'number') fail('header run lacks startedAt or eventCount');
-  if (!Array.isArray(header.agents) || !header.agents.every((a) => isObject(a) && typeof a.name === 'string')) {
-    fail('header agents must be a list of agents with names');
-  }
-  return {
-    run: {
-      ...run,
-      tags: run.tags ?? [],
-      metadata: run.metadata ?? {},
-      // A run exported while it was being recorded is not running here: nobody is recording it.
-      ...(run.status === 'running' ? { status: 'incomplete' as const, host: null, pid: null } : {}),
-    },
-    agents: header.agents.map((a) => ({ ...a, tools: a.tools ?? [], handoffs: a.handoffs ?? [] })),
-  };
+  const header = parseHeader(value);
+  if (!header.ok) fail(header.why);
+  const { run, agents } = header.value;
+  // A run exported while it was being recorded is not running here: nobody is recording it.
+  return { run: run.status === 'running' ? { ...run, status: 'incomplete', host: null, pid: null } : run, agents };
 }
 
 function readEvent(value: unknown, expectedSeq: number, fail: (why: string) => never): StoredEvent {
-  if (!isObject(value)) fail('an event line must be a JSON object');
-  const v = value as Record<string, unknown>;
-  if (v.seq !== expectedSeq) fail(`expected event seq ${expectedSeq}, found ${JSON.stringify(v.seq)}`);
-  if (!Number.isSafeInteger(v.t_us) || (v.t_us as number) < 0) fail('event t_us must be a non-negative integer');
-  if (typeof v.level !== 'string' || !isEventLevel(v.level)) fail(`unknown event level ${JSON.stringify(v.level)}`);
-  if (typeof v.name !== 'string') fail('event name must be a string');
-  if (v.agent !== null && typeof v.agent !== 'string') fail('event agent must be a string or null');
-  if (!isObject(v.event)) fail('event payload ("event") must be a JSON object');
-  return { seq: expectedSeq, tUs: v.t_us as number, level: v.level as StoredEvent['level'], name: v.name as string, agent: v.agent as string | null, payload: toJsonText(v.event) };
+  const line = parseEventLine(value);
+  if (!line.ok) fail(line.why);
+  const { event, ...stored } = line.value;
+  if (stored.seq !== expectedSeq) fail(`expected event seq ${expectedSeq}, found ${stored.seq}`);
+  return { ...stored, payload: toJsonText(event) };
 }

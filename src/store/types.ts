@@ -34,6 +34,8 @@ export interface RunRecord {
   resumedFrom: string | null;
   host: string | null;
   pid: number | null;
+  /** Stored columns that did not hold what runtape writes (read as empty values instead), e.g. `tags`. */
+  unreadable?: string[];
 }
 
 export interface SeqRange {
@@ -72,6 +74,8 @@ export interface AgentRecord {
   handoffDescription: string | null;
   tools: ToolRecord[];
   handoffs: HandoffRecord[];
+  /** Stored columns that did not hold what runtape writes (read as empty lists instead). */
+  unreadable?: string[];
 }
 
 export interface NewRun {

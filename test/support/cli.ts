@@ -17,6 +17,8 @@ export interface CliOptions {
   cwd?: string;
   /** A command to run runtape under (e.g. setpriv to drop privileges). */
   wrap?: string[];
+  /** Kill runtape after this long (default 60 s): for commands that could hang. */
+  timeoutMs?: number;
 }
 
 export function runCli(args: string[], options: CliOptions = {}): CliResult {
@@ -27,7 +29,7 @@ export function runCli(args: string[], options: CliOptions = {}): CliResult {
     encoding: 'utf8',
     env,
     cwd: options.cwd,
-    timeout: 60_000,
+    timeout: options.timeoutMs ?? 60_000,
     // A run with 10 MB payloads prints more than the default 1 MB.
     maxBuffer: 256 * 1024 * 1024,
   });

@@ -37,7 +37,8 @@ export class TmuxTerminal {
     this.#socketPath = this.display('#{socket_path}');
   }
 
-  static start(args: string[], options: { cols?: number; rows?: number; env?: Record<string, string> } = {}): TmuxTerminal {
+  /** `command` replaces the built runtape (`args` then go unused), e.g. `npx runtape` in a clone, run in `cwd`. */
+  static start(args: string[], options: { cols?: number; rows?: number; env?: Record<string, string>; command?: string[]; cwd?: string } = {}): TmuxTerminal {
     const socket = `runtape-test-${process.pid}-${++sessions}`;
     const env = { LANG: 'C.UTF-8', OPENAI_AGENTS_DISABLE_TRACING: '1', ...options.env };
     const command = [
@@ -45,12 +46,10 @@ export class TmuxTerminal {
       '-u',
       'RUNTAPE_DB',
       ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
-      process.execPath,
-      MAIN,
-      ...args,
+      ...(options.command ?? [process.execPath, MAIN, ...args]),
     ];
     const shell = `${command.map(quote).join(' ')}; echo "EXITED $?"; exec sleep 600`;
-    execFileSync('tmux', ['-u', '-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', String(options.cols ?? 160), '-y', String(options.rows ?? 48), shell], {
+    execFileSync('tmux', ['-u', '-L', socket, '-f', '/dev/null', 'new-session', '-d', ...(options.cwd ? ['-c', options.cwd] : []), '-x', String(options.cols ?? 160), '-y', String(options.rows ?? 48), shell], {
       env: { ...process.env, LANG: 'C.UTF-8' },
     });
     return new TmuxTerminal(socket);

@@ -2,7 +2,7 @@ import { terminalSafeJson } from '../../events/sanitize.js';
 import type { RunStore } from '../../store/runStore.js';
 import { RUN_STATUSES, type RunFilter, type RunStatus } from '../../store/types.js';
 import { RuntapeError } from '../../errors.js';
-import { formatAgentSpan, formatDuration, formatStart, formatTable } from '../../display/format.js';
+import { formatAgentSpan, formatDuration, formatRunStatus, formatStart, formatTable, formatUnreadable } from '../../display/format.js';
 import { parseSince } from '../parseSince.js';
 
 export interface ListOptions {
@@ -48,11 +48,11 @@ export async function listCommand(store: RunStore, options: ListOptions, print: 
   const rows = runs.map((run) => [
     run.id.slice(0, 8),
     run.name ?? '—',
-    run.status + (run.recording === 'partial' ? ' (partial)' : ''),
+    formatRunStatus(run) + formatUnreadable(run),
     formatStart(run.startedAt),
     formatDuration(run.durationUs),
     formatAgentSpan(run),
     String(run.eventCount),
   ]);
-  print(formatTable(['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'AGENTS', 'EVENTS'], rows, [8, 40, 24, 19, 12, 50, 10]));
+  print(formatTable(['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'AGENTS', 'EVENTS'], rows, [8, 40, 48, 19, 12, 50, 10]));
 }

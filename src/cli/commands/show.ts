@@ -1,7 +1,7 @@
 import { buildRunReport, type RunReport } from '../../analysis/runReport.js';
 import type { HandoffStep } from '../../analysis/runAnalyzer.js';
 import type { RunStore } from '../../store/runStore.js';
-import { formatDuration, formatOffset, formatStart, formatValue } from '../../display/format.js';
+import { formatDuration, formatOffset, formatStart, formatUnreadable, formatValue } from '../../display/format.js';
 import { sanitizeLine, terminalSafeJson, truncateLine } from '../../events/sanitize.js';
 
 export async function showCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): Promise<void> {
@@ -24,7 +24,7 @@ export function formatHandoff(h: HandoffStep): string {
 
 function formatReport({ run, agents, analysis: a }: RunReport): string {
   const lines: string[] = [];
-  const status = run.status + (run.recording === 'partial' ? ` (recording partial: ${sanitizeLine(run.recordingError ?? '')})` : '');
+  const status = run.status + (run.recording === 'partial' ? ` (recording partial: ${sanitizeLine(run.recordingError ?? '')})` : '') + formatUnreadable(run);
   lines.push(`Run ${run.id}  ${run.name ? `"${sanitizeLine(run.name)}"  ` : ''}${status}`);
   lines.push(`  started    ${formatStart(run.startedAt)}   duration ${formatDuration(run.durationUs)}`);
   lines.push(`  events     ${a.eventCount} (raw ${a.countsByLevel.raw}, item ${a.countsByLevel.item}, agent ${a.countsByLevel.agent})`);
@@ -44,7 +44,7 @@ function formatReport({ run, agents, analysis: a }: RunReport): string {
   for (const agent of agents) {
     const tools = agent.tools.map((t) => t.name).join(', ') || '—';
     const targets = agent.handoffs.map((h) => h.agent).join(', ') || '—';
-    lines.push(`  ${sanitizeLine(agent.name)}${agent.model ? `  [${sanitizeLine(agent.model)}]` : ''}`);
+    lines.push(`  ${sanitizeLine(agent.name)}${agent.model ? `  [${sanitizeLine(agent.model)}]` : ''}${formatUnreadable(agent)}`);
     lines.push(`      tools: ${truncateLine(tools, 100)}   handoffs → ${truncateLine(targets, 80)}`);
   }
 

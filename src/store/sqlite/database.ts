@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } 
 import { dirname } from 'node:path';
 import { RuntapeError } from '../../errors.js';
 import type { OpenOptions } from '../runStore.js';
+import { checkDatabaseFile } from '../databaseFiles.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { explainSqliteError } from './sqliteErrors.js';
 
@@ -15,7 +16,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
   if (readonly && !existsSync(path)) {
     throw new RuntapeError(`no database at ${path} (record a run first, e.g. \`runtape demo\`)`);
   }
-  if (existsSync(path) && statSync(path).isDirectory()) throw new RuntapeError(`${path} is a directory, not a database file`);
+  checkDatabaseFile(path);
   if (!readonly) checkWritable(path);
   let db: Database.Database | undefined;
   try {

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { EventLevel } from '../../events/levels.js';
+import { handoffsSchema, metadataSchema, tagsSchema, toolsSchema } from '../recordSchemas.js';
+import { RowReader } from '../rowReader.js';
 import type { AgentRecord, RunRecord, RunStatus, StoredEvent } from '../types.js';
 
 /** Column shapes as SQLite returns them, and their mapping to the records the rest of runtape uses. */
@@ -50,11 +53,10 @@ export interface AgentRow {
   handoffs: string;
 }
 
-function parseJson(text: string | null): unknown {
-  return text === null ? null : JSON.parse(text);
-}
+const anyJson = z.unknown();
 
 export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
+  const read = new RowReader();
   return {
     id: row.id,
     name: row.name,
@@ -63,8 +65,8 @@ export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
     durationUs: row.duration_us,
     startingAgent: row.starting_agent,
     lastAgent: row.last_agent,
-    input: parseJson(row.input),
-    finalOutput: parseJson(row.final_output),
+    input: read.json('input', row.input, anyJson, null),
+    finalOutput: read.json('final_output', row.final_output, anyJson, null),
     error:
       row.error_name === null && row.error_message === null
         ? null
@@ -72,12 +74,12 @@ export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
             name: row.error_name ?? 'Error',
             message: row.error_message ?? '',
             ...(row.error_stack ? { stack: row.error_stack } : {}),
-            ...(parseJson(row.error_details) as object | null),
+            ...(read.json('error_details', row.error_details, z.record(z.string(), z.unknown()), null) ?? {}),
           },
-    usage: parseJson(row.usage),
+    usage: read.json('usage', row.usage, anyJson, null),
     sdkVersion: row.sdk_version,
-    tags: JSON.parse(row.tags) as string[],
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    tags: read.json('tags', row.tags, tagsSchema, []),
+    metadata: read.json('metadata', row.metadata, metadataSchema, {}),
     eventCount: row.event_count,
     recording: row.recording === 'partial' ? 'partial' : 'complete',
     recordingError: row.recording_error,
@@ -87,6 +89,7 @@ export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
     resumedFrom: row.resumed_from,
     host: row.host,
     pid: row.pid,
+    ...read.mark(),
   };
 }
 
@@ -95,12 +98,14 @@ export function eventFromRow(row: EventRow): StoredEvent {
 }
 
 export function agentFromRow(row: AgentRow): AgentRecord {
+  const read = new RowReader();
   return {
     name: row.name,
     instructions: row.instructions,
     model: row.model,
     handoffDescription: row.handoff_description,
-    tools: JSON.parse(row.tools) as AgentRecord['tools'],
-    handoffs: JSON.parse(row.handoffs) as AgentRecord['handoffs'],
+    tools: read.json('tools', row.tools, toolsSchema, []),
+    handoffs: read.json('handoffs', row.handoffs, handoffsSchema, []),
+    ...read.mark(),
   };
 }

@@ -1,4 +1,4 @@
-import { formatAgentSpan, formatDuration, formatStart } from '../../display/format.js';
+import { formatAgentSpan, formatDuration, formatRunStatus, formatStart, formatUnreadable } from '../../display/format.js';
 import { sanitizeLine } from '../../events/sanitize.js';
 import type { RunRecord, RunStatus } from '../../store/types.js';
 import { span, type Colour, type Line } from './styled.js';
@@ -16,8 +16,9 @@ interface Column {
 
 const COLUMNS: readonly Column[] = [
   { title: 'ID', width: 8, cell: (run) => run.id.slice(0, 8) },
-  { title: 'NAME', share: 0.45, cell: (run) => run.name ?? '—' },
-  { title: 'STATUS', width: 12, cell: (run) => run.status + (run.recording === 'partial' ? ' (partial)' : '') },
+  // The status column is narrow: a run's unreadable columns are marked after its name.
+  { title: 'NAME', share: 0.45, cell: (run) => (run.name ?? '—') + formatUnreadable(run) },
+  { title: 'STATUS', width: 12, cell: formatRunStatus },
   { title: 'STARTED', width: 19, optional: true, cell: (run) => formatStart(run.startedAt) },
   { title: 'DURATION', width: 9, cell: (run) => formatDuration(run.durationUs) },
   { title: 'AGENTS', share: 0.55, cell: formatAgentSpan },
