@@ -80,13 +80,18 @@ export function record<TResult extends StreamedRunResult<any, any>>(result: TRes
   return result;
 }
 
+/** The process's writer for the database the options name (started on first use; null when it cannot record). */
+export function writerFor(options: RecordOptions): RecordingWriter | null {
+  // A store the application opened is recorded into by the writer thread's own connection to the same file.
+  const path = typeof options.db === 'object' ? options.db.location : resolveDbPath(options.db);
+  return RecordingWriter.forDatabase(path, options.warn ?? defaultWarn);
+}
+
 /** The observer that records one run into the database the options name. */
 export function recordingObserver(result: StreamedRunResult<any, any>, options: RecordStartOptions): ResultObserver {
   const warn = options.warn ?? defaultWarn;
   const clock = options.clock ?? systemClock;
-  // A store the application opened is recorded into by the writer thread's own connection to the same file.
-  const path = typeof options.db === 'object' ? options.db.location : resolveDbPath(options.db);
-  const recording = new RunRecording(RecordingWriter.forDatabase(path, warn), {
+  const recording = new RunRecording(writerFor(options), {
     name: options.name ?? null,
     startingAgent: options.startingAgent,
     input: options.input !== undefined ? options.input : result.input,

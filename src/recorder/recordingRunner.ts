@@ -11,7 +11,7 @@ import {
 } from '@openai/agents';
 import { modelName } from './agentGraph.js';
 import { systemClock } from './clock.js';
-import { defaultWarn, recordingObserver, type RecordOptions } from './record.js';
+import { defaultWarn, recordingObserver, writerFor, type RecordOptions } from './record.js';
 import { observeRunStartedBy } from './resultHooks.js';
 
 type RunInput<TContext, TAgent extends Agent<any, any>> = string | AgentInputItem[] | RunState<TContext, TAgent>;
@@ -27,6 +27,8 @@ export class RecordingRunner extends Runner {
   constructor(config: Partial<RunConfig> = {}, recordOptions: RecordOptions = {}) {
     super(config);
     this.#recordOptions = recordOptions;
+    // The writer thread starts now, while the application sets up, rather than with the first run.
+    writerFor(recordOptions);
   }
 
   override run<TAgent extends Agent<any, any>, TContext = undefined>(

@@ -61,7 +61,14 @@ export function installResultHooks(prototype: object = StreamedRunResult.prototy
     // What the SDK drops (after a cancel or the stream's end) is not part of the run's stream.
     const accepted = observer !== undefined && !this.cancelled;
     const returned = _addItem.call(this, event);
-    if (accepted) guarded(() => observer.event(event));
+    if (accepted) {
+      // Inline rather than through guarded(): no closure per event on the hot path.
+      try {
+        observer.event(event);
+      } catch {
+        // A recorder failure never reaches the SDK's runner; the recording reports its own failures.
+      }
+    }
     return returned;
   };
   target._done = function (this: StreamedRunResult<any, any> & Internals) {

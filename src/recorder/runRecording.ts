@@ -4,7 +4,7 @@ import type { RunEnd } from '../store/types.js';
 import { describeAgentGraph } from './agentGraph.js';
 import type { RecordingClock } from './clock.js';
 import { agentsSdkVersion } from './sdkVersion.js';
-import { compactEvent, EventKind } from './writer/compactEvent.js';
+import { EventKind } from './writer/compactEvent.js';
 import type { RecordingWriter } from './writer/recordingWriter.js';
 
 export interface RunRecordingInit {
@@ -78,9 +78,7 @@ export class RunRecording {
   /** The hot path: once per SDK event, as the SDK produces it. */
   event(event: RunStreamEvent): void {
     if (this.#ended || this.#failure) return;
-    const tUs = (this.#clock.now() - this.#t0) * 1000;
-    const { kind, value } = compactEvent(event);
-    this.#writer!.push(this.#slot, this.#seq++, tUs, kind, value);
+    this.#writer!.pushEvent(this.#slot, this.#seq++, (this.#clock.now() - this.#t0) * 1000, event);
   }
 
   /** Settles when everything about the run that will be stored is stored; the process stays up for it. */

@@ -49,7 +49,8 @@ describe('a recording process killed with SIGKILL mid-run', () => {
 
   it('keeps every event up to the last one the application consumed, killed 150 ms after it stopped reading', async () => {
     const db = join(tempDir(), 'idle.db');
-    const child = startRecordingChild({ db, deltas: 400_000, idleAfterConsumed: 5_000 });
+    // Far enough into the run that the writer thread is up (it starts with the runner, in some 50–200 ms).
+    const child = startRecordingChild({ db, deltas: 400_000, idleAfterConsumed: 50_000 });
     const runId = await child.line('run ');
     const consumed = Number(await child.line('consumed '));
     await new Promise((resolve) => setTimeout(resolve, 150));

@@ -24,28 +24,41 @@ export const enum EventKind {
   Described = 5,
 }
 
-export interface CompactEvent {
-  kind: EventKind;
-  value: unknown;
+/** Where an event's compact form goes: the kind and value columns of a batch, at one index. */
+export interface CompactColumns {
+  kinds: Uint8Array;
+  values: unknown[];
 }
 
-/** Application thread, once per event: no serialization, no copying beyond a small array for items. */
-export function compactEvent(event: RunStreamEvent): CompactEvent {
+/**
+ * Application thread, once per event: writes the event's compact form into the columns. No serialization,
+ * no allocation beyond a small array for items.
+ */
+export function writeCompactEvent(event: RunStreamEvent, columns: CompactColumns, i: number): void {
   switch (event.type) {
     case 'raw_model_stream_event': {
       const data = event.data as { type?: unknown; delta?: unknown };
       if (data.type === 'output_text_delta' && typeof data.delta === 'string' && event.source === undefined && keyCount(data) === 2) {
-        return { kind: EventKind.TextDelta, value: data.delta };
+        columns.kinds[i] = EventKind.TextDelta;
+        columns.values[i] = data.delta;
+      } else {
+        columns.kinds[i] = EventKind.Raw;
+        columns.values[i] = event;
       }
-      return { kind: EventKind.Raw, value: event };
+      return;
     }
     case 'run_item_stream_event':
-      return { kind: EventKind.Item, value: [event.name, event.item.toJSON()] };
+      columns.kinds[i] = EventKind.Item;
+      columns.values[i] = [event.name, event.item.toJSON()];
+      return;
     case 'agent_updated_stream_event':
-      return { kind: EventKind.AgentUpdated, value: event.agent.name };
+      columns.kinds[i] = EventKind.AgentUpdated;
+      columns.values[i] = event.agent.name;
+      return;
     default: {
       const described = describeStreamEvent(event);
-      return { kind: EventKind.Described, value: [described.level, described.name, described.payload] };
+      columns.kinds[i] = EventKind.Described;
+      columns.values[i] = [described.level, described.name, described.payload];
     }
   }
 }
@@ -56,10 +69,11 @@ function keyCount(object: object): number {
   return n;
 }
 
-/** A compact event made plain JSON text, for values that structured cloning cannot carry. */
-export function describedForm(kind: EventKind, value: unknown): CompactEvent {
-  const { level, name, payload } = expandEvent(kind, value);
-  return { kind: EventKind.Described, value: [level, name, payload] };
+/** A compact event made plain JSON text in place, for values that structured cloning cannot carry. */
+export function describeInPlace(columns: CompactColumns, i: number): void {
+  const { level, name, payload } = expandEvent(columns.kinds[i]!, columns.values[i]);
+  columns.kinds[i] = EventKind.Described;
+  columns.values[i] = [level, name, payload];
 }
 
 export interface ExpandedEvent {

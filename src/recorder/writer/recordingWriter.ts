@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
 import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
-import { describedForm, EventKind } from './compactEvent.js';
+import type { RunStreamEvent } from '@openai/agents';
+import { describeInPlace, writeCompactEvent, type EventKind } from './compactEvent.js';
 import type { WriterBatch, WriterInit, WriterReport } from './protocol.js';
 import { startWriterWorker } from './startWorker.js';
 
@@ -88,15 +89,27 @@ export class RecordingWriter {
     return slot;
   }
 
-  /** The hot path: once per event, on the application's thread. */
+  /** The hot path: once per SDK event, on the application's thread. */
+  pushEvent(slot: number, seq: number, tUs: number, event: RunStreamEvent): void {
+    const batch = this.#batch;
+    const i = batch.length++;
+    writeCompactEvent(event, batch, i);
+    this.#stamp(batch, i, slot, seq, tUs);
+  }
+
+  /** An event of the recorder's own (the starting agent), already in its compact form. */
   push(slot: number, seq: number, tUs: number, kind: EventKind, value: unknown): void {
     const batch = this.#batch;
     const i = batch.length++;
+    batch.kinds[i] = kind;
+    batch.values[i] = value;
+    this.#stamp(batch, i, slot, seq, tUs);
+  }
+
+  #stamp(batch: WriterBatch, i: number, slot: number, seq: number, tUs: number): void {
     batch.slots[i] = slot;
     batch.seqs[i] = seq;
     batch.tUs[i] = tUs;
-    batch.kinds[i] = kind;
-    batch.values[i] = value;
     if (i === 0) this.#armTimer();
     // A stream fed by microtasks alone (a CPU-bound model) never lets the timer run: look at the time now and then.
     if (i + 1 === BATCH_SIZE || ((i & 63) === 63 && performance.now() - this.#batchStartedAt >= BATCH_DELAY_MS)) this.#post();
@@ -130,11 +143,7 @@ export class RecordingWriter {
     } catch {
       // A value structured cloning cannot carry (a function or class instance in a provider payload):
       // serialize that batch here instead.
-      for (let i = 0; i < batch.length; i++) {
-        const { kind, value } = describedForm(batch.kinds[i]!, batch.values[i]);
-        batch.kinds[i] = kind;
-        batch.values[i] = value;
-      }
+      for (let i = 0; i < batch.length; i++) describeInPlace(batch, i);
       this.#worker.postMessage(batch);
     }
     this.#posted++;

@@ -8,8 +8,9 @@ import type { WriterInit } from './protocol.js';
 export function startWriterWorker(init: WriterInit): Worker {
   const fromSources = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSources ? './writerWorker.ts' : './writerWorker.js', import.meta.url);
-  if (!fromSources) return new Worker(entry, { workerData: init });
+  // No execArgv: the writer needs none of the application's loaders (tsx, an APM agent), which would slow its start.
+  if (!fromSources) return new Worker(entry, { workerData: init, execArgv: [] });
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: init });
+  return new Worker(bootstrap, { eval: true, workerData: init, execArgv: [] });
 }
