@@ -7,7 +7,7 @@ import { useTempDir } from '../support/tempDb.js';
 
 const tempDir = useTempDir();
 /** Runs of different lengths, so the processes finish at different times. */
-const deltasOf = (i: number) => 20_000 + 1_000 * i;
+const deltasOf = (i: number) => 10_000 + 500 * i;
 const PROCESSES = 16;
 
 describe('several processes recording into one database', () => {
