@@ -1,5 +1,6 @@
 export { RecordingRunner } from './recorder/recordingRunner.js';
 export { record, recordedRunId, type RecordOptions, type RecordStartOptions } from './recorder/record.js';
+export type { RecordingClock } from './recorder/clock.js';
 export { RunStore, type EventFilter } from './store/runStore.js';
 export { resolveDbPath, DEFAULT_DB_PATH } from './store/database.js';
 export type { RunRecord, StoredEvent, AgentRecord, RunStatus, RunFilter } from './store/types.js';

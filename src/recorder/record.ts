@@ -3,6 +3,7 @@ import { toErrorRecord } from '../events/serialize.js';
 import { textStreamOf, type TextStreamOptions } from '../events/textStream.js';
 import type { RunStore } from '../store/runStore.js';
 import type { RunEnd } from '../store/types.js';
+import { systemClock, type RecordingClock } from './clock.js';
 import { EventChannel } from '../events/eventChannel.js';
 import { RunRecording } from './runRecording.js';
 import { storeForRecording } from './storeCache.js';
@@ -19,6 +20,8 @@ export interface RecordOptions {
   batchSize?: number;
   /** Longest an event waits in memory before it is written, ms (default 100): what a crash can lose. */
   flushIntervalMs?: number;
+  /** Where timestamps come from (default the system clock); a simulation passes its simulated one. */
+  clock?: RecordingClock;
 }
 
 export interface RecordStartOptions extends RecordOptions {
@@ -58,7 +61,7 @@ export function record<TResult extends StreamedRunResult<any, any>>(result: TRes
       metadata: options.metadata ?? {},
       ...(options.runnerModel ? { runnerModel: options.runnerModel } : {}),
     },
-    { batchSize: options.batchSize ?? 512, flushIntervalMs: options.flushIntervalMs ?? 100, warn },
+    { batchSize: options.batchSize ?? 512, flushIntervalMs: options.flushIntervalMs ?? 100, warn, clock: options.clock ?? systemClock },
   );
 
   let cancelledByConsumer = false;

@@ -6,6 +6,7 @@ import { newRunId } from '../store/runStore.js';
 import type { RunEnd, StoredEvent } from '../store/types.js';
 import { describeAgentGraph } from './agentGraph.js';
 import { agentsSdkVersion } from './sdkVersion.js';
+import type { RecordingClock } from './clock.js';
 
 export interface RunRecordingInit {
   name: string | null;
@@ -24,6 +25,8 @@ export interface RunRecordingOptions {
   flushIntervalMs: number;
   /** Where the one warning about a failing store goes. */
   warn: (message: string) => void;
+  /** Every timestamp: event offsets, the run's start and duration, and so when a buffer is overdue. */
+  clock: RecordingClock;
 }
 
 /** Recordings still open when the process exits get their buffered events written on the way out. */
@@ -48,7 +51,7 @@ export class RunRecording {
   readonly runId = newRunId();
   readonly #store: RunStore | null;
   readonly #options: RunRecordingOptions;
-  readonly #t0 = performance.now();
+  readonly #t0: number;
   #seq = 0;
   #activeAgent: string;
   #buffer: StoredEvent[] = [];
@@ -62,6 +65,7 @@ export class RunRecording {
   constructor(store: RunStore | null, init: RunRecordingInit, options: RunRecordingOptions) {
     this.#store = store;
     this.#options = options;
+    this.#t0 = options.clock.now();
     this.#activeAgent = init.startingAgent.name;
     if (!store) {
       this.#failure = 'no store';
@@ -71,7 +75,7 @@ export class RunRecording {
       store.createRun({
         id: this.runId,
         name: init.name,
-        startedAt: Date.now(),
+        startedAt: options.clock.wallNow(),
         startingAgent: init.startingAgent.name,
         input: init.input,
         sdkVersion: agentsSdkVersion(),
@@ -129,7 +133,7 @@ export class RunRecording {
 
   /** Microseconds since the run started, on the same clock as the events. */
   elapsedUs(): number {
-    return Math.round((performance.now() - this.#t0) * 1000);
+    return Math.round((this.#options.clock.now() - this.#t0) * 1000);
   }
 
   flush(): void {
