@@ -88,6 +88,33 @@ describe('RecordingRunner', () => {
     expect(store.getRun(runId)).toMatchObject({ name: 'wrapped', status: 'completed', input: 'Weather in Paris?', lastAgent: 'Weather Agent' });
   });
 
+  it('takes every timestamp from the clock it is given, and so when a buffer is overdue', async () => {
+    const store = openTestStore();
+    const { triage } = twoAgentRun();
+    // A second passes each time the clock is read; the run started at noon on 2025-06-18.
+    const startedAt = Date.UTC(2025, 5, 18, 12);
+    let reads = 0;
+    const clock = { now: () => 1_000 * ++reads, wallNow: () => startedAt };
+    const result = await new RecordingRunner({ tracingDisabled: true }, { db: store, clock }).run(triage, 'Weather in Paris?', { stream: true });
+    const runId = recordedRunId(result)!;
+    let seen = 0;
+    for await (const event of result) {
+      void event;
+      seen++;
+      // Events a second apart make a buffer overdue at once: by the time the application gets an event,
+      // every one before it is written (on the system clock, this fast run would still be in memory).
+      expect(storedEvents(store, runId).length).toBeGreaterThanOrEqual(seen);
+    }
+    await result.completed;
+
+    const ts = storedEvents(store, runId).map((e) => e.tUs);
+    expect(ts.every((t, i) => t % 1_000_000 === 0 && (i === 0 || t > ts[i - 1]!))).toBe(true);
+    const run = store.getRun(runId)!;
+    expect(run.startedAt).toBe(startedAt);
+    expect(run.durationUs! % 1_000_000).toBe(0);
+    expect(run.durationUs).toBeGreaterThan(ts.at(-1)!);
+  });
+
   it('records every event when the application only awaits completed', async () => {
     const store = openTestStore();
     const { triage, text } = twoAgentRun();
