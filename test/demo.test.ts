@@ -168,7 +168,7 @@ describe('demo timing at pace 1 in real time (--live)', () => {
 });
 
 describe('demo timing at pace 1 on a simulated clock (the default)', () => {
-  it('lets concurrent sleeps overlap and sequential ones add up, without waiting', async () => {
+  it('lets concurrent sleeps overlap and sequential ones add up', async () => {
     const clock = new SimulatedClock(1_000_000);
     const woke: [string, number][] = [];
     const sleeper = async (name: string, ...sleeps: number[]) => {
@@ -182,9 +182,9 @@ describe('demo timing at pace 1 on a simulated clock (the default)', () => {
   });
 
   /** Records a demo run as `runtape demo` does, on the run's own clock; counts the real timers it set. */
-  async function recordDemo(scenario: string) {
+  async function recordDemo(scenario: string, pace = 1) {
     const store = RunStore.open(join(tempDir(), 'demo.db'));
-    const demo = createDemoRun(scenario);
+    const demo = createDemoRun(scenario, { pace });
     const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
     try {
       const result = await new RecordingRunner({}, { db: store, clock: demo.clock }).run(demo.startingAgent, demo.input, { stream: true });
@@ -258,5 +258,14 @@ describe('demo timing at pace 1 on a simulated clock (the default)', () => {
       expect(ms(output.tUs - calls[1]!.tUs)).toBeGreaterThanOrEqual(180);
       expect(ms(output.tUs - calls[0]!.tUs)).toBeLessThanOrEqual(300);
     }
+  });
+
+  it('scales the whole recorded timeline by the pace', async () => {
+    const realistic = await recordDemo('annual-plan-quote');
+    const halved = await recordDemo('annual-plan-quote', 0.5);
+    // The same seed draws the same jitter, so every offset is half the realistic one (to the µs, rounding aside).
+    expect(halved.events.map((e) => e.name)).toEqual(realistic.events.map((e) => e.name));
+    for (const [i, event] of halved.events.entries()) expect(Math.abs(event.tUs - realistic.events[i]!.tUs / 2)).toBeLessThanOrEqual(1);
+    expect(realistic.run.durationUs).toBeGreaterThan(3_000_000);
   });
 });
