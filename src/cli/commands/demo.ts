@@ -23,7 +23,7 @@ export async function demoCommand(store: RunStore, options: DemoOptions, out: Li
       throw new RuntapeError(`unknown demo scenario "${name}" (known: ${demoScenarios.map((s) => s.name).join(', ')})`);
     }
   }
-  // One simulated clock for the whole session: the runs start one after another, as they would in real time.
+  // One clock for the whole session: on a simulated one too, the runs start one after another, as in real time.
   const clock = options.live ? realTimeClock : new SimulatedClock();
   const ids: string[] = [];
   for (const name of wanted) {
