@@ -14,7 +14,7 @@ const tempDir = useTempDir();
 let demoDb: string;
 beforeAll(() => {
   demoDb = join(mkdtempSync(join(tmpdir(), 'runtape-cli-')), 'demo.db');
-  const result = runCli(['demo', '--pace', '0', '--quiet'], { db: demoDb });
+  const result = runCli(['demo', '--quiet'], { db: demoDb });
   expect(result.stderr).toContain('recorded run');
   expect(result.status).toBe(0);
 });
@@ -49,6 +49,17 @@ describe('runtape ls / show / handoffs', () => {
     expect(ids(['--since', '2000-01-01', '--limit', '1'])).toHaveLength(1);
     expectOneLineError(runCli(['ls', '--status', 'done'], { db: demoDb }), /unknown status "done"/);
     expectOneLineError(runCli(['ls', '--since', 'yesterday-ish'], { db: demoDb }), /--since/);
+  });
+
+  it('records the demo runs one after another, on a realistic simulated timeline', () => {
+    const runs = JSON.parse(runCli(['ls', '--json'], { db: demoDb }).stdout) as { name: string; startedAt: number; durationUs: number }[];
+    const inOrder = runs.reverse();
+    expect(inOrder.map((r) => r.name)).toEqual(['demo: duplicate-charge-and-outage', 'demo: annual-plan-quote', 'demo: latency-regression']);
+    // Several seconds each (model turns, streamed text, tool calls), each run starting when the one before ended.
+    for (const run of inOrder) expect(run.durationUs).toBeGreaterThan(3_000_000);
+    for (let i = 1; i < inOrder.length; i++) {
+      expect(inOrder[i]!.startedAt).toBeGreaterThanOrEqual(inOrder[i - 1]!.startedAt + inOrder[i - 1]!.durationUs / 1000 - 1);
+    }
   });
 
   it('shows the main demo run: summary, agents, the handoff chain with reasons, timing', () => {

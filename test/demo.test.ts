@@ -1,11 +1,22 @@
 import { Agent, Handoff, Runner, type RunStreamEvent } from '@openai/agents';
 import { ScriptedModel } from '@openai/agents/testing';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { analyzeEvents } from '../src/analysis/runAnalyzer.js';
 import { createIdSource } from '../src/demo/ids.js';
-import { createDemoRun, demoScenarios, DemoModel, type DemoRun } from '../src/demo/index.js';
+import { createDemoRun, demoScenarios, DemoModel, realTimeClock, SimulatedClock, type DemoRun } from '../src/demo/index.js';
 import { createPacer } from '../src/demo/pacing.js';
 import { seededRandom } from '../src/demo/random.js';
 import { scriptedTurn } from '../src/demo/turn.js';
+import { RecordingRunner, openStore, recordedRunId, recordingStored, type StoredEvent } from '../src/index.js';
+import { allEvents } from './support/sqlite.js';
+import { useTempDir } from './support/tempDb.js';
+
+const tempDir = useTempDir();
+
+async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
 
 /** One stream event as a recorder would see it: what, from which agent, when it arrived. */
 interface Seen {
@@ -137,10 +148,10 @@ describe('demo scenarios at pace 0', () => {
   });
 });
 
-describe('demo timing at pace 1', () => {
+describe('demo timing at pace 1 in real time (--live)', () => {
   it('delays the first token and spaces later deltas by tens of ms', async () => {
     const model = new DemoModel('scripted:gpt-4.1-mini');
-    const context = { pacer: createPacer(1, seededRandom(42)), ids: createIdSource(seededRandom(42)) };
+    const context = { pacer: createPacer(1, seededRandom(42), realTimeClock), ids: createIdSource(seededRandom(42)) };
     model.enqueue(scriptedTurn({ text: 'Sure, the deploy finished and every check passed' }, context));
     const agent = new Agent({ name: 'Timing Agent', instructions: 'Answer briefly.', model });
 
@@ -158,5 +169,118 @@ describe('demo timing at pace 1', () => {
     expect(firstGap).toBeGreaterThanOrEqual(100);
     expect(medianGap).toBeGreaterThanOrEqual(10);
     expect(medianGap).toBeLessThan(firstGap / 2);
+  });
+});
+
+describe('demo timing at pace 1 on a simulated clock (the default)', () => {
+  it('lets concurrent sleeps overlap and sequential ones add up', async () => {
+    const clock = new SimulatedClock(1_000_000);
+    const woke: [string, number][] = [];
+    const sleeper = async (name: string, ...sleeps: number[]) => {
+      for (const ms of sleeps) await clock.sleep(ms);
+      woke.push([name, clock.now()]);
+    };
+    await Promise.all([sleeper('a', 100, 50), sleeper('b', 120), sleeper('c', 0), sleeper('d', 150)]);
+    // d and a both end at 150: d asked first (at 0, a at 100).
+    expect(woke).toEqual([['c', 0], ['b', 120], ['d', 150], ['a', 150]]);
+    expect(clock.wallNow()).toBe(1_000_150);
+  });
+
+  /**
+   * Records a demo run as `runtape demo` does, on the run's own clock; counts the real timers the run set
+   * (the recorder's own, which hands batches to its writer thread, aside: it delays nothing).
+   */
+  async function recordDemo(scenario: string, pace = 1) {
+    const store = await openStore(join(tempDir(), 'demo.db'));
+    const demo = createDemoRun(scenario, { pace });
+    const realSetTimeout = globalThis.setTimeout;
+    let realTimers = 0;
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((...args: Parameters<typeof setTimeout>) => {
+      if (!new Error().stack!.includes('recordingWriter')) realTimers++;
+      return realSetTimeout(...args);
+    }) as typeof setTimeout);
+    try {
+      const result = await new RecordingRunner({}, { db: store, clock: demo.clock }).run(demo.startingAgent, demo.input, { stream: true });
+      await result.completed;
+      setTimeoutSpy.mockRestore();
+      await recordingStored(result);
+      const run = (await store.getRun(recordedRunId(result)!))!;
+      return { run, events: await allEvents(store, run.id), clock: demo.clock, realTimers };
+    } finally {
+      setTimeoutSpy.mockRestore();
+      await store.close();
+    }
+  }
+
+  const ms = (us: number) => us / 1000;
+  const named = (events: StoredEvent[], name: string) => events.filter((e) => e.name === name);
+  const callIdOf = (event: StoredEvent) => (JSON.parse(event.payload) as { item: { rawItem: { callId: string } } }).item.rawItem.callId;
+
+  /** Each model turn's text deltas, after the turn's response_started. */
+  function textTurns(events: StoredEvent[]): { started: StoredEvent; deltas: StoredEvent[] }[] {
+    const turns: { started: StoredEvent; deltas: StoredEvent[] }[] = [];
+    for (const event of events) {
+      if (event.name === 'response_started') turns.push({ started: event, deltas: [] });
+      if (event.name === 'output_text_delta') turns.at(-1)!.deltas.push(event);
+    }
+    return turns.filter((turn) => turn.deltas.length > 0);
+  }
+
+  it('records the main run with its scripted latencies, and waits for none of them', async () => {
+    const { run, events, clock, realTimers } = await recordDemo('duplicate-charge-and-outage');
+    // No real time passes: the latencies are sleeps on the simulated clock, not timers.
+    expect(realTimers).toBe(0);
+    expect(run.status).toBe('completed');
+
+    // The recorded timeline is the simulated one, from the run's start to its end.
+    expect(run.startedAt).toBe(clock.wallNow() - clock.now());
+    expect(run.durationUs).toBe(Math.round(clock.now() * 1000));
+    expect(ms((await analyzeEvents(fromArray(events))).ttftUs!)).toBeGreaterThan(300);
+
+    // As scripted (src/demo/turn.ts): the first token ~320 ms (±25%) after the response starts; then a token
+    // every ~35 ms (±60%), or ~125 ms after a sentence.
+    const turns = textTurns(events);
+    expect(turns.length).toBeGreaterThanOrEqual(2);
+    const gaps: number[] = [];
+    for (const { started, deltas } of turns) {
+      expect(ms(deltas[0]!.tUs - started.tUs)).toBeGreaterThanOrEqual(240);
+      gaps.push(...deltas.slice(1).map((delta, i) => ms(delta.tUs - deltas[i]!.tUs)));
+    }
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(14);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(200);
+    expect(gaps.sort((a, b) => a - b)[Math.floor(gaps.length / 2)]).toBeLessThanOrEqual(56);
+
+    // Each tool answers after its backend latency: 180 ms (billing) or 240 ms (technical), ±25%.
+    const outputs = named(events, 'tool_output');
+    const calls = named(events, 'tool_called');
+    expect(calls).toHaveLength(3);
+    for (const call of calls) {
+      const output = outputs.find((o) => callIdOf(o) === callIdOf(call))!;
+      expect(ms(output.tUs - call.tUs)).toBeGreaterThanOrEqual(135);
+      expect(ms(output.tUs - call.tUs)).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it('runs tools called in parallel at once, as real time would', async () => {
+    const { events, realTimers } = await recordDemo('latency-regression');
+    expect(realTimers).toBe(0);
+    const calls = named(events, 'tool_called');
+    const outputs = named(events, 'tool_output');
+    expect(calls).toHaveLength(2);
+    expect(outputs).toHaveLength(2);
+    // Both take 240 ms ±25%: done together within 300 ms of the calls, where one after the other takes 360 or more.
+    for (const output of outputs) {
+      expect(ms(output.tUs - calls[1]!.tUs)).toBeGreaterThanOrEqual(180);
+      expect(ms(output.tUs - calls[0]!.tUs)).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it('scales the whole recorded timeline by the pace', async () => {
+    const realistic = await recordDemo('annual-plan-quote');
+    const halved = await recordDemo('annual-plan-quote', 0.5);
+    // The same seed draws the same jitter, so every offset is half the realistic one (to the µs, rounding aside).
+    expect(halved.events.map((e) => e.name)).toEqual(realistic.events.map((e) => e.name));
+    for (const [i, event] of halved.events.entries()) expect(Math.abs(event.tUs - realistic.events[i]!.tUs / 2)).toBeLessThanOrEqual(1);
+    expect(realistic.run.durationUs).toBeGreaterThan(3_000_000);
   });
 });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 
-/** The CLI and TUI tests run the built program, as a user would: build it once before any test. */
+/** The CLI and TUI tests run the built program, as a user would: build it once before any test (`npm run build`). */
 export default function setup(): void {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 }

@@ -87,6 +87,27 @@ describe('RecordingRunner', () => {
     expect(await store.getRun(runId)).toMatchObject({ name: 'wrapped', status: 'completed', input: 'Weather in Paris?', lastAgent: 'Weather Agent' });
   });
 
+  it('takes every timestamp from the clock it is given', async () => {
+    const store = await openTestStore();
+    const { triage } = twoAgentRun();
+    // A second passes each time the clock is read; the run started at noon on 2025-06-18.
+    const startedAt = Date.UTC(2025, 5, 18, 12);
+    let reads = 0;
+    const clock = { now: () => 1_000 * ++reads, wallNow: () => startedAt };
+    const result = await new RecordingRunner({ tracingDisabled: true }, { db: store, clock }).run(triage, 'Weather in Paris?', { stream: true });
+    for await (const _event of result);
+    await result.completed;
+    await recordingStored(result);
+
+    const runId = recordedRunId(result)!;
+    const ts = (await allEvents(store, runId)).map((e) => e.tUs);
+    expect(ts.every((t, i) => t % 1_000_000 === 0 && (i === 0 || t > ts[i - 1]!))).toBe(true);
+    const run = (await store.getRun(runId))!;
+    expect(run.startedAt).toBe(startedAt - 1_000); // the clock was read once before the run began
+    expect(run.durationUs! % 1_000_000).toBe(0);
+    expect(run.durationUs).toBeGreaterThan(ts.at(-1)!);
+  });
+
   it('records every event when the application only awaits completed', async () => {
     const store = await openTestStore();
     const { triage, text } = twoAgentRun();

@@ -223,8 +223,8 @@ describe('runtape inspect', () => {
   it('follows a run while it is being recorded', async () => {
     const db = join(tempDir(), 'live.db');
     const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-    // A slowed-down demo run (about 4 s) recorded by another process.
-    const recorder = spawn(process.execPath, [main, '--db', db, 'demo', '--pace', '0.5', '--scenario', 'latency-regression', '--quiet'], {
+    // A demo run taking its time for real (--live; about 4 s at this pace), recorded by another process.
+    const recorder = spawn(process.execPath, [main, '--db', db, 'demo', '--live', '--pace', '0.5', '--scenario', 'latency-regression', '--quiet'], {
       env: { ...process.env, OPENAI_AGENTS_DISABLE_TRACING: '1' },
       stdio: 'ignore',
     });

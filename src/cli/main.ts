@@ -62,11 +62,12 @@ program
 program
   .command('demo')
   .description('record the offline multi-agent demo runs (no API key needed)')
-  .option('--pace <factor>', 'timing: 1 realistic, 0 no delays', '1')
+  .option('--pace <factor>', 'recorded timing: 1 realistic, 0.5 twice as fast, 0 no delays', '1')
+  .option('--live', 'take the time for real, streaming as it is recorded (else simulated: no waiting)')
   .option('--scenario <name...>', 'only these scenarios')
   .option('--quiet', 'do not print the runs as they stream')
   .option('--open', 'show the main run when done')
-  .action(async (options: { pace?: string; scenario?: string[]; quiet?: boolean; open?: boolean }) => {
+  .action(async (options: { pace?: string; live?: boolean; scenario?: string[]; quiet?: boolean; open?: boolean }) => {
     const ids = await withStore('write', async (store) => {
       const { demoCommand } = await import('./commands/demo.js');
       return demoCommand(store, options, terminal);

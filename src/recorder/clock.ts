@@ -1,11 +1,12 @@
 /**
- * Where a recording's timestamps come from. The default is the system's monotonic clock; a simulated clock
- * (the demo's) gives a realistic recorded timeline without waiting for it.
+ * Where a recording's timestamps come from: event offsets and durations from `now`, a run's start from
+ * `wallNow`. Real applications use the system clock; a simulation (the offline demo) passes its own, so
+ * what it records is its simulated timeline rather than the little real time it took to compute it.
  */
 export interface RecordingClock {
-  /** Monotonic milliseconds, like `performance.now()`: event offsets are differences of these. */
+  /** monotonic milliseconds (like performance.now()) */
   now(): number;
-  /** Epoch milliseconds: the run's wall-clock start. */
+  /** epoch ms */
   wallNow(): number;
 }
 

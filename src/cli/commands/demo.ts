@@ -9,11 +9,12 @@ export interface DemoOptions {
   pace?: string;
   scenario?: string[];
   quiet?: boolean;
+  live?: boolean;
 }
 
 /** Records the offline demo scenarios (no API key needed); returns the run ids, the main scenario first. */
 export async function demoCommand(store: RunStore, options: DemoOptions, out: LiveOutput): Promise<string[]> {
-  const { createDemoRun, demoScenarios } = await import('../../demo/index.js');
+  const { createDemoRun, demoScenarios, realTimeClock, SimulatedClock } = await import('../../demo/index.js');
   const pace = options.pace === undefined ? 1 : Number(options.pace);
   if (!Number.isFinite(pace) || pace < 0) throw new RuntapeError(`--pace: expected a number ≥ 0, got "${options.pace}"`);
   const wanted = options.scenario?.length ? options.scenario : demoScenarios.map((s) => s.name);
@@ -22,10 +23,12 @@ export async function demoCommand(store: RunStore, options: DemoOptions, out: Li
       throw new RuntapeError(`unknown demo scenario "${name}" (known: ${demoScenarios.map((s) => s.name).join(', ')})`);
     }
   }
+  // One clock for the whole session: on a simulated one too, the runs start one after another, as in real time.
+  const clock = options.live ? realTimeClock : new SimulatedClock();
   const ids: string[] = [];
   for (const name of wanted) {
-    const demo = createDemoRun(name, { pace });
-    const runner = new RecordingRunner({}, { db: store, name: `demo: ${name}`, tags: ['demo'] });
+    const demo = createDemoRun(name, { pace, clock });
+    const runner = new RecordingRunner({}, { db: store, name: `demo: ${name}`, tags: ['demo'], clock });
     out.marker(`▶ ${name}: ${demo.input}`);
     const result = await runner.run(demo.startingAgent, demo.input, { stream: true });
     await followRun(result, options.quiet ? { text: () => {}, marker: () => {} } : out);
