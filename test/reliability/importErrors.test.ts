@@ -4,8 +4,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from '../support/cli.js';
+import { useDemoExport } from '../support/demoExport.js';
 import { useSharedTempDir, useTempDir } from '../support/tempDb.js';
 
 const tempDir = useTempDir();
@@ -16,21 +17,7 @@ const HOSTILE = '\x1b]52;c;ZXZpbA==\x07\x1b[2J\x9b31m\u202eexe\u200b';
 /** What a terminal would act on or hide: C0 (but newline) and C1 controls, DEL, format controls. */
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]|\p{Cf}|\p{Zl}|\p{Zp}/u;
 
-let lines: string[];
-beforeAll(() => {
-  const db = join(sharedDir(), 'runs.db');
-  expect(runCli(['demo', '--pace', '0', '--quiet', '--scenario', 'latency-regression'], { db }).status).toBe(0);
-  lines = runCli(['export', 'last'], { db }).stdout.trimEnd().split('\n');
-});
-
-/** The export with line `index` (0 is the header) changed by `edit`. */
-function edited(index: number, edit: (value: Record<string, any>) => void): string {
-  const copy = [...lines];
-  const value = JSON.parse(copy[index]!);
-  edit(value);
-  copy[index] = JSON.stringify(value);
-  return copy.join('\n') + '\n';
-}
+const { edited } = useDemoExport(sharedDir);
 
 describe('import errors', () => {
   const cases: [string, () => string, RegExp][] = [

@@ -6,31 +6,18 @@
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/openStore.js';
 import { RunsList, runsTable } from '../../src/tui/views/runsList.js';
 import { plainOf } from '../../src/tui/views/styled.js';
 import { expectOneLineError, runCli } from '../support/cli.js';
+import { useDemoExport } from '../support/demoExport.js';
 import { useSharedTempDir, useTempDir } from '../support/tempDb.js';
 
 const tempDir = useTempDir();
 const sharedDir = useSharedTempDir();
 
-let lines: string[];
-beforeAll(() => {
-  const db = join(sharedDir(), 'runs.db');
-  expect(runCli(['demo', '--pace', '0', '--quiet', '--scenario', 'latency-regression'], { db }).status).toBe(0);
-  lines = runCli(['export', 'last'], { db }).stdout.trimEnd().split('\n');
-});
-
-/** The export with line `index` (0 is the header) changed by `edit`. */
-function edited(index: number, edit: (value: Record<string, any>) => void): string {
-  const copy = [...lines];
-  const value = JSON.parse(copy[index]!);
-  edit(value);
-  copy[index] = JSON.stringify(value);
-  return copy.join('\n') + '\n';
-}
+const { edited, original } = useDemoExport(sharedDir);
 
 describe('import checks every line against the schema', () => {
   const cases: [string, (index: number) => string, RegExp][] = [
@@ -59,7 +46,7 @@ describe('import checks every line against the schema', () => {
   it('still takes what runtape writes, byte for byte', () => {
     const dir = tempDir();
     const file = join(dir, 'run.jsonl');
-    writeFileSync(file, lines.join('\n') + '\n');
+    writeFileSync(file, original());
     const db = join(dir, 'runs.db');
     expect(runCli(['import', file], { db }).status).toBe(0);
     expect(runCli(['export', 'last'], { db }).stdout).toBe(readFileSync(file, 'utf8'));
