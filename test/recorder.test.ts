@@ -1,4 +1,6 @@
-import { RunState, StreamedRunResult, run, type RunStreamEvent } from '@openai/agents';
+import { Agent, RunState, StreamedRunResult, run, tool, type RunStreamEvent } from '@openai/agents';
+import { ScriptedModel, assistantMessage, functionCall, modelResponse } from '@openai/agents/testing';
+import { z } from 'zod';
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -200,6 +202,57 @@ describe('RecordingRunner', () => {
       input: { resumedFrom: 'RunState' },
       resumedFrom: firstRun.id,
     });
+  });
+
+  it('records a non-streamed run: its items, an agent change after the handoff, tool items when their tools ran', async () => {
+    const store = await openTestStore();
+    // The same two agents as twoAgentRun(), on models that answer non-streamed calls.
+    const text = 'It is 18°C and sunny in Paris.';
+    const weather = new Agent({
+      name: 'Weather Agent',
+      model: new ScriptedModel([
+        modelResponse([functionCall('get_weather', { city: 'Paris' }, { callId: 'call_weather_1' })]),
+        modelResponse([assistantMessage(text)]),
+      ]),
+      tools: [tool({ name: 'get_weather', description: 'Current weather for a city', parameters: z.object({ city: z.string() }), execute: async ({ city }) => `${city}: 18°C, sunny` })],
+    });
+    const triage = new Agent({
+      name: 'Triage',
+      model: new ScriptedModel([modelResponse([functionCall('transfer_to_Weather_Agent', {}, { callId: 'call_handoff_1' })])]),
+      handoffs: [weather],
+    });
+    const runner = new RecordingRunner({ tracingDisabled: true }, { db: store, name: 'not streamed' });
+    const result = await runner.run(triage, 'Weather in Paris?');
+    await recordingStored(result);
+    expect(result.finalOutput).toBe(text);
+
+    const runId = recordedRunId(result)!;
+    expect(await store.getRun(runId)).toMatchObject({ name: 'not streamed', status: 'completed', finalOutput: text, lastAgent: 'Weather Agent', input: 'Weather in Paris?' });
+    const stored = await allEvents(store, runId);
+    expect(stored.map((e) => `${e.agent} ${e.name}`)).toEqual([
+      'Triage starting_agent',
+      'Triage handoff_requested',
+      'Triage handoff_occurred',
+      'Weather Agent agent_updated',
+      'Weather Agent tool_called',
+      'Weather Agent tool_output',
+      'Weather Agent message_output_created',
+    ]);
+    // Each item as the SDK's own stream event would have carried it.
+    const message = result.newItems.at(-1)!;
+    expect(JSON.parse(stored.at(-1)!.payload)).toEqual(JSON.parse(JSON.stringify({ name: 'message_output_created', item: message, type: 'run_item_stream_event' })));
+    const t = Object.fromEntries(stored.map((e) => [e.name, e.tUs]));
+    expect(t.tool_output!).toBeGreaterThanOrEqual(t.tool_called!);
+    expect(t.tool_called!).toBeGreaterThanOrEqual(t.handoff_occurred!);
+  });
+
+  it('records a non-streamed run that fails as an error, and the application gets the error', async () => {
+    const store = await openTestStore();
+    const agent = new Agent({ name: 'Broken', model: new ScriptedModel([]) });
+    const runner = new RecordingRunner({ tracingDisabled: true }, { db: store });
+    await expect(runner.run(agent, 'hi')).rejects.toThrow();
+    await expect.poll(async () => (await store.listRuns({ limit: 1 }))[0]?.status, { timeout: 5000 }).toBe('error');
+    expect((await store.listRuns({ limit: 1 }))[0]!.error?.name).toMatch(/Error/);
   });
 
   it('waits out another connection\'s lock off the application\'s thread: nothing lost, no warning', async () => {

@@ -87,14 +87,14 @@ export function writerFor(options: RecordOptions): RecordingWriter | null {
   return RecordingWriter.forDatabase(path, options.warn ?? defaultWarn);
 }
 
-/** The observer that records one run into the database the options name. */
-export function recordingObserver(result: StreamedRunResult<any, any>, options: RecordStartOptions): ResultObserver {
+/** A run's recording, begun: its row is created with what is known at its start. */
+export function startRecording(options: RecordStartOptions, input: unknown): RunRecording {
   const warn = options.warn ?? defaultWarn;
   const clock = options.clock ?? systemClock;
-  const recording = new RunRecording(writerFor(options), {
+  return new RunRecording(writerFor(options), {
     name: options.name ?? null,
     startingAgent: options.startingAgent,
-    input: options.input !== undefined ? options.input : result.input,
+    input,
     tags: options.tags ?? [],
     metadata: options.metadata ?? {},
     ...(options.runnerModel ? { runnerModel: options.runnerModel } : {}),
@@ -103,7 +103,17 @@ export function recordingObserver(result: StreamedRunResult<any, any>, options: 
     warn,
     resumesCallIds: options.resumesCallIds ?? [],
   });
+}
+
+/** Makes `recordedRunId` and `recordingStored` answer for this result. */
+export function registerRecording(result: object, recording: RunRecording): void {
   recordings.set(result, recording);
+}
+
+/** The observer that records one streamed run into the database the options name. */
+export function recordingObserver(result: StreamedRunResult<any, any>, options: RecordStartOptions): ResultObserver {
+  const recording = startRecording(options, options.input !== undefined ? options.input : result.input);
+  registerRecording(result, recording);
   watchLateCancel(result, recording, options.signal);
   return {
     event: (event) => recording.event(event),

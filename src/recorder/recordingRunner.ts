@@ -11,7 +11,9 @@ import {
 } from '@openai/agents';
 import { modelName } from './agentGraph.js';
 import { systemClock } from './clock.js';
-import { defaultWarn, recordingObserver, writerFor, type RecordOptions } from './record.js';
+import { recordNonStreamedRun } from './nonStreamedRun.js';
+import { recordingObserver, registerRecording, startRecording, writerFor, type RecordOptions, type RecordStartOptions } from './record.js';
+import { failedRunEnd, runEndOf } from './runEnd.js';
 import { observeRunStartedBy } from './resultHooks.js';
 
 type RunInput<TContext, TAgent extends Agent<any, any>> = string | AgentInputItem[] | RunState<TContext, TAgent>;
@@ -22,7 +24,6 @@ type RunInput<TContext, TAgent extends Agent<any, any>> = string | AgentInputIte
  */
 export class RecordingRunner extends Runner {
   readonly #recordOptions: RecordOptions;
-  #warnedNonStreaming = false;
 
   constructor(config: Partial<RunConfig> = {}, recordOptions: RecordOptions = {}) {
     super(config);
@@ -46,38 +47,40 @@ export class RecordingRunner extends Runner {
     input: RunInput<TContext, TAgent>,
     options?: StreamRunOptions<TContext, TAgent> | NonStreamRunOptions<TContext, TAgent>,
   ): Promise<RunResult<TContext, TAgent> | StreamedRunResult<TContext, TAgent>> {
-    if (!options?.stream) {
-      this.#warnNonStreaming();
-      return super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>);
-    }
     const resumed = input instanceof RunState;
     const startingAgent = resumed ? input.currentAgent : agent;
     const runnerModel = modelName(this.config.model);
     const clock = this.#recordOptions.clock ?? systemClock;
-    const startedAt = clock.now();
+    const recordOptions: RecordStartOptions = {
+      ...this.#recordOptions,
+      startingAgent,
+      // A resumed run's input is the whole serialized state; a marker says where it came from instead.
+      input: resumed ? { resumedFrom: 'RunState', agent: startingAgent.name } : input,
+      ...(runnerModel ? { runnerModel } : {}),
+      ...(options?.signal ? { signal: options.signal } : {}),
+      ...(resumed ? { resumesCallIds: interruptedCallIds(input) } : {}),
+      startedAt: clock.now(),
+    };
+    if (!options?.stream) return this.#runNonStreamed(recordOptions, () => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>));
     return observeRunStartedBy(
       () => super.run(agent, input, options),
-      (result) =>
-        recordingObserver(result, {
-          ...this.#recordOptions,
-          startingAgent,
-          // A resumed run's input is the whole serialized state; a marker says where it came from instead.
-          input: resumed ? { resumedFrom: 'RunState', agent: startingAgent.name } : input,
-          ...(runnerModel ? { runnerModel } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(resumed ? { resumesCallIds: interruptedCallIds(input) } : {}),
-          startedAt,
-        }),
+      (result) => recordingObserver(result, recordOptions),
     );
   }
 
-  #warnNonStreaming(): void {
-    if (this.#warnedNonStreaming) return;
-    this.#warnedNonStreaming = true;
-    (this.#recordOptions.warn ?? defaultWarn)(
-      'runtape: only streamed runs are recorded; pass { stream: true } to record this runner\'s runs',
-    );
+  async #runNonStreamed<T extends RunResult<any, any>>(options: RecordStartOptions, start: () => Promise<T>): Promise<T> {
+    const recording = startRecording(options, options.input);
+    try {
+      const result = await recordNonStreamedRun(this, recording, start);
+      registerRecording(result, recording);
+      recording.end(runEndOf(result, recording.elapsedUs(), undefined, undefined));
+      return result;
+    } catch (error) {
+      recording.end(failedRunEnd(error, recording.elapsedUs()));
+      throw error;
+    }
   }
+
 }
 
 /** The tool calls a RunState stopped at for approval. */

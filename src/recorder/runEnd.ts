@@ -1,4 +1,4 @@
-import type { StreamedRunResult } from '@openai/agents';
+import type { RunResult, StreamedRunResult } from '@openai/agents';
 import { toErrorRecord } from '../events/serialize.js';
 import type { RunEnd } from '../store/types.js';
 
@@ -7,9 +7,9 @@ import type { RunEnd } from '../store/types.js';
  * (the application broke out of its loop, cancelled the stream, or aborted its signal) is cancelled
  * whatever error the abort raised.
  */
-export function runEndOf(result: StreamedRunResult<any, any>, durationUs: number, error: unknown, appSignal: AbortSignal | undefined): RunEnd {
+export function runEndOf(result: AnyRunResult, durationUs: number, error: unknown, appSignal: AbortSignal | undefined): RunEnd {
   const common = { durationUs, lastAgent: result.lastAgent?.name ?? null, usage: usageOf(result), cancelledBy: null, runState: null };
-  if (result.cancelled) {
+  if ('cancelled' in result && result.cancelled) {
     return { ...common, status: 'cancelled', finalOutput: null, error: null, cancelledBy: appSignal?.aborted ? 'signal' : 'consumer' };
   }
   if (error !== undefined) return { ...common, status: 'error', finalOutput: null, error: toErrorRecord(error) };
@@ -19,13 +19,20 @@ export function runEndOf(result: StreamedRunResult<any, any>, durationUs: number
   return { ...common, status: 'completed', finalOutput: result.finalOutput ?? null, error: null };
 }
 
+/** A run that failed before it had a result (a non-streamed run's `run()` rejected). */
+export function failedRunEnd(error: unknown, durationUs: number): RunEnd {
+  return { status: 'error', durationUs, lastAgent: null, finalOutput: null, error: toErrorRecord(error), usage: null, cancelledBy: null, runState: null };
+}
+
+type AnyRunResult = RunResult<any, any> | StreamedRunResult<any, any>;
+
 /** The SDK's whole usage: totals, cached and reasoning token details, and one entry per request. */
-function usageOf(result: StreamedRunResult<any, any>): unknown {
+function usageOf(result: AnyRunResult): unknown {
   const usage = result.state?.usage;
   return usage ? JSON.parse(JSON.stringify(usage)) : null;
 }
 
-function serializedState(result: StreamedRunResult<any, any>): string | null {
+function serializedState(result: AnyRunResult): string | null {
   try {
     return result.state.toString();
   } catch {

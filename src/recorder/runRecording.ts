@@ -81,6 +81,12 @@ export class RunRecording {
     this.#writer!.pushEvent(this.#slot, this.#seq++, (this.#clock.now() - this.#t0) * 1000, event);
   }
 
+  /** An event seen after the fact (a non-streamed run's items), at the offset (µs) it happened. */
+  eventAt(event: RunStreamEvent, tUs: number): void {
+    if (this.#ended || this.#failure) return;
+    this.#writer!.pushEvent(this.#slot, this.#seq++, tUs, event);
+  }
+
   /** Settles when everything about the run that will be stored is stored; the process stays up for it. */
   stored(): Promise<void> {
     if (this.#writer && this.#slot >= 0) this.#writer.holdUntilEnded(this.#slot);
