@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { OTHER_SUPPORTED_SDK_VERSIONS, sdkAliases } from './test/support/sdkVersions.js';
 
 /** Tests that start process swarms, kill recorders, fill disks or drive a terminal: one file at a time. */
 const HEAVY = ['test/reliability/**/*.test.ts'];
@@ -19,6 +20,18 @@ export default defineConfig({
         extends: true,
         test: { name: 'heavy', include: HEAVY, fileParallelism: false, sequence: { groupOrder: 1 } },
       },
+      // The differential suite (SDK Runner vs RecordingRunner) on every other supported SDK version.
+      ...OTHER_SUPPORTED_SDK_VERSIONS.map((version) => ({
+        extends: true,
+        resolve: { alias: sdkAliases(version) },
+        test: {
+          name: `sdk ${version}`,
+          include: ['test/differential/**/*.test.ts'],
+          globalSetup: ['test/sdkVersionsSetup.ts'],
+          env: { OPENAI_AGENTS_DISABLE_TRACING: '1', RUNTAPE_SDK_UNDER_TEST: version },
+          sequence: { groupOrder: 0 },
+        },
+      })),
     ],
   },
 });
