@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordingRunner, openStore, type RunStore, record, recordedRunId, recordingStored } from '../src/index.js';
+import { runCli } from './support/cli.js';
 import { allEvents } from './support/sqlite.js';
 import { twoAgentRun } from './support/scriptedTurns.js';
 import { useTempDir } from './support/tempDb.js';
@@ -169,6 +170,7 @@ describe('RecordingRunner', () => {
     const runId = recordedRunId(result)!;
     await recordingStored(result);
     expect(await store.getRun(runId)).toMatchObject({ status: 'cancelled', cancelledBy: 'consumer' });
+    expect(runCli(['show', runId], { db: store.location }).stdout).toMatch(/cancelled \(by its consumer\)/);
     expect(result.cancelled).toBe(true);
     const stored = await allEvents(store, runId);
     expect(stored.slice(1, seen.length + 1).map((e) => e.payload)).toEqual(seen.map((e) => JSON.stringify(e)));
@@ -202,6 +204,7 @@ describe('RecordingRunner', () => {
       input: { resumedFrom: 'RunState' },
       resumedFrom: firstRun.id,
     });
+    expect(runCli(['show', resumedRun.id], { db: store.location }).stdout).toContain(`resumes    run ${firstRun.id} (interrupted for approval)`);
   });
 
   it('records a non-streamed run: its items, an agent change after the handoff, tool items when their tools ran', async () => {

@@ -1,5 +1,6 @@
 import { buildRunReport, type RunReport } from '../../analysis/runReport.js';
 import type { HandoffStep } from '../../analysis/runAnalyzer.js';
+import type { ErrorRecord } from '../../events/serialize.js';
 import type { RunStore } from '../../store/runStore.js';
 import { formatDuration, formatOffset, formatStart, formatUnreadable, formatValue } from '../../display/format.js';
 import { sanitizeLine, terminalSafeJson, truncateLine } from '../../events/sanitize.js';
@@ -7,6 +8,12 @@ import { sanitizeLine, terminalSafeJson, truncateLine } from '../../events/sanit
 export async function showCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): Promise<void> {
   const report = await buildRunReport(store, await store.resolveRun(ref));
   print(options.json ? terminalSafeJson(JSON.stringify(report, null, 2)) : formatReport(report));
+}
+
+/** An HTTP error's status, code and request id, as a person quotes them to the provider. */
+function errorDetails(error: ErrorRecord): string {
+  const parts = [error.status !== undefined ? `HTTP ${error.status}` : '', error.code ?? '', error.requestId ? `request ${error.requestId}` : ''].filter(Boolean);
+  return parts.length ? ` (${sanitizeLine(parts.join(', '))})` : '';
 }
 
 function usageLine(usage: unknown): string {
@@ -24,13 +31,19 @@ export function formatHandoff(h: HandoffStep): string {
 
 function formatReport({ run, agents, analysis: a }: RunReport): string {
   const lines: string[] = [];
-  const status = run.status + (run.recording === 'partial' ? ` (recording partial: ${sanitizeLine(run.recordingError ?? '')})` : '') + formatUnreadable(run);
+  const cancelled = run.cancelledBy ? ` (by ${run.cancelledBy === 'signal' ? 'the application\'s abort signal' : 'its consumer'})` : '';
+  const status = run.status + cancelled + (run.recording === 'partial' ? ` (recording partial: ${sanitizeLine(run.recordingError ?? '')})` : '') + formatUnreadable(run);
   lines.push(`Run ${run.id}  ${run.name ? `"${sanitizeLine(run.name)}"  ` : ''}${status}`);
   lines.push(`  started    ${formatStart(run.startedAt)}   duration ${formatDuration(run.durationUs)}`);
   lines.push(`  events     ${a.eventCount} (raw ${a.countsByLevel.raw}, item ${a.countsByLevel.item}, agent ${a.countsByLevel.agent})`);
+  if (run.gaps.length > 0) {
+    const ranges = run.gaps.map((g) => (g.fromSeq === g.toSeq ? `#${g.fromSeq}` : `#${g.fromSeq}–#${g.toSeq}`)).join(', ');
+    lines.push(`  gaps       ${truncateLine(ranges, 150)} lost (the recorder's writer was stuck or dead)`);
+  }
+  if (run.resumedFrom) lines.push(`  resumes    run ${run.resumedFrom} (interrupted for approval)`);
   lines.push(`  input      ${formatValue(run.input)}`);
   if (run.status === 'completed' || run.finalOutput !== null) lines.push(`  output     ${formatValue(run.finalOutput)}`);
-  if (run.error) lines.push(`  error      ${sanitizeLine(run.error.name)}: ${truncateLine(run.error.message, 150)}`);
+  if (run.error) lines.push(`  error      ${sanitizeLine(run.error.name)}${errorDetails(run.error)}: ${truncateLine(run.error.message, 150)}`);
   lines.push(`  usage      ${usageLine(run.usage)}`);
   lines.push(`  sdk        @openai/agents ${run.sdkVersion ?? '?'}${run.tags.length ? `   tags ${sanitizeLine(run.tags.join(', '))}` : ''}`);
 
