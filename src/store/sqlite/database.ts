@@ -116,7 +116,11 @@ function migrate(db: Database.Database, fromVersion: number): void {
   // IMMEDIATE: two processes creating the same new database must not both run the first migration.
   db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
-    for (let v = Math.max(current, fromVersion); v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    for (let v = Math.max(current, fromVersion); v < SCHEMA_VERSION; v++) {
+      const migration = MIGRATIONS[v]!;
+      db.exec(migration.sql);
+      migration.then?.(db);
+    }
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
