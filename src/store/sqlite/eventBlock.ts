@@ -104,7 +104,8 @@ export function encodeBlock(events: readonly StoredEvent[]): EncodedBlock {
   for (let i = 0; i < count; i++) out.uint(nameIndex[i]!);
   for (let i = 0; i < count; i++) out.uint(agentIndex[i]!);
   for (let i = 0; i < count; i++) out.uint(events[i]!.payload.length);
-  const packed = Buffer.concat([out.bytes(), Buffer.from(payloads, 'utf8')]);
+  out.text(payloads);
+  const packed = out.bytes();
   const last = events[count - 1]!;
   return {
     firstSeq: first.seq,
@@ -219,10 +220,17 @@ class VarintWriter {
     this.uint(value < 0 ? -2 * value - 1 : 2 * value);
   }
 
+  /** A string with its byte length first. */
   string(value: string): void {
     const bytes = Buffer.byteLength(value, 'utf8');
     this.uint(bytes);
     this.#room(bytes);
+    this.#at += this.#buf.write(value, this.#at, 'utf8');
+  }
+
+  /** A string as UTF-8 up to the end: room for the worst case (3 bytes per UTF-16 unit) saves measuring it first. */
+  text(value: string): void {
+    this.#room(value.length * 3);
     this.#at += this.#buf.write(value, this.#at, 'utf8');
   }
 
