@@ -58,7 +58,7 @@ export function levelBit(level: string): number {
 }
 
 /** The summary-column form of a list of distinct strings. */
-export function summaryList(values: readonly string[]): string {
+function summaryList(values: readonly string[]): string {
   return values.length === 0 ? '' : `\n${values.join('\n')}\n`;
 }
 
