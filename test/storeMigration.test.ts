@@ -3,14 +3,14 @@
  * still open, migrate and import with nothing lost. The fixtures were made by runtape 0.1.0 itself.
  */
 import Database from 'better-sqlite3';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
 import type { RunStore } from '../src/store/runStore.js';
 import type { StoredEvent } from '../src/store/types.js';
 import { SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
-import { runCli } from './support/cli.js';
+import { asUnprivilegedUser, expectOneLineError, runCli } from './support/cli.js';
 import { useTempDir } from './support/tempDb.js';
 
 const FIXTURE_DB = new URL('./fixtures/release-0.1.0.db', import.meta.url).pathname;
@@ -134,6 +134,34 @@ describe('a database written by runtape 0.1.0', () => {
       expect(shown.stdout).toContain(raw.id);
       expect(shown.stdout).toContain(raw.name!);
     }
+  });
+
+  it('is upgraded by the first command that reads it, or refused in one line when it cannot be written', () => {
+    const path = join(tempDir(), 'release-0.1.0.db');
+    copyFileSync(FIXTURE_DB, path);
+    const before = rawContents(path);
+    const listed = runCli(['ls', '--json'], { db: path });
+    expect(listed.stderr).toBe('');
+    expect(listed.status).toBe(0);
+    expect((JSON.parse(listed.stdout) as { id: string }[]).map((r) => r.id).sort()).toEqual(before.runs.map((r) => r.id).sort());
+    const shown = runCli(['show', before.runs[0]!.id], { db: path });
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toContain(before.runs[0]!.name!);
+
+    const parent = tempDir();
+    chmodSync(parent, 0o755);
+    const dir = join(parent, 'ro');
+    mkdirSync(dir);
+    const readonlyDb = join(dir, 'release-0.1.0.db');
+    copyFileSync(FIXTURE_DB, readonlyDb);
+    chmodSync(readonlyDb, 0o444);
+    chmodSync(dir, 0o555);
+    expectOneLineError(
+      runCli(['ls'], { db: readonlyDb, wrap: asUnprivilegedUser() }),
+      /schema version 1 and needs an upgrade, which needs write access: .*read-only/,
+    );
+    chmodSync(dir, 0o755);
+    expect(rawContents(readonlyDb)).toEqual(before);
   });
 
   it('leaves the database as it was when the migration fails midway', async () => {
