@@ -325,13 +325,21 @@ export class SqliteEngine {
    */
   readEvents(runId: string, window: EventWindow): StoredEvent[] {
     const pk = this.#pkOf(runId);
-    return this.#guard(() => this.#events.read(pk, window));
+    return this.#guard(() => this.#snapshot(() => this.#events.read(pk, window)));
   }
 
   /** The first event at or after a time offset (for seeking by time): one indexed read and one block, whatever the run's size. */
   seqAtTime(runId: string, tUs: number): number | undefined {
     const pk = this.#pkOf(runId);
-    return this.#guard(() => this.#events.seqAtTime(pk, tUs));
+    return this.#guard(() => this.#snapshot(() => this.#events.seqAtTime(pk, tUs)));
+  }
+
+  /**
+   * One read transaction around a read that takes several queries: a writer merging blocks meanwhile (in another
+   * process) must not remove a block between the query that found it and the one that reads its data.
+   */
+  #snapshot<T>(read: () => T): T {
+    return this.#db.transaction(read)();
   }
 
   /** The highest seq stored for a run (-1 when it has none yet). */
