@@ -164,7 +164,7 @@ describe('runtape export / import / rm', () => {
     await expect(store.readEvents(runs[0]!.id, { fromSeq: 0, limit: 1 })).rejects.toThrow(/no run/);
     await store.close();
     const raw = new Database(db, { readonly: true });
-    expect(raw.prepare('SELECT count(*) AS n FROM events WHERE run_pk NOT IN (SELECT pk FROM runs)').get()).toEqual({ n: 0 });
+    expect(raw.prepare('SELECT count(*) AS n FROM event_blocks WHERE run_pk NOT IN (SELECT pk FROM runs)').get()).toEqual({ n: 0 });
     raw.close();
   });
 });

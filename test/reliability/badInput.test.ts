@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,13 +127,13 @@ describe('places runtape cannot write', () => {
   });
 
   itWithTmpfs('says so when the disk fills up during an import, and loses nothing', async () => {
-    // A run of 3 MB, for a disk that has 1 MB.
+    // A run of 3 MB, for a disk that has 1 MB; random text, which compression cannot shrink to fit.
     const big = join(tempDir(), 'big.db');
     const store = await openStore(big);
-    const filler = 'y'.repeat(10_000);
+    const filler = () => randomBytes(7_500).toString('base64');
     const bigRun = await storeSyntheticRun(
       store,
-      Array.from({ length: 300 }, (_, i) => ({ tUs: i * 1000, level: 'raw' as const, name: 'output_text_delta', agent: 'A', payload: { type: 'raw_model_stream_event', data: { type: 'output_text_delta', delta: `${i} ${filler}` } } })),
+      Array.from({ length: 300 }, (_, i) => ({ tUs: i * 1000, level: 'raw' as const, name: 'output_text_delta', agent: 'A', payload: { type: 'raw_model_stream_event', data: { type: 'output_text_delta', delta: `${i} ${filler()}` } } })),
     );
     await store.close();
     const bigFile = join(tempDir(), 'big.jsonl');

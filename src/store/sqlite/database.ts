@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { RuntapeError } from '../../errors.js';
+import { RuntapeError, errorMessage } from '../../errors.js';
 import type { OpenOptions } from '../runStore.js';
 import { checkDatabaseFile } from '../databaseFiles.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
@@ -10,8 +10,27 @@ import { explainSqliteError } from './sqliteErrors.js';
 /**
  * Opens (creating when writable) a runtape database: checks it is one, refuses a newer schema,
  * migrates an older one, and sets the pragmas the recorder relies on (WAL, synchronous=NORMAL, busy_timeout).
+ * Reading a database an older runtape wrote upgrades it first (the first command after upgrading runtape is
+ * often `runtape ls`), through a connection of its own, when the file can be written.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
+  try {
+    return openChecked(path, options);
+  } catch (error) {
+    if (!(error instanceof OlderSchemaError)) throw error;
+    try {
+      openChecked(path, { ...options, readonly: false }).close();
+    } catch (upgradeError) {
+      throw new RuntapeError(`${error.message}, which needs write access: ${errorMessage(upgradeError)}`);
+    }
+    return openChecked(path, options);
+  }
+}
+
+/** The schema is older than this runtape's, and the database was opened read-only. */
+class OlderSchemaError extends RuntapeError {}
+
+function openChecked(path: string, options: OpenOptions): Database.Database {
   const readonly = options.readonly ?? false;
   if (readonly && !existsSync(path)) {
     throw new RuntapeError(`no database at ${path} (record a run first, e.g. \`runtape demo\`)`);
@@ -107,7 +126,7 @@ function checkSchema(db: Database.Database, path: string, readonly: boolean): vo
   }
   if (version === SCHEMA_VERSION) return;
   if (readonly) {
-    throw new RuntapeError(`database ${path} has schema version ${version} and needs an upgrade, but was opened read-only`);
+    throw new OlderSchemaError(`database ${path} has schema version ${version} and needs an upgrade`);
   }
   migrate(db, version);
 }
@@ -116,7 +135,11 @@ function migrate(db: Database.Database, fromVersion: number): void {
   // IMMEDIATE: two processes creating the same new database must not both run the first migration.
   db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
-    for (let v = Math.max(current, fromVersion); v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    for (let v = Math.max(current, fromVersion); v < SCHEMA_VERSION; v++) {
+      const migration = MIGRATIONS[v]!;
+      db.exec(migration.sql);
+      migration.then?.(db);
+    }
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

@@ -1,11 +1,20 @@
+import type Database from 'better-sqlite3';
+import { moveEventsIntoBlocks } from './eventMigration.js';
+
 /**
  * The database schema, as an ordered list of migrations. `PRAGMA user_version` holds how many have run;
  * a database with a higher number was written by a newer runtape and is refused rather than misread.
  */
 export const APPLICATION_ID = 0x72746170; // 'rtap': tells a runtape database from any other SQLite file
 
-export const MIGRATIONS: readonly string[] = [
-  `
+/** SQL, then (when a change needs more than SQL) a step in JavaScript, both in the migration's transaction. */
+export interface Migration {
+  sql: string;
+  then?: (db: Database.Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { sql: `
   CREATE TABLE runs (
     pk              INTEGER PRIMARY KEY,
     id              TEXT NOT NULL UNIQUE,
@@ -56,8 +65,8 @@ export const MIGRATIONS: readonly string[] = [
     handoffs            TEXT NOT NULL DEFAULT '[]', -- JSON [{agent, toolName, toolDescription}]
     PRIMARY KEY (run_pk, name)
   );
-  `,
-  `
+  ` },
+  { sql: `
   ALTER TABLE runs ADD COLUMN gaps TEXT NOT NULL DEFAULT '[]';  -- JSON [{fromSeq, toSeq}]: events the writer lost
   ALTER TABLE runs ADD COLUMN cancelled_by TEXT;                -- signal | consumer, for a cancelled run
   ALTER TABLE runs ADD COLUMN error_details TEXT;               -- JSON: status, code, requestId, cause chain
@@ -72,7 +81,31 @@ export const MIGRATIONS: readonly string[] = [
   INSERT OR IGNORE INTO interruptions (call_id, run_pk)
     SELECT json_extract(payload, '$.item.rawItem.callId'), run_pk FROM events
     WHERE name = 'tool_approval_requested' AND json_extract(payload, '$.item.rawItem.callId') IS NOT NULL;
+  ` },
+  {
+    sql: `
+  -- A run's events in blocks (see eventBlock.ts): one row per written batch, later merged into larger ones.
+  -- What filters and seeks need stays outside the compressed data: the seq and time range, the levels
+  -- present (bit i for raw, item, agent), and the distinct names and agents, each between newlines.
+  CREATE TABLE event_blocks (
+    run_pk     INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
+    first_seq  INTEGER NOT NULL,
+    last_seq   INTEGER NOT NULL,
+    first_t_us INTEGER NOT NULL,
+    last_t_us  INTEGER NOT NULL,
+    count      INTEGER NOT NULL,
+    levels     INTEGER NOT NULL,
+    names      TEXT NOT NULL,
+    agents     TEXT NOT NULL,
+    codec      INTEGER NOT NULL,  -- how data is compressed
+    data       BLOB NOT NULL,
+    PRIMARY KEY (run_pk, first_seq)
+  ) WITHOUT ROWID;
+  -- Seeking by time: offsets never decrease along seq, so neither do the blocks' last offsets.
+  CREATE INDEX event_blocks_by_time ON event_blocks(run_pk, last_t_us);
   `,
+    then: moveEventsIntoBlocks,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,30 +1,33 @@
 import type Database from 'better-sqlite3';
 import { RuntapeError } from '../../errors.js';
 import { toJsonText, type ErrorRecord } from '../../events/serialize.js';
-import type { EventFilter, EventWindow, OpenOptions } from '../runStore.js';
+import type { EventWindow, OpenOptions } from '../runStore.js';
 import { THIS_HOST, effectiveStatus } from '../runLiveness.js';
 import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, StoredEvent } from '../types.js';
 import { openDatabase } from './database.js';
-import { agentFromRow, eventFromRow, runFromRow, type AgentRow, type EventRow, type RunRow } from './rows.js';
+import { EventBlockTable } from './eventBlockTable.js';
+import { agentFromRow, runFromRow, type AgentRow, type RunRow } from './rows.js';
 import { explainSqliteError } from './sqliteErrors.js';
 
 /**
  * A recordings database file, synchronously (better-sqlite3): the engine under the async SqliteRunStore, and
- * usable on its own where blocking calls are wanted (a writer thread). One connection. All reads page by
- * seq ranges on the (run, seq) key, never OFFSET, so a window of a million-event run costs the same as one
- * of a small run.
+ * usable on its own where blocking calls are wanted (a writer thread). One connection. Events are stored in
+ * compressed blocks (EventBlockTable); all reads page by seq ranges on the (run, first seq) key, never OFFSET,
+ * so a window of a million-event run costs the same as one of a small run.
  */
 const TOOL_APPROVAL_REQUESTED = 'tool_approval_requested';
 
 export class SqliteEngine {
   readonly #db: Database.Database;
   readonly #runPks = new Map<string, number>();
+  readonly #events: EventBlockTable;
 
   private constructor(
     db: Database.Database,
     readonly path: string,
   ) {
     this.#db = db;
+    this.#events = new EventBlockTable(db);
   }
 
   /** Opens (creating when writable) the database at `path`, a resolved file path. */
@@ -96,62 +99,48 @@ export class SqliteEngine {
     });
   }
 
-  /**
-   * Prepared once per store: the recorder's hot write path. Rows go in sixteen to a statement, which
-   * roughly halves SQLite's cost per row against one statement each.
-   */
+  /** Prepared once per store: the recorder's hot write path, a block per batch (eventBlockTable.ts). */
   #appendBatch: Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> | undefined;
   #prepareAppend(): Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> {
-    const ROWS = 16;
-    const insertSql = (rows: number) =>
-      `INSERT INTO events (run_pk, seq, t_us, level, name, agent, payload) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
-    const insertMany = this.#db.prepare(insertSql(ROWS));
-    const insertOne = this.#db.prepare(insertSql(1));
     const count = this.#db.prepare(`UPDATE runs SET event_count = event_count + ? WHERE pk = ?`);
     const interruption = this.#db.prepare(
       `INSERT OR REPLACE INTO interruptions (call_id, run_pk) SELECT json_extract(?, '$.item.rawItem.callId'), ? WHERE json_extract(?, '$.item.rawItem.callId') IS NOT NULL`,
     );
-    const params: unknown[] = [];
-    const add = (pk: number, e: StoredEvent) => params.push(pk, e.seq, e.tUs, e.level, e.name, e.agent, e.payload);
     return this.#db.transaction((pk: number, events: readonly StoredEvent[]) => {
-      let i = 0;
-      for (; i + ROWS <= events.length; i += ROWS) {
-        params.length = 0;
-        for (let j = i; j < i + ROWS; j++) add(pk, events[j]!);
-        insertMany.run(params);
-      }
-      for (; i < events.length; i++) {
-        params.length = 0;
-        add(pk, events[i]!);
-        insertOne.run(params);
-      }
+      this.#events.append(pk, events);
       count.run(events.length, pk);
       for (const e of events) if (e.name === TOOL_APPROVAL_REQUESTED) interruption.run(e.payload, pk, e.payload);
     });
   }
 
+  /** Stores the run's end, and merges the small blocks its last batches left. */
   finishRun(runId: string, end: RunEnd): void {
     const pk = this.#pkOf(runId);
     this.#guard(() =>
       this.#db
-        .prepare(
-          `UPDATE runs SET status = ?, duration_us = ?, last_agent = ?, final_output = ?, error_name = ?, error_message = ?,
-             error_stack = ?, error_details = ?, usage = ?, cancelled_by = ?, run_state = ? WHERE pk = ?`,
-        )
-        .run(
-          end.status,
-          end.durationUs,
-          end.lastAgent,
-          end.finalOutput === undefined ? null : toJsonText(end.finalOutput),
-          end.error?.name ?? null,
-          end.error?.message ?? null,
-          end.error?.stack ?? null,
-          errorDetailsJson(end.error),
-          end.usage === undefined ? null : toJsonText(end.usage),
-          end.cancelledBy ?? null,
-          end.runState ?? null,
-          pk,
-        ),
+        .transaction(() => {
+          this.#events.mergeSmallTail(pk);
+          this.#db
+            .prepare(
+              `UPDATE runs SET status = ?, duration_us = ?, last_agent = ?, final_output = ?, error_name = ?, error_message = ?,
+                 error_stack = ?, error_details = ?, usage = ?, cancelled_by = ?, run_state = ? WHERE pk = ?`,
+            )
+            .run(
+              end.status,
+              end.durationUs,
+              end.lastAgent,
+              end.finalOutput === undefined ? null : toJsonText(end.finalOutput),
+              end.error?.name ?? null,
+              end.error?.message ?? null,
+              end.error?.stack ?? null,
+              errorDetailsJson(end.error),
+              end.usage === undefined ? null : toJsonText(end.usage),
+              end.cancelledBy ?? null,
+              end.runState ?? null,
+              pk,
+            );
+        })
+        .immediate(),
     );
   }
 
@@ -197,6 +186,7 @@ export class SqliteEngine {
     const pk = this.#pkOf(runId);
     this.#guard(() => this.#db.prepare(`DELETE FROM runs WHERE pk = ?`).run(pk));
     this.#runPks.delete(runId);
+    this.#events.forget();
   }
 
   /** Inserts a whole run's row and agents (from an export), in the caller's `transaction`. */
@@ -253,6 +243,7 @@ export class SqliteEngine {
     } catch (error) {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
       this.#runPks.clear();
+      this.#events.forget();
       throw error;
     }
   }
@@ -334,60 +325,28 @@ export class SqliteEngine {
    */
   readEvents(runId: string, window: EventWindow): StoredEvent[] {
     const pk = this.#pkOf(runId);
-    const { sql, params } = filteredWindowSql(window.filter, window.backward ?? false);
-    const rows = this.#guard(() => this.#db.prepare(sql).all(pk, window.fromSeq, ...params, window.limit)) as EventRow[];
-    return rows.map(eventFromRow);
+    return this.#guard(() => this.#snapshot(() => this.#events.read(pk, window)));
+  }
+
+  /** The first event at or after a time offset (for seeking by time): one indexed read and one block, whatever the run's size. */
+  seqAtTime(runId: string, tUs: number): number | undefined {
+    const pk = this.#pkOf(runId);
+    return this.#guard(() => this.#snapshot(() => this.#events.seqAtTime(pk, tUs)));
   }
 
   /**
-   * The first event at or after a time offset (for seeking by time). Offsets never decrease along seq, so
-   * this is a binary search of point reads on the primary key: a handful of reads, whatever the run's size.
+   * One read transaction around a read that takes several queries: a writer merging blocks meanwhile (in another
+   * process) must not remove a block between the query that found it and the one that reads its data.
    */
-  seqAtTime(runId: string, tUs: number): number | undefined {
-    const pk = this.#pkOf(runId);
-    const last = this.lastSeq(runId);
-    return this.#guard(() => {
-      const timeAt = this.#db.prepare(`SELECT t_us FROM events WHERE run_pk = ? AND seq = ?`).pluck();
-      if (last < 0 || (timeAt.get(pk, last) as number) < tUs) return undefined;
-      let lo = 0;
-      let hi = last;
-      while (lo < hi) {
-        const mid = Math.floor((lo + hi) / 2);
-        if ((timeAt.get(pk, mid) as number) < tUs) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    });
+  #snapshot<T>(read: () => T): T {
+    return this.#db.transaction(read)();
   }
 
   /** The highest seq stored for a run (-1 when it has none yet). */
   lastSeq(runId: string): number {
     const pk = this.#pkOf(runId);
-    const last = this.#guard(() => this.#db.prepare(`SELECT max(seq) FROM events WHERE run_pk = ?`).pluck().get(pk)) as number | null;
-    return last ?? -1;
+    return this.#guard(() => this.#events.lastSeq(pk));
   }
-}
-
-function filteredWindowSql(filter: EventFilter | undefined, backward: boolean): { sql: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  const addIn = (column: string, values: readonly string[] | undefined) => {
-    if (values === undefined) return;
-    clauses.push(`${column} IN (${values.map(() => '?').join(', ') || 'NULL'})`);
-    params.push(...values);
-  };
-  addIn('level', filter?.levels);
-  addIn('name', filter?.names);
-  addIn('agent', filter?.agents);
-  if (filter?.text !== undefined) {
-    clauses.push('instr(lower(payload), lower(?)) > 0');
-    params.push(filter.text);
-  }
-  const extra = clauses.map((c) => ` AND ${c}`).join('');
-  const sql = backward
-    ? `SELECT seq, t_us, level, name, agent, payload FROM events WHERE run_pk = ? AND seq <= ?${extra} ORDER BY seq DESC LIMIT ?`
-    : `SELECT seq, t_us, level, name, agent, payload FROM events WHERE run_pk = ? AND seq >= ?${extra} ORDER BY seq LIMIT ?`;
-  return { sql, params };
 }
 
 /** The smallest string greater than every string that starts with `prefix` (hex ids only). */

@@ -1,10 +1,11 @@
 import { eventsInWindows } from '../eventWindows.js';
 import type { EventFilter, EventWindow, OpenOptions, RunStore } from '../runStore.js';
 import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, StoredEvent } from '../types.js';
+import { BLOCK_EVENTS } from './eventBlockTable.js';
 import { SqliteEngine } from './sqliteEngine.js';
 
-/** Events per insert while importing: bounds what an import holds in memory. */
-const IMPORT_BATCH = 1000;
+/** Events per insert while importing: a full block each, and a bound on what an import holds in memory. */
+const IMPORT_BATCH = BLOCK_EVENTS;
 
 /**
  * The embedded backend: a RunStore over one SQLite file. Each call runs the synchronous engine and settles

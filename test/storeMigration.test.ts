@@ -1,0 +1,197 @@
+/**
+ * Upgrading: a database and an export written by the released runtape 0.1.0 (one row per event, schema 1)
+ * still open, migrate and import with nothing lost. The fixtures were made by runtape 0.1.0 itself.
+ */
+import Database from 'better-sqlite3';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../src/index.js';
+import type { RunStore } from '../src/store/runStore.js';
+import type { StoredEvent } from '../src/store/types.js';
+import { SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
+import { asUnprivilegedUser, expectOneLineError, runCli } from './support/cli.js';
+import { useTempDir } from './support/tempDb.js';
+
+const FIXTURE_DB = new URL('./fixtures/release-0.1.0.db', import.meta.url).pathname;
+const FIXTURE_EXPORT = new URL('./fixtures/release-0.1.0-export.jsonl', import.meta.url).pathname;
+
+const tempDir = useTempDir();
+
+interface RawRun {
+  pk: number;
+  id: string;
+  name: string | null;
+  status: string;
+  started_at: number;
+  duration_us: number | null;
+  starting_agent: string | null;
+  last_agent: string | null;
+  input: string | null;
+  final_output: string | null;
+  usage: string | null;
+  sdk_version: string | null;
+  tags: string;
+  metadata: string;
+  event_count: number;
+}
+
+/** What runtape 0.1.0 stored, read straight from its tables, before anything migrates them. */
+function rawContents(path: string): { version: number; runs: RawRun[]; events: Map<string, StoredEvent[]>; agents: Map<string, unknown[]> } {
+  const db = new Database(path, { readonly: true });
+  try {
+    const runs = db.prepare(`SELECT * FROM runs ORDER BY pk`).all() as RawRun[];
+    const events = new Map<string, StoredEvent[]>();
+    const agents = new Map<string, unknown[]>();
+    for (const run of runs) {
+      events.set(
+        run.id,
+        db.prepare(`SELECT seq, t_us AS tUs, level, name, agent, payload FROM events WHERE run_pk = ? ORDER BY seq`).all(run.pk) as StoredEvent[],
+      );
+      agents.set(run.id, db.prepare(`SELECT name, instructions, model, handoff_description, tools, handoffs FROM agents WHERE run_pk = ? ORDER BY rowid`).all(run.pk));
+    }
+    return { version: db.pragma('user_version', { simple: true }) as number, runs, events, agents };
+  } finally {
+    db.close();
+  }
+}
+
+async function allEvents(store: RunStore, runId: string): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  for await (const event of store.iterateEvents(runId, { windowSize: 50 })) events.push(event);
+  return events;
+}
+
+describe('a database written by runtape 0.1.0', () => {
+  it('migrates with every run, agent and event kept, payloads byte for byte', async () => {
+    const path = join(tempDir(), 'release-0.1.0.db');
+    copyFileSync(FIXTURE_DB, path);
+    const before = rawContents(path);
+    expect(before.version).toBe(1);
+    expect(before.runs).toHaveLength(3);
+    expect([...before.events.values()].reduce((n, events) => n + events.length, 0)).toBe(608);
+
+    const store = await openStore(path);
+    try {
+      const runs = await store.listRuns();
+      expect(runs.map((r) => r.id).sort()).toEqual(before.runs.map((r) => r.id).sort());
+      for (const raw of before.runs) {
+        const run = (await store.getRun(raw.id))!;
+        expect(run).toMatchObject({
+          name: raw.name,
+          status: raw.status,
+          startedAt: raw.started_at,
+          durationUs: raw.duration_us,
+          startingAgent: raw.starting_agent,
+          lastAgent: raw.last_agent,
+          input: JSON.parse(raw.input!),
+          finalOutput: JSON.parse(raw.final_output!),
+          usage: JSON.parse(raw.usage!),
+          sdkVersion: raw.sdk_version,
+          tags: JSON.parse(raw.tags),
+          metadata: JSON.parse(raw.metadata),
+          eventCount: raw.event_count,
+          gaps: [],
+        });
+        const agents = await store.agents(raw.id);
+        expect(agents.map((a) => [a.name, a.instructions, a.model, a.handoffDescription, JSON.stringify(a.tools), JSON.stringify(a.handoffs)])).toEqual(
+          before.agents.get(raw.id)!.map((a) => Object.values(a as Record<string, unknown>)),
+        );
+
+        const expected = before.events.get(raw.id)!;
+        expect(expected.length).toBe(raw.event_count);
+        // Every field of every event, in order, through both reads.
+        expect(await allEvents(store, raw.id)).toEqual(expected);
+        expect(await store.readEvents(raw.id, { fromSeq: expected.length - 1, limit: expected.length, backward: true })).toEqual([...expected].reverse());
+        expect(await store.lastSeq(raw.id)).toBe(expected.at(-1)!.seq);
+        // Filters and seeks answer as they did over the per-event rows.
+        const items = await store.readEvents(raw.id, { fromSeq: 10, limit: 20, filter: { levels: ['item'] } });
+        expect(items).toEqual(expected.filter((e) => e.seq >= 10 && e.level === 'item').slice(0, 20));
+        const middle = expected[Math.floor(expected.length / 2)]!;
+        expect(await store.seqAtTime(raw.id, middle.tUs)).toBe(expected.find((e) => e.tUs >= middle.tUs)!.seq);
+        expect(await store.seqAtTime(raw.id, expected.at(-1)!.tUs + 1)).toBeUndefined();
+      }
+    } finally {
+      await store.close();
+    }
+
+    const after = new Database(path, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(after.prepare(`SELECT name FROM sqlite_schema WHERE name = 'events'`).all()).toEqual([]);
+    expect(after.prepare(`SELECT sum(count) AS n FROM event_blocks`).get()).toEqual({ n: 608 });
+    expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
+    after.close();
+
+    // The CLI reads the migrated database.
+    const listed = runCli(['ls', '--json'], { db: path });
+    expect(listed.status).toBe(0);
+    const fromCli = JSON.parse(listed.stdout) as { id: string; eventCount: number }[];
+    expect(fromCli.map((r) => [r.id, r.eventCount]).sort()).toEqual(before.runs.map((r) => [r.id, r.event_count]).sort());
+    for (const raw of before.runs) {
+      const shown = runCli(['show', raw.id], { db: path });
+      expect(shown.status).toBe(0);
+      expect(shown.stderr).toBe('');
+      expect(shown.stdout).toContain(raw.id);
+      expect(shown.stdout).toContain(raw.name!);
+    }
+  });
+
+  it('is upgraded by the first command that reads it, or refused in one line when it cannot be written', () => {
+    const path = join(tempDir(), 'release-0.1.0.db');
+    copyFileSync(FIXTURE_DB, path);
+    const before = rawContents(path);
+    const listed = runCli(['ls', '--json'], { db: path });
+    expect(listed.stderr).toBe('');
+    expect(listed.status).toBe(0);
+    expect((JSON.parse(listed.stdout) as { id: string }[]).map((r) => r.id).sort()).toEqual(before.runs.map((r) => r.id).sort());
+    const shown = runCli(['show', before.runs[0]!.id], { db: path });
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toContain(before.runs[0]!.name!);
+
+    const parent = tempDir();
+    chmodSync(parent, 0o755);
+    const dir = join(parent, 'ro');
+    mkdirSync(dir);
+    const readonlyDb = join(dir, 'release-0.1.0.db');
+    copyFileSync(FIXTURE_DB, readonlyDb);
+    chmodSync(readonlyDb, 0o444);
+    chmodSync(dir, 0o555);
+    expectOneLineError(
+      runCli(['ls'], { db: readonlyDb, wrap: asUnprivilegedUser() }),
+      /schema version 1 and needs an upgrade, which needs write access: .*read-only/,
+    );
+    chmodSync(dir, 0o755);
+    expect(rawContents(readonlyDb)).toEqual(before);
+  });
+
+  it('leaves the database as it was when the migration fails midway', async () => {
+    const path = join(tempDir(), 'damaged.db');
+    copyFileSync(FIXTURE_DB, path);
+    const raw = new Database(path);
+    // A time offset no block can hold (not a whole number): the move into blocks must refuse, not round it.
+    raw.prepare(`UPDATE events SET t_us = 1.5 WHERE run_pk = 2 AND seq = 7`).run();
+    raw.close();
+    const before = rawContents(path);
+    await expect(openStore(path)).rejects.toThrow(/event 7 .*time offset 1\.5 is not a whole number/);
+    const after = rawContents(path);
+    expect(after.version).toBe(1);
+    expect(after.events).toEqual(before.events);
+  });
+});
+
+describe('an export written by runtape 0.1.0', () => {
+  it('imports, and exports again as the same lines', () => {
+    const db = join(tempDir(), 'imported.db');
+    const imported = runCli(['import', FIXTURE_EXPORT], { db });
+    expect(imported.stdout).toMatch(/^imported run [0-9a-f]{16} .*\(271 events\)/);
+    expect(imported.status).toBe(0);
+    const lines = readFileSync(FIXTURE_EXPORT, 'utf8').trimEnd().split('\n');
+    const header = JSON.parse(lines[0]!) as { run: { id: string } };
+    const exported = runCli(['export', header.run.id], { db });
+    expect(exported.status).toBe(0);
+    const again = exported.stdout.trimEnd().split('\n');
+    // The header has grown fields since 0.1.0; every event line is what 0.1.0 wrote.
+    expect(again.slice(1)).toEqual(lines.slice(1));
+    expect(JSON.parse(again[0]!)).toMatchObject({ run: { id: header.run.id } });
+  });
+});
