@@ -10,7 +10,7 @@ import { toJsonText } from '../../events/serialize.js';
  * what `JSON.stringify(event)` gives on the application's thread.
  */
 export const enum EventKind {
-  /** `raw_model_stream_event` whose data is exactly `{type: 'output_text_delta', delta}`: value is the delta. */
+  /** `raw_model_stream_event` whose data is exactly `{type: 'output_text_delta', delta}`: its text is in the batch's text. */
   TextDelta = 0,
   /** Any other raw model event: value is the event (its own fields: data, source, type). */
   Raw = 1,
@@ -24,10 +24,16 @@ export const enum EventKind {
   Described = 5,
 }
 
-/** Where an event's compact form goes: the kind and value columns of a batch, at one index. */
+/**
+ * Where an event's compact form goes: the kind and value columns of a batch, at one index. A text delta's
+ * text goes to `texts` instead (its length to `textLengths`): the batch crosses to the writer with them joined
+ * in one string, which costs a fraction of cloning as many small strings.
+ */
 export interface CompactColumns {
   kinds: Uint8Array;
   values: unknown[];
+  texts: string[];
+  textLengths: Int32Array;
 }
 
 /**
@@ -40,7 +46,8 @@ export function writeCompactEvent(event: RunStreamEvent, columns: CompactColumns
       const data = event.data as { type?: unknown; delta?: unknown };
       if (data.type === 'output_text_delta' && typeof data.delta === 'string' && event.source === undefined && keyCount(data) === 2) {
         columns.kinds[i] = EventKind.TextDelta;
-        columns.values[i] = data.delta;
+        columns.texts.push(data.delta);
+        columns.textLengths[i] = data.delta.length;
       } else {
         columns.kinds[i] = EventKind.Raw;
         columns.values[i] = event;
@@ -71,6 +78,7 @@ function keyCount(object: object): number {
 
 /** A compact event made plain JSON text in place, for values that structured cloning cannot carry. */
 export function describeInPlace(columns: CompactColumns, i: number): void {
+  if (columns.kinds[i] === EventKind.TextDelta) return; // its text is a string already
   const { level, name, payload } = expandEvent(columns.kinds[i]!, columns.values[i]);
   columns.kinds[i] = EventKind.Described;
   columns.values[i] = [level, name, payload];
@@ -84,7 +92,7 @@ export interface ExpandedEvent {
   newAgent?: string;
 }
 
-/** Writer thread: the stored columns of an event, from its compact form. */
+/** Writer thread: the stored columns of an event, from its compact form (a text delta's value: its text). */
 export function expandEvent(kind: EventKind, value: unknown): ExpandedEvent {
   switch (kind) {
     case EventKind.TextDelta:

@@ -17,6 +17,11 @@ export interface WriterBatch {
   tUs: Float64Array;
   kinds: Uint8Array;
   values: unknown[];
+  /** The batch's text deltas, joined (filled in as the batch is handed over; `texts` is then emptied). */
+  text: string;
+  texts: string[];
+  /** Each text delta's length in `text`, at its event's index. */
+  textLengths: Int32Array;
   /** Events lost while the writer was stuck or dead: written once the writer can take them. */
   gaps: { slot: number; fromSeq: number; toSeq: number }[];
   /** Runs that ended, written after the batch's events. */

@@ -138,6 +138,8 @@ export class RecordingWriter {
     this.#batch = emptyBatch();
     if (this.#dead) return;
     if (!this.#hasRoom()) return this.#dropAsGap(batch);
+    batch.text = batch.texts.join('');
+    batch.texts = [];
     try {
       this.#worker.postMessage(batch);
     } catch {
@@ -239,6 +241,9 @@ function emptyBatch(): WriterBatch {
     tUs: new Float64Array(BATCH_SIZE),
     kinds: new Uint8Array(BATCH_SIZE),
     values: [],
+    text: '',
+    texts: [],
+    textLengths: new Int32Array(BATCH_SIZE),
     gaps: [],
     ends: [],
     cancels: [],

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
 import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
 import type { StoredEvent } from '../../store/types.js';
-import { expandEvent } from './compactEvent.js';
+import { EventKind, expandEvent } from './compactEvent.js';
 import type { WriterBatch, WriterInit, WriterReport } from './protocol.js';
 
 interface OpenRun {
@@ -95,11 +95,16 @@ function writeBatch(batch: WriterBatch): void {
 /** The batch's events as rows, per run; the active agent follows the agent events in order. */
 function groupEvents(batch: WriterBatch): Map<number, StoredEvent[]> {
   const byRun = new Map<number, StoredEvent[]>();
+  let textAt = 0;
   for (let i = 0; i < batch.length; i++) {
     const slot = batch.slots[i]!;
+    const kind = batch.kinds[i]!;
+    // A text delta's text is the next slice of the batch's joined text, whether or not its run is written.
+    let value = batch.values[i];
+    if (kind === EventKind.TextDelta) value = batch.text.slice(textAt, (textAt += batch.textLengths[i]!));
     const run = runs.get(slot);
     if (!run || run.failure) continue;
-    const event = expandEvent(batch.kinds[i]!, batch.values[i]);
+    const event = expandEvent(kind, value);
     if (event.newAgent !== undefined) run.activeAgent = event.newAgent;
     let rows = byRun.get(slot);
     if (!rows) byRun.set(slot, (rows = []));
