@@ -3,16 +3,17 @@ import type { EventFilter, EventWindow } from '../runStore.js';
 import type { StoredEvent } from '../types.js';
 import { decodeBlock, encodeBlock, levelBit, type EncodedBlock } from './eventBlock.js';
 
-/** The most events one written block holds: an import's or a migration's blocks, and a compacted block's aim. */
-export const BLOCK_EVENTS = 4096;
 /**
- * A block written from fewer events than this is small: an application that produces events slowly gets a
- * block per batch of a few events, which compress poorly. Small blocks at a run's end are merged once they
- * add up to this many (and at the run's end), so the merging costs the writer only when it has time to
- * spare (its batches are small exactly when it keeps up); a writer that falls behind writes full batches
- * (512 events), which are never merged.
+ * The events a block aims at. Reading any event of a block inflates the whole block, so this bounds what a
+ * window read costs (about half a millisecond) whatever the run's size; larger blocks compress only a little
+ * better (measured: 9.8% of the JSON at 512 events, 8.6% at 4096). A batch larger than this (an import, a
+ * migration) is split. A block written from fewer events is small: an application that produces events
+ * slowly gets a block per batch of a few events, which compress poorly, so small blocks at a run's end are
+ * merged once they add up to this many (and when the run ends). That merging costs the writer only when it
+ * has time to spare (its batches are small exactly when it keeps up); a writer that falls behind writes full
+ * batches (the recorder's are 512 events), which are never merged.
  */
-const SMALL_BLOCK = 512;
+export const BLOCK_EVENTS = 512;
 /** Blocks read per query while filling a window: enough for most windows, few enough not to read ahead much. */
 const BLOCKS_PER_QUERY = 8;
 /** Decoded blocks kept per engine: an inspector stepping through a window must not inflate a block per key. */
@@ -51,7 +52,7 @@ export class EventBlockTable {
 
   /** Stores `events` (a batch, in seq order) as one block, or several when it is larger than a block. */
   append(pk: number, events: readonly StoredEvent[]): void {
-    if (events.length < SMALL_BLOCK) return this.#appendSmall(pk, events);
+    if (events.length < BLOCK_EVENTS) return this.#appendSmall(pk, events);
     this.mergeSmallTail(pk);
     for (let i = 0; i < events.length; i += BLOCK_EVENTS) insertBlock(this.#insert, pk, encodeBlock(events.slice(i, i + BLOCK_EVENTS)));
   }
@@ -62,7 +63,7 @@ export class EventBlockTable {
     tail.blocks++;
     tail.events += events.length;
     this.#smallTails.set(pk, tail);
-    if (tail.events >= SMALL_BLOCK) this.mergeSmallTail(pk);
+    if (tail.events >= BLOCK_EVENTS) this.mergeSmallTail(pk);
   }
 
   /**
