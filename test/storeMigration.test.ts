@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
 import type { RunStore } from '../src/store/runStore.js';
 import type { StoredEvent } from '../src/store/types.js';
+import type { RunRow } from '../src/store/sqlite/rows.js';
 import { SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
 import { asUnprivilegedUser, expectOneLineError, runCli } from './support/cli.js';
 import { useTempDir } from './support/tempDb.js';
@@ -18,23 +19,11 @@ const FIXTURE_EXPORT = new URL('./fixtures/release-0.1.0-export.jsonl', import.m
 
 const tempDir = useTempDir();
 
-interface RawRun {
-  pk: number;
-  id: string;
-  name: string | null;
-  status: string;
-  started_at: number;
-  duration_us: number | null;
-  starting_agent: string | null;
-  last_agent: string | null;
-  input: string | null;
-  final_output: string | null;
-  usage: string | null;
-  sdk_version: string | null;
-  tags: string;
-  metadata: string;
-  event_count: number;
-}
+/** The columns of a 0.1.0 run row that this test compares (0.1.0 had these, under the same names). */
+type RawRun = Pick<
+  RunRow,
+  'pk' | 'id' | 'name' | 'status' | 'started_at' | 'duration_us' | 'starting_agent' | 'last_agent' | 'input' | 'final_output' | 'usage' | 'sdk_version' | 'tags' | 'metadata' | 'event_count'
+>;
 
 /** What runtape 0.1.0 stored, read straight from its tables, before anything migrates them. */
 function rawContents(path: string): { version: number; runs: RawRun[]; events: Map<string, StoredEvent[]>; agents: Map<string, unknown[]> } {
