@@ -237,8 +237,8 @@ describe('runtape inspect', () => {
         if (!running) await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const terminal = inspect(db, ['last']);
-      let screen = await terminal.waitFor('● recording');
-      expect(statusLine(screen)).toContain('▶ playing');
+      // The header and the status line are painted as their reads come back: wait for the frame that has both.
+      let screen = await terminal.waitFor((s) => s.includes('● recording') && statusLine(s).includes('▶ playing'));
       const firstSeen = Number(/#(\d+)\/(\d+)/.exec(statusLine(screen))![2]);
       screen = await terminal.waitFor((s) => Number(/#(\d+)\/(\d+)/.exec(statusLine(s))?.[2] ?? 0) > firstSeen);
       expect(screen).toContain('● live: following new events');
