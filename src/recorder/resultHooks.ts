@@ -87,19 +87,21 @@ export function installResultHooks(prototype: object = StreamedRunResult.prototy
 
 function bindPending(result: StreamedRunResult<any, any>): ResultObserver | undefined {
   const pending = pendingRuns.getStore();
-  if (!pending || pending.bound) return undefined;
+  return pending && !pending.bound ? attach(pending, result) : undefined;
+}
+
+/** A starting run's result, found: it is that run's from now on. */
+function attach(pending: PendingRun, result: StreamedRunResult<any, any>): ResultObserver | undefined {
   bound(pending);
   const observer = pending.bind(result);
   if (observer) observers.set(result, observer);
   return observer;
 }
 
-/** Observes a result that already exists (`record(result)`). False when it is observed already. */
-export function observeResult(result: StreamedRunResult<any, any>, observer: () => ResultObserver): boolean {
+/** Observes a result that already exists (`record(result)`), unless it is observed already. */
+export function observeResult(result: StreamedRunResult<any, any>, observer: () => ResultObserver): void {
   installResultHooks(Object.getPrototypeOf(result));
-  if (observers.has(result)) return false;
-  observers.set(result, observer());
-  return true;
+  if (!observers.has(result)) observers.set(result, observer());
 }
 
 /**
@@ -120,11 +122,7 @@ export async function observeRunStartedBy<T extends StreamedRunResult<any, any>>
     bound(pending); // the run never started: nothing to record
     throw error;
   }
-  if (!pending.bound) {
-    bound(pending);
-    const observer = bind(result);
-    if (observer) observers.set(result, observer);
-  }
+  if (!pending.bound) attach(pending, result);
   return result;
 }
 

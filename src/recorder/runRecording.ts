@@ -113,10 +113,6 @@ export class RunRecording {
     if (this.#ended && !this.#failure && this.#writer) this.#writer.cancelEndedRun(this.runId, cancelledBy);
   }
 
-  get failure(): string | null {
-    return this.#failure;
-  }
-
   #fail(message: string, warn: (message: string) => void): void {
     if (this.#failure) return;
     this.#failure = message;
