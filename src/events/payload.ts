@@ -2,7 +2,7 @@
  * Readers of stored payloads: the few fields that summaries, text assembly and handoff tracking need,
  * from the JSON of `RunStreamEvent`s (see shared/sdk-notes.md for their shapes).
  */
-import type { StoredEvent } from '../store/types.js';
+import type { StoredEvent } from './storedEvent.js';
 
 export interface ParsedPayload {
   type?: string;

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../store/types.js';
+import type { StoredEvent } from './storedEvent.js';
 import { outputText, parsePayload, textOfRawItem } from './payload.js';
 
 /**

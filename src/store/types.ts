@@ -1,4 +1,3 @@
-import type { EventLevel } from '../events/levels.js';
 import type { ErrorRecord } from '../events/serialize.js';
 
 export const RUN_STATUSES = ['running', 'completed', 'error', 'cancelled', 'interrupted', 'incomplete'] as const;
@@ -43,16 +42,7 @@ export interface SeqRange {
   toSeq: number;
 }
 
-export interface StoredEvent {
-  seq: number;
-  /** Monotonic offset from run start, microseconds. */
-  tUs: number;
-  level: EventLevel;
-  name: string;
-  agent: string | null;
-  /** The event as JSON text; parse only what is shown. */
-  payload: string;
-}
+export type { StoredEvent } from '../events/storedEvent.js';
 
 export interface ToolRecord {
   name: string;
