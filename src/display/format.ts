@@ -56,6 +56,11 @@ export function formatUnreadable(record: { unreadable?: string[] }): string {
   return record.unreadable?.length ? ` (unreadable: ${record.unreadable.join(', ')})` : '';
 }
 
+/** The run a resumed run continues (it was interrupted for approval), by the short id lists show; '' for any other run. */
+export function formatResumedFrom(run: Pick<RunRecord, 'resumedFrom'>): string {
+  return run.resumedFrom?.slice(0, 8) ?? '';
+}
+
 /** A run's status in a list: with `(partial)` when the recording stopped early. */
 export function formatRunStatus(run: Pick<RunRecord, 'status' | 'recording'>): string {
   return run.status + (run.recording === 'partial' ? ' (partial)' : '');

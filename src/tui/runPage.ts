@@ -1,4 +1,4 @@
-import { formatDuration, formatStart } from '../display/format.js';
+import { formatDuration, formatResumedFrom, formatStart } from '../display/format.js';
 import { RuntapeError } from '../errors.js';
 import type { EventLevel } from '../events/levels.js';
 import { sanitizeLine } from '../events/sanitize.js';
@@ -159,7 +159,7 @@ export class RunPage implements Page {
       header: [
         span(` ${sanitizeLine(run.name ?? '(unnamed run)')}  `, { bold: true }),
         span(run.status === 'running' ? '● recording' : run.status, { fg: STATUS_COLOURS[run.status], bold: true }),
-        span(`  ${eventCount} events  ${formatDuration(run.durationUs)}  ·  ${run.id.slice(0, 8)}  ·  ${formatStart(run.startedAt)}  ·  runtape`),
+        span(`  ${eventCount} events  ${formatDuration(run.durationUs)}  ·  ${run.id.slice(0, 8)}${run.resumedFrom ? `  ·  resumes ${formatResumedFrom(run)}` : ''}  ·  ${formatStart(run.startedAt)}  ·  runtape`),
       ],
       timeline: { title: [span(` Timeline${live}`)], lines: rows.map((r) => timelineLine(r, layout.timeline.width, this.#colours, this.#summaries)) },
       lane: { title: [span(` Handoffs (${analysis.handoffs.length})  ] next  [ previous`)], lines: lane.lines, focus: lane.focus },
