@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeResponsesServer, type FakeResponsesServer } from '../support/fakeResponsesServer.js';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { startFakeResponsesServer } from '../support/fakeResponsesServer.js';
 import { OTHER_SUPPORTED_SDK_VERSIONS } from '../support/sdkVersions.js';
 
 const run = promisify(execFile);
@@ -48,13 +48,15 @@ async function applicationBase(version: string): Promise<string> {
 async function installRuntape(version: string, tarball: string, home: string): Promise<string> {
   const app = join(home, `app-${version}`);
   cpSync(await applicationBase(version), app, { recursive: true, verbatimSymlinks: true });
-  await run('npm', ['install', ...NPM_FLAGS, tarball], { cwd: app, env: npmEnv });
-  // The addon this checkout built (same better-sqlite3 release) instead of compiling it again: the package, linked.
+  // The addon this checkout built stands in for compiling better-sqlite3 again: the application gets the same
+  // release (an override), then that package, linked.
   const ownSqlite = realpathSync(join(REPO, 'node_modules/better-sqlite3'));
+  const ownVersion = (JSON.parse(readFileSync(join(ownSqlite, 'package.json'), 'utf8')) as { version: string }).version;
+  const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ ...manifest, overrides: { 'better-sqlite3': ownVersion } }, null, 2));
+  await run('npm', ['install', ...NPM_FLAGS, tarball], { cwd: app, env: npmEnv });
   const appSqlite = join(app, 'node_modules/better-sqlite3');
-  const installed = JSON.parse(readFileSync(join(appSqlite, 'package.json'), 'utf8')) as { version: string };
-  const own = JSON.parse(readFileSync(join(ownSqlite, 'package.json'), 'utf8')) as { version: string };
-  expect(installed.version, 'the application resolved the better-sqlite3 this checkout built').toBe(own.version);
+  expect((JSON.parse(readFileSync(join(appSqlite, 'package.json'), 'utf8')) as { version: string }).version).toBe(ownVersion);
   rmSync(appSqlite, { recursive: true });
   symlinkSync(ownSqlite, appSqlite);
   return app;
@@ -78,7 +80,6 @@ console.log(JSON.stringify({ runId: recordedRunId(result), finalOutput: result.f
 
 let home: string;
 let tarball: string;
-let server: FakeResponsesServer | undefined;
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'runtape-packed-'));
@@ -87,13 +88,13 @@ beforeAll(async () => {
   tarball = join(home, stdout.trim().split('\n').at(-1)!);
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
+afterAll(() => {
   // Two applications' node_modules: slow to delete on a busy machine.
   rmSync(home, { recursive: true, force: true });
 }, 120_000);
 
-describe('the packed package installed into an application', () => {
+// The two applications install side by side (npm mostly waits on the disk and the registry).
+describe.concurrent('the packed package installed into an application', () => {
   it.each([OLDEST, NEWEST])('records through the application\'s own client on @openai/agents %s, with one SDK instance', async (version) => {
     const app = await installRuntape(version, tarball, home);
 
@@ -103,8 +104,8 @@ describe('the packed package installed into an application', () => {
     const sdk = JSON.parse(readFileSync(join(app, 'node_modules/@openai/agents/package.json'), 'utf8')) as { version: string };
     expect(sdk.version).toBe(version);
 
-    await server?.close();
-    server = await startFakeResponsesServer([{ kind: 'text', deltas: ['Recorded ', 'through ', 'your client.'] }]);
+    const server = await startFakeResponsesServer([{ kind: 'text', deltas: ['Recorded ', 'through ', 'your client.'] }]);
+    onTestFinished(() => server.close());
     writeFileSync(join(app, 'app.mjs'), APPLICATION);
     // No OPENAI_API_KEY: only the application's client, pointed at the fake server, can answer.
     const env: NodeJS.ProcessEnv = { ...process.env, FAKE_OPENAI_URL: server.url, OPENAI_AGENTS_DISABLE_TRACING: '1' };
