@@ -1,12 +1,13 @@
 import { defineConfig } from 'vitest/config';
 import { OTHER_SUPPORTED_SDK_VERSIONS, sdkAliases } from './test/support/sdkVersions.js';
 
-/** Tests that start process swarms, kill recorders, fill disks or clone the project: one file at a time. */
+/** Tests that start process swarms, kill recorders, fill disks, clone the project or install it: one file at a time. */
 const HEAVY = [
   'test/reliability/concurrency.test.ts',
   'test/reliability/crash.test.ts',
   'test/reliability/storeFailure.test.ts',
   'test/reliability/readmeCommands.test.ts',
+  'test/reliability/packedInstall.test.ts',
 ];
 
 export default defineConfig({

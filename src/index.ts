@@ -6,4 +6,4 @@ export { openStore, resolveDbPath, DEFAULT_DB_PATH } from './store/openStore.js'
 export type { RunRecord, StoredEvent, AgentRecord, RunStatus, RunFilter } from './store/types.js';
 export { EVENT_LEVELS, type EventLevel } from './events/levels.js';
 export { RuntapeError } from './errors.js';
-export { replay, Playback, type ReplayOptions, type ReplayedRunResult, type ReplayedStreamEvent, type ReplayClock, type Speed } from './replay/index.js';
+export { replay, RECORDING_GAP_EVENT, Playback, type ReplayOptions, type ReplayedRunResult, type ReplayedStreamEvent, type ReplayClock, type Speed } from './replay/index.js';

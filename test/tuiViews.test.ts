@@ -330,8 +330,9 @@ describe('runs list', () => {
       const table = runsTable([run], run.id, width);
       const header = plainOf(table.header);
       expect(header).toMatch(/^ {2}ID {8}NAME/);
-      // A narrow terminal drops the start time, keeping room for names and agents.
+      // A narrow terminal drops the start time and the run resumed, keeping room for names and agents.
       expect(header.includes('STARTED')).toBe(width >= 110);
+      expect(header.includes('RESUMES')).toBe(width >= 110);
       const row = plainOf(table.rows[0]!);
       expect(displayWidth(header)).toBe(width);
       expect(displayWidth(row)).toBe(width);

@@ -1,6 +1,6 @@
 /** How runtape shows times, durations, tables and recorded values to people (CLI, replay, inspector). */
 import { truncateLine } from '../events/sanitize.js';
-import type { RunRecord } from '../store/types.js';
+import type { RunRecord, SeqRange } from '../store/types.js';
 
 /** A duration for people: 850 µs, 412 ms, 4.21 s, 3 m 05 s. */
 export function formatDuration(us: number | null | undefined): string {
@@ -54,6 +54,25 @@ export function formatAgentSpan(run: Pick<RunRecord, 'startingAgent' | 'lastAgen
 /** A stored record's mark when some of its columns could not be read: ` (unreadable: tags, metadata)`. */
 export function formatUnreadable(record: { unreadable?: string[] }): string {
   return record.unreadable?.length ? ` (unreadable: ${record.unreadable.join(', ')})` : '';
+}
+
+/** The run a resumed run continues (it was interrupted for approval), by the short id lists show; '' for any other run. */
+export function formatResumedFrom(run: Pick<RunRecord, 'resumedFrom'>): string {
+  return run.resumedFrom?.slice(0, 8) ?? '';
+}
+
+/** A range of seqs: `#12–#40`, or `#12` for one. */
+export function formatSeqRange(range: SeqRange): string {
+  return range.fromSeq === range.toSeq ? `#${range.fromSeq}` : `#${range.fromSeq}–#${range.toSeq}`;
+}
+
+/** Why a recording has a gap, in the words `show` and `replay` use. */
+export const GAP_CAUSE = "the recorder's writer was stuck or dead";
+
+/** A recording's gap where a replay passes it: which events, how many, and why. */
+export function formatGap(range: SeqRange): string {
+  const count = range.toSeq - range.fromSeq + 1;
+  return `${formatSeqRange(range)}: ${count} event${count === 1 ? '' : 's'} lost (${GAP_CAUSE})`;
 }
 
 /** A run's status in a list: with `(partial)` when the recording stopped early. */

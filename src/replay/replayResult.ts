@@ -3,7 +3,8 @@ import { STARTING_AGENT } from '../events/describe.js';
 import type { EventLevel } from '../events/levels.js';
 import { textStreamOf, type TextStreamOptions } from '../events/textStream.js';
 import type { RunStore } from '../store/runStore.js';
-import type { RunRecord } from '../store/types.js';
+import type { RunRecord, SeqRange } from '../store/types.js';
+import { GapMarks } from './gapMarks.js';
 import { Playback, type PlaybackOptions } from './playback.js';
 
 /**
@@ -12,13 +13,22 @@ import { Playback, type PlaybackOptions } from './playback.js';
  * agent updates. Code written against the SDK's stream reads it the same way.
  */
 export interface ReplayedStreamEvent {
-  type: 'raw_model_stream_event' | 'run_item_stream_event' | 'agent_updated_stream_event';
+  type: 'raw_model_stream_event' | 'run_item_stream_event' | 'agent_updated_stream_event' | typeof RECORDING_GAP_EVENT;
+  /** On a `recording_gap_stream_event`: the seqs of the events the recording lost there. */
+  gap?: SeqRange;
   name?: string;
   item?: { type: string; rawItem: Record<string, unknown>; agent?: { name: string }; [key: string]: unknown };
   data?: { type: string; [key: string]: unknown };
   source?: string;
   agent?: { name: string };
 }
+
+/**
+ * runtape's own event, the one a replay adds to the SDK's: where the recording has a gap (events its writer lost
+ * while stuck or dead), `{ type: 'recording_gap_stream_event', gap: { fromSeq, toSeq } }` comes in their place,
+ * whatever the filter. A consumer that handles only the SDK's event types passes over it.
+ */
+export const RECORDING_GAP_EVENT = 'recording_gap_stream_event';
 
 export interface ReplayOptions extends Omit<PlaybackOptions, 'stopAtEnd' | 'filter'> {
   levels?: readonly EventLevel[];
@@ -75,13 +85,19 @@ export async function replay(store: RunStore, runRef: string, options: ReplayOpt
 
   // The replay runs on its own, as a live run does: whether the application reads the stream or only awaits
   // `completed`, the events go out at their recorded times.
+  const gaps = new GapMarks(run.gaps, playbackOptions.afterSeq);
+  const pushGaps = (ranges: SeqRange[]) => {
+    for (const gap of ranges) channel.push({ type: RECORDING_GAP_EVENT, gap });
+  };
   const completed = (async () => {
     for (let event = await playback.next(); event; event = await playback.next()) {
+      pushGaps(gaps.before(event.seq));
       if (event.name === STARTING_AGENT) continue;
       const parsed = JSON.parse(event.payload) as ReplayedStreamEvent;
       if (parsed.type === 'agent_updated_stream_event' && parsed.agent) currentAgent = parsed.agent.name;
       channel.push(parsed);
     }
+    if (!cancelled) pushGaps(gaps.rest(playbackOptions.toSeq));
     delivered = !cancelled;
     if (error && !cancelled) {
       channel.fail(error);

@@ -1,11 +1,11 @@
-import { formatOffset } from '../display/format.js';
+import { formatGap, formatOffset } from '../display/format.js';
 import { MarkedText } from '../display/markedText.js';
 import { STARTING_AGENT } from '../events/describe.js';
 import { textDeltaOf } from '../events/payload.js';
 import { sanitizeLine, truncateLine } from '../events/sanitize.js';
 import { summarizeEvent } from '../events/summarize.js';
 import { eventLine } from '../store/exchange.js';
-import type { StoredEvent } from '../store/types.js';
+import type { SeqRange, StoredEvent } from '../store/types.js';
 
 export const REPLAY_FORMATS = ['text', 'events', 'jsonl'] as const;
 export type ReplayFormat = (typeof REPLAY_FORMATS)[number];
@@ -40,6 +40,18 @@ export class TerminalFormatter {
         return this.#eventRow(event) + '\n';
       case 'text':
         return this.#text(event);
+    }
+  }
+
+  /** A gap in the recording where the replay passes it: a marker line in every format (jsonl: `{"gap":{fromSeq,toSeq}}`). */
+  gap(range: SeqRange): string {
+    switch (this.format) {
+      case 'jsonl':
+        return JSON.stringify({ gap: { fromSeq: range.fromSeq, toSeq: range.toSeq } }) + '\n';
+      case 'events':
+        return `${'—'.padStart(formatOffset(0).length)}  gap     ${formatGap(range)}\n`;
+      case 'text':
+        return this.#marker(formatGap(range));
     }
   }
 

@@ -16,6 +16,11 @@ export interface EventWindow {
   fromSeq: number;
   limit: number;
   backward?: boolean;
+  /**
+   * Look no further than this seq (backward: no lower): bounds the work of a read whose filter may match nothing,
+   * so a search can go through a large run in slices.
+   */
+  toSeq?: number;
   filter?: EventFilter;
 }
 

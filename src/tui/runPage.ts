@@ -1,4 +1,4 @@
-import { formatDuration, formatStart } from '../display/format.js';
+import { formatDuration, formatResumedFrom, formatStart } from '../display/format.js';
 import { RuntapeError } from '../errors.js';
 import type { EventLevel } from '../events/levels.js';
 import { sanitizeLine } from '../events/sanitize.js';
@@ -6,6 +6,7 @@ import { JUMP_TARGETS, Playback } from '../replay/playback.js';
 import { parseRunPoint, type Speed } from '../replay/speed.js';
 import type { AgentRecord, RunRecord, StoredEvent } from '../store/types.js';
 import { AnalysisFeed } from './analysisFeed.js';
+import { searchInSlices, type SliceSearchResult } from './sliceSearch.js';
 import { RUN_KEYS, actionFor, type KeyName, type RunAction } from './keys.js';
 import type { Page, PageHost } from './page.js';
 import { AgentColours } from './views/agentColours.js';
@@ -65,6 +66,10 @@ export class RunPage implements Page {
   /** The run was still being recorded when opened: the playback follows new events. */
   readonly #recordedLive: boolean;
   #search: string | null = null;
+  /** Counts searches begun: a search that is no longer the latest (or the page is gone) stops at its next slice. */
+  #searches = 0;
+  /** How far the running search is (0 to 1); null when none runs. */
+  #searchProgress: number | null = null;
   #detail: { key: string; detail: Detail } | undefined;
   #gap: { seq: number; us: number } | undefined;
   #frame: Frame = { position: -1, selected: undefined, rows: [], paragraphs: [], gapBeforeUs: null };
@@ -159,7 +164,7 @@ export class RunPage implements Page {
       header: [
         span(` ${sanitizeLine(run.name ?? '(unnamed run)')}  `, { bold: true }),
         span(run.status === 'running' ? '● recording' : run.status, { fg: STATUS_COLOURS[run.status], bold: true }),
-        span(`  ${eventCount} events  ${formatDuration(run.durationUs)}  ·  ${run.id.slice(0, 8)}  ·  ${formatStart(run.startedAt)}  ·  runtape`),
+        span(`  ${eventCount} events  ${formatDuration(run.durationUs)}  ·  ${run.id.slice(0, 8)}${run.resumedFrom ? `  ·  resumes ${formatResumedFrom(run)}` : ''}  ·  ${formatStart(run.startedAt)}  ·  runtape`),
       ],
       timeline: { title: [span(` Timeline${live}`)], lines: rows.map((r) => timelineLine(r, layout.timeline.width, this.#colours, this.#summaries)) },
       lane: { title: [span(` Handoffs (${analysis.handoffs.length})  ] next  [ previous`)], lines: lane.lines, focus: lane.focus },
@@ -183,10 +188,11 @@ export class RunPage implements Page {
   }
 
   footer(): Line {
-    return filterLine({ shown: this.#timeline.levels, counts: this.#feed.analysis.countsByLevel, search: this.#search });
+    return filterLine({ shown: this.#timeline.levels, counts: this.#feed.analysis.countsByLevel, search: this.#search, searching: this.#searchProgress });
   }
 
   destroy(): void {
+    this.#searches++; // a search still running stops
     this.#feed.stop();
     this.#playback.dispose();
     for (const timer of this.#timers) clearInterval(timer);
@@ -302,22 +308,49 @@ export class RunPage implements Page {
     else await this.#playback.seekTime(point.tUs);
   }
 
-  /** Moves the playhead to the next (previous) shown event whose payload contains the search text, wrapping around. */
+  /**
+   * Starts moving the playhead to the next (previous) shown event whose payload contains the search text, wrapping
+   * around. The search reads the run a slice at a time, off the key path: keys are answered while it runs (its
+   * progress shows in the footer), and a new search cancels it.
+   */
   async #findMatch(direction: 1 | -1): Promise<void> {
     const text = this.#search;
     if (text === null) return this.#host.say('no search yet: / searches the payloads');
-    const { store } = this.#host;
-    const filter = { ...this.#timeline.filter, text };
-    const find = async (fromSeq: number) =>
-      fromSeq < 0 ? undefined : (await store.readEvents(this.#runId, { fromSeq, limit: 1, backward: direction === -1, filter }))[0];
+    const search = ++this.#searches;
     const selected = await this.#timeline.selectedAt(this.#playback.position);
-    let found = await find(direction === 1 ? this.#playback.position + 1 : (selected?.seq ?? 0) - 1);
-    if (!found) {
-      found = await find(direction === 1 ? 0 : this.#lastSeq);
-      if (found) this.#host.say(`search wrapped around to the ${direction === 1 ? 'start' : 'end'}`);
+    const from = direction === 1 ? this.#playback.position + 1 : (selected?.seq ?? 0) - 1;
+    const last = this.#lastSeq;
+    // The rest of the run in that direction, then from the other end around to where it started.
+    const legs = direction === 1 ? [{ fromSeq: from, toSeq: last }, { fromSeq: 0, toSeq: from - 1 }] : [{ fromSeq: from, toSeq: 0 }, { fromSeq: last, toSeq: from + 1 }];
+    this.#searchProgress = 0;
+    this.#host.requestRender();
+    const found = searchInSlices(this.#host.store, this.#runId, {
+      direction,
+      legs,
+      filter: { ...this.#timeline.filter, text },
+      cancelled: () => search !== this.#searches,
+      progress: (share) => {
+        this.#searchProgress = share;
+        this.#host.requestRender();
+      },
+    });
+    void this.#showMatch(search, text, direction, found).catch((error: unknown) => (error instanceof RuntapeError ? this.#host.say(error.message) : this.#host.fail(error)));
+  }
+
+  /** What a search found, unless a newer one took over: the playhead to it, or a word that nothing matched. */
+  async #showMatch(search: number, text: string, direction: 1 | -1, found: Promise<SliceSearchResult>): Promise<void> {
+    try {
+      const result = await found;
+      if (result === 'cancelled' || search !== this.#searches) return;
+      if (result === 'none') return this.#host.say(`no shown event contains "${sanitizeLine(text)}"`);
+      if (result.leg === 1) this.#host.say(`search wrapped around to the ${direction === 1 ? 'start' : 'end'}`);
+      await this.#seekTo(result.event.seq);
+    } finally {
+      if (search === this.#searches) {
+        this.#searchProgress = null;
+        this.#host.requestRender();
+      }
     }
-    if (found) await this.#seekTo(found.seq);
-    else this.#host.say(`no shown event contains "${sanitizeLine(text)}"`);
   }
 
   /** The selected event's detail, remembered: pretty-printing a large payload on every frame would be waste. */

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
@@ -21,10 +21,14 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-export function runCli(args: string[], options: CliOptions = {}): CliResult {
+function cliCommand(args: string[], options: CliOptions): { command: string[]; env: Record<string, string | undefined> } {
   const env: Record<string, string | undefined> = { ...process.env, ...options.env, OPENAI_AGENTS_DISABLE_TRACING: '1' };
   delete env.RUNTAPE_DB;
-  const command = [...(options.wrap ?? []), process.execPath, MAIN, ...(options.db ? ['--db', options.db] : []), ...args];
+  return { command: [...(options.wrap ?? []), process.execPath, MAIN, ...(options.db ? ['--db', options.db] : []), ...args], env };
+}
+
+export function runCli(args: string[], options: CliOptions = {}): CliResult {
+  const { command, env } = cliCommand(args, options);
   const result = spawnSync(command[0]!, command.slice(1), {
     encoding: 'utf8',
     env,
@@ -34,6 +38,20 @@ export function runCli(args: string[], options: CliOptions = {}): CliResult {
     maxBuffer: 256 * 1024 * 1024,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** runCli without blocking the test's event loop: for a run against a server the test itself serves. */
+export function runCliAsync(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const { command, env } = cliCommand(args, options);
+  const child = spawn(command[0]!, command.slice(1), { env, cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** A bad-input answer: non-zero exit, exactly one line on stderr, no stack trace. */

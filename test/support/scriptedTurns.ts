@@ -52,7 +52,14 @@ export interface TwoAgentRun {
  * the run of shared/sdk-notes.md. Options bend it into an error, or an approval interruption.
  */
 export function twoAgentRun(
-  options: { failMidText?: boolean; needsApproval?: boolean; text?: string; deltaDelayMs?: number } = {},
+  options: {
+    failMidText?: boolean;
+    needsApproval?: boolean;
+    text?: string;
+    deltaDelayMs?: number;
+    /** The weather model starts after its tool call: as a process that resumes the interrupted run from its RunState finds it. */
+    resuming?: boolean;
+  } = {},
 ): TwoAgentRun {
   const text = options.text ?? 'It is 18°C and sunny in Paris.';
   const getWeather = tool({
@@ -63,7 +70,7 @@ export function twoAgentRun(
     execute: async ({ city }) => `${city}: 18°C, sunny`,
   });
   const weatherModel: Model = new ScriptedModel([
-    callTurn('get_weather', { city: 'Paris' }, 'call_weather_1'),
+    ...(options.resuming ? [] : [callTurn('get_weather', { city: 'Paris' }, 'call_weather_1')]),
     textTurn(text, 4, { ...(options.failMidText ? { failAfter: 2 } : {}), ...(options.deltaDelayMs ? { deltaDelayMs: options.deltaDelayMs } : {}) }),
   ]);
   const weather = new Agent({

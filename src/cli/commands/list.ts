@@ -2,7 +2,7 @@ import { terminalSafeJson } from '../../events/sanitize.js';
 import type { RunStore } from '../../store/runStore.js';
 import { RUN_STATUSES, type RunFilter, type RunStatus } from '../../store/types.js';
 import { RuntapeError } from '../../errors.js';
-import { formatAgentSpan, formatDuration, formatRunStatus, formatStart, formatTable, formatUnreadable } from '../../display/format.js';
+import { formatAgentSpan, formatDuration, formatResumedFrom, formatRunStatus, formatStart, formatTable, formatUnreadable } from '../../display/format.js';
 import { parseSince } from '../parseSince.js';
 
 export interface ListOptions {
@@ -45,6 +45,9 @@ export async function listCommand(store: RunStore, options: ListOptions, print: 
     print(`no runs in ${store.location}${Object.keys(runFilterFrom(options)).length ? ' match' : ' yet (try: runtape demo)'}`);
     return;
   }
+  // A run resumed from another's RunState names it: the chain of an approval reads down the list. The column is
+  // there only when a listed run has one, so that lists without resumed runs keep their width.
+  const resumes = runs.some((run) => run.resumedFrom);
   const rows = runs.map((run) => [
     run.id.slice(0, 8),
     run.name ?? '—',
@@ -53,6 +56,8 @@ export async function listCommand(store: RunStore, options: ListOptions, print: 
     formatDuration(run.durationUs),
     formatAgentSpan(run),
     String(run.eventCount),
+    ...(resumes ? [formatResumedFrom(run) || '—'] : []),
   ]);
-  print(formatTable(['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'AGENTS', 'EVENTS'], rows, [8, 40, 48, 19, 12, 50, 10]));
+  const header = ['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'AGENTS', 'EVENTS', ...(resumes ? ['RESUMES'] : [])];
+  print(formatTable(header, rows, [8, 40, 48, 19, 12, 50, 10, 8]));
 }

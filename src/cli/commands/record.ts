@@ -1,15 +1,16 @@
-import type { Agent } from '@openai/agents';
+import { Agent } from '@openai/agents';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RuntapeError, errorMessage } from '../../errors.js';
+import { sanitizeLine } from '../../events/sanitize.js';
 import { RecordingRunner } from '../../recorder/recordingRunner.js';
 import { recordedRunId, recordingStored } from '../../recorder/record.js';
 import type { RunStore } from '../../store/runStore.js';
 import { followRun, type LiveOutput } from '../liveOutput.js';
 
 function looksLikeAgent(value: unknown): value is Agent<any, any> {
-  // Duck-typed: the module may load its own copy of @openai/agents, so instanceof would say no.
+  // Duck-typed: a module may still load its own copy of @openai/agents (one installed beside it), so instanceof could say no.
   return typeof value === 'object' && value !== null && typeof (value as Agent).name === 'string' && Array.isArray((value as Agent).handoffs);
 }
 
@@ -19,12 +20,15 @@ async function loadAgent(file: string): Promise<Agent<any, any>> {
   if (!existsSync(path)) throw new RuntapeError(`no such file: ${file}`);
   let module: Record<string, unknown>;
   try {
+    // tsx is registered for the whole process, not scoped (`tsImport` would load the module and everything it
+    // imports, @openai/agents included, as separate copies): the module must get the recorder's SDK instance, or its
+    // setDefaultOpenAIClient, providers and processors would never reach the recorded run.
+    // The CommonJS hook too, for a .ts module in a package without "type": "module" (tsx loads it as CommonJS).
     if (/\.(c|m)?tsx?$/.test(path)) {
-      const { tsImport } = await import('tsx/esm/api');
-      module = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
-    } else {
-      module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      (await import('tsx/cjs/api')).register();
+      (await import('tsx/esm/api')).register();
     }
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
     throw new RuntapeError(`cannot load ${file}: ${errorMessage(error).split('\n')[0]}`);
   }
@@ -40,6 +44,10 @@ export interface RecordCommandOptions {
 
 export async function recordCommand(store: RunStore, file: string, inputWords: string[], options: RecordCommandOptions, out: LiveOutput): Promise<string> {
   const agent = await loadAgent(file);
+  if (!(agent instanceof Agent)) {
+    // E.g. a CommonJS module, which gets the SDK's CommonJS build: the run is recorded, but the module's SDK settings are not ours.
+    out.marker(`runtape: warning: ${sanitizeLine(file)} uses another instance of @openai/agents than runtape's; its setDefaultOpenAIClient and other SDK settings do not apply (make it an ES module: "type": "module" or .mts)`);
+  }
   if (!process.env.OPENAI_API_KEY) {
     // Without a key no trace could be exported; the SDK would only complain about it on every run.
     const { setTracingDisabled } = await import('@openai/agents');

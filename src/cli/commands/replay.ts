@@ -1,5 +1,6 @@
 import { RuntapeError } from '../../errors.js';
 import { parseLevels } from '../../events/levels.js';
+import { GapMarks } from '../../replay/gapMarks.js';
 import { Playback } from '../../replay/playback.js';
 import { parseRunPoint, parseSpeed, type RunPoint } from '../../replay/speed.js';
 import { REPLAY_FORMATS, TerminalFormatter, type ReplayFormat } from '../../replay/terminalFormat.js';
@@ -56,13 +57,16 @@ export async function replayCommand(
   const from = options.from === undefined ? undefined : parseRunPoint(options.from, '--from');
   const to = options.to === undefined ? undefined : parseRunPoint(options.to, '--to');
 
+  const afterSeq = from ? (await seqOf(store, run.id, from, 'from')) - 1 : undefined;
+  const toSeq = to ? await seqOf(store, run.id, to, 'to') : undefined;
   const playback = new Playback(store, run.id, {
     speed,
     idleLimitUs,
     filter,
-    ...(from ? { afterSeq: (await seqOf(store, run.id, from, 'from')) - 1 } : {}),
-    ...(to ? { toSeq: await seqOf(store, run.id, to, 'to') } : {}),
+    ...(afterSeq !== undefined ? { afterSeq } : {}),
+    ...(toSeq !== undefined ? { toSeq } : {}),
   });
+  const gaps = new GapMarks(run.gaps, afterSeq);
   // Starting from a time: the wait before the first event counts from that time, not from the event before.
   if (from && 'tUs' in from) await playback.seekTime(from.tUs);
 
@@ -78,7 +82,11 @@ export async function replayCommand(
   process.once('SIGINT', stop);
   try {
     // A slow reader (a pipe) slows the replay rather than letting output pile up in memory.
-    for await (const event of playback) await write(formatter.render(event));
+    for await (const event of playback) {
+      for (const gap of gaps.before(event.seq)) await write(formatter.gap(gap));
+      await write(formatter.render(event));
+    }
+    if (!interrupted) for (const gap of gaps.rest(toSeq)) await write(formatter.gap(gap));
   } finally {
     process.off('SIGINT', stop);
   }

@@ -2,7 +2,7 @@ import { buildRunReport, type RunReport } from '../../analysis/runReport.js';
 import type { HandoffStep } from '../../analysis/runAnalyzer.js';
 import type { ErrorRecord } from '../../events/serialize.js';
 import type { RunStore } from '../../store/runStore.js';
-import { formatDuration, formatOffset, formatStart, formatUnreadable, formatValue } from '../../display/format.js';
+import { GAP_CAUSE, formatDuration, formatOffset, formatSeqRange, formatStart, formatUnreadable, formatValue } from '../../display/format.js';
 import { sanitizeLine, terminalSafeJson, truncateLine } from '../../events/sanitize.js';
 
 export async function showCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): Promise<void> {
@@ -37,8 +37,7 @@ function formatReport({ run, agents, analysis: a }: RunReport): string {
   lines.push(`  started    ${formatStart(run.startedAt)}   duration ${formatDuration(run.durationUs)}`);
   lines.push(`  events     ${a.eventCount} (raw ${a.countsByLevel.raw}, item ${a.countsByLevel.item}, agent ${a.countsByLevel.agent})`);
   if (run.gaps.length > 0) {
-    const ranges = run.gaps.map((g) => (g.fromSeq === g.toSeq ? `#${g.fromSeq}` : `#${g.fromSeq}–#${g.toSeq}`)).join(', ');
-    lines.push(`  gaps       ${truncateLine(ranges, 150)} lost (the recorder's writer was stuck or dead)`);
+    lines.push(`  gaps       ${truncateLine(run.gaps.map(formatSeqRange).join(', '), 150)} lost (${GAP_CAUSE})`);
   }
   if (run.resumedFrom) lines.push(`  resumes    run ${run.resumedFrom} (interrupted for approval)`);
   lines.push(`  input      ${formatValue(run.input)}`);

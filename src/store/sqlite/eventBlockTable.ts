@@ -98,13 +98,16 @@ export class EventBlockTable {
     const backward = window.backward ?? false;
     const matches = eventMatcher(window.filter);
     const { where, params } = blockFilterSql(window.filter);
+    const to = window.toSeq ?? (backward ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY);
+    const bound = window.toSeq === undefined ? '' : backward ? ' AND last_seq >= @to' : ' AND first_seq <= @to';
     const page = this.#db.prepare(
       backward
         ? `SELECT first_seq, last_seq, count, codec, length(data) AS bytes FROM event_blocks
-           WHERE run_pk = @pk AND first_seq <= @start${where} ORDER BY first_seq DESC LIMIT ${BLOCKS_PER_QUERY}`
+           WHERE run_pk = @pk AND first_seq <= @start${bound}${where} ORDER BY first_seq DESC LIMIT ${BLOCKS_PER_QUERY}`
         : `SELECT first_seq, last_seq, count, codec, length(data) AS bytes FROM event_blocks
-           WHERE run_pk = @pk AND first_seq >= @start${where} ORDER BY first_seq LIMIT ${BLOCKS_PER_QUERY}`,
+           WHERE run_pk = @pk AND first_seq >= @start${bound}${where} ORDER BY first_seq LIMIT ${BLOCKS_PER_QUERY}`,
     );
+    if (window.toSeq !== undefined) params.to = window.toSeq;
     const found: StoredEvent[] = [];
     // Forward, the first block is the one holding fromSeq, which starts at or before it.
     let start = backward ? window.fromSeq : this.#blockStartOf(pk, window.fromSeq);
@@ -115,12 +118,12 @@ export class EventBlockTable {
         if (backward) {
           for (let i = events.length - 1; i >= 0 && found.length < window.limit; i--) {
             const e = events[i]!;
-            if (e.seq <= window.fromSeq && matches(e)) found.push(e);
+            if (e.seq <= window.fromSeq && e.seq >= to && matches(e)) found.push(e);
           }
         } else {
           for (let i = 0; i < events.length && found.length < window.limit; i++) {
             const e = events[i]!;
-            if (e.seq >= window.fromSeq && matches(e)) found.push(e);
+            if (e.seq >= window.fromSeq && e.seq <= to && matches(e)) found.push(e);
           }
         }
         if (found.length >= window.limit) break;

@@ -1,4 +1,4 @@
-import { formatAgentSpan, formatDuration, formatRunStatus, formatStart, formatUnreadable } from '../../display/format.js';
+import { formatAgentSpan, formatDuration, formatResumedFrom, formatRunStatus, formatStart, formatUnreadable } from '../../display/format.js';
 import { sanitizeLine } from '../../events/sanitize.js';
 import type { RunRecord, RunStatus } from '../../store/types.js';
 import { span, type Colour, type Line } from './styled.js';
@@ -23,14 +23,20 @@ const COLUMNS: readonly Column[] = [
   { title: 'DURATION', width: 9, cell: (run) => formatDuration(run.durationUs) },
   { title: 'AGENTS', share: 0.55, cell: formatAgentSpan },
   { title: 'EVENTS', width: 8, cell: (run) => String(run.eventCount) },
+  // The run this one resumed from its RunState (interrupted for approval): the chain reads down the list. A narrow
+  // terminal still finds it by filtering on the run's id, and in the run page's header.
+  { title: 'RESUMES', width: 8, optional: true, cell: formatResumedFrom },
 ];
 
 /** Below this width the optional columns go, so that names and agents keep some room. */
 const ALL_COLUMNS_FROM = 110;
 
-/** Whether a run matches what was typed: every word must occur in its id, name, status, agents or tags. */
+/**
+ * Whether a run matches what was typed: every word must occur in its id, name, status, agents or tags, or the
+ * id of the run it resumed (so an id shows that run and the runs that continued it).
+ */
 export function runMatches(run: RunRecord, filter: string): boolean {
-  const haystack = [run.id, run.name ?? '', run.status, run.startingAgent ?? '', run.lastAgent ?? '', ...run.tags].join('\n').toLowerCase();
+  const haystack = [run.id, run.name ?? '', run.status, run.startingAgent ?? '', run.lastAgent ?? '', ...run.tags, run.resumedFrom ?? ''].join('\n').toLowerCase();
   return filter
     .toLowerCase()
     .split(/\s+/)

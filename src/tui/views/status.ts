@@ -51,12 +51,18 @@ export function timingLine(t: TimingInput): Line {
   return line;
 }
 
-/** The level filter, with how many events each level has (so far, while analysing), and the search term. */
-export function filterLine(input: { shown: ReadonlySet<EventLevel>; counts: Record<EventLevel, number>; search: string | null }): Line {
+/**
+ * The level filter, with how many events each level has (so far, while analysing), and the search term, with
+ * how far its search is while one runs (`searching` from 0 to 1).
+ */
+export function filterLine(input: { shown: ReadonlySet<EventLevel>; counts: Record<EventLevel, number>; search: string | null; searching?: number | null }): Line {
   const line: Line = EVENT_LEVELS.flatMap((level, i) => [
     span(`[${input.shown.has(level) ? 'x' : ' '}] ${i + 1} ${level} ${input.counts[level]}`, input.shown.has(level) ? { bold: true } : { fg: 'gray' }),
     span('  '),
   ]);
-  if (input.search !== null) line.push(span(`/${sanitizeLine(input.search)}`, { fg: 'yellow' }), span('  n/N next/previous match', { fg: 'gray' }));
+  if (input.search === null) return line;
+  line.push(span(`/${sanitizeLine(input.search)}`, { fg: 'yellow' }));
+  const searching = input.searching ?? null;
+  line.push(searching === null ? span('  n/N next/previous match', { fg: 'gray' }) : span(`  searching… ${Math.floor(searching * 100)}%`, { fg: 'yellow' }));
   return line;
 }
