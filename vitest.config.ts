@@ -7,6 +7,7 @@ const HEAVY = [
   'test/reliability/crash.test.ts',
   'test/reliability/storeFailure.test.ts',
   'test/reliability/readmeCommands.test.ts',
+  'test/reliability/liveness.test.ts',
 ];
 
 export default defineConfig({

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
+import { HEARTBEAT_INTERVAL_MS } from '../../store/runLiveness.js';
 import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
 import type { StoredEvent } from '../../store/types.js';
 import { EventKind, expandEvent } from './compactEvent.js';
@@ -46,10 +47,27 @@ async function drain(): Promise<void> {
   }
   writing = false;
   if (runs.size === 0) {
+    clearInterval(heartbeat);
+    heartbeat = undefined;
     openStore?.close();
     openStore = null;
   }
 }
+
+/**
+ * While runs are open, their heartbeat (runLiveness.ts): from this thread, which a CPU-bound stream on the
+ * application's thread cannot starve. A run whose heartbeat stops reads as incomplete, wherever it ran.
+ */
+let heartbeat: NodeJS.Timeout | undefined;
+function beat(): void {
+  const recording = [...runs.values()].filter((run) => run.created && !run.failure).map((run) => run.runId);
+  try {
+    store().heartbeat(recording);
+  } catch {
+    // Busy: the next beat will do. A store that fails is reported by the batches it fails.
+  }
+}
+
 
 async function writeWithRetries(batch: WriterBatch): Promise<void> {
   for (let attempt = 0; ; attempt++) {
@@ -89,6 +107,7 @@ function writeBatch(batch: WriterBatch): void {
     for (const { runId, cancelledBy } of batch.cancels) store().markCancelled(runId, cancelledBy);
   });
   for (const slot of created) runs.get(slot)!.created = true;
+  if (runs.size > 0) heartbeat ??= setInterval(beat, HEARTBEAT_INTERVAL_MS);
   endRuns(batch);
 }
 
