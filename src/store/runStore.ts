@@ -19,6 +19,14 @@ export interface EventWindow {
   filter?: EventFilter;
 }
 
+/** A run's events from `fromSeq` (default 0) to `toSeq` (default: the last), that pass the filter, read in windows of `windowSize`. */
+export interface EventRange {
+  fromSeq?: number;
+  toSeq?: number;
+  filter?: EventFilter;
+  windowSize?: number;
+}
+
 export interface OpenOptions {
   /** Open for reading only; the store must exist. */
   readonly?: boolean;
@@ -58,6 +66,11 @@ export interface RunStore {
   // ---- reading -------------------------------------------------------------------------------------
 
   getRun(runId: string): Promise<RunRecord | undefined>;
+  /**
+   * A run as it stands at one moment, with the last seq stored then (-1: none), read together: its events up
+   * to that seq are exactly `eventCount`, however many its recorder adds meanwhile (an export agrees with itself).
+   */
+  runSnapshot(runId: string): Promise<{ run: RunRecord; lastSeq: number } | undefined>;
   /** A run named by full id, unique id prefix, or `last` (the most recently started). */
   resolveRun(ref: string): Promise<RunRecord>;
   /** Runs, newest first. */
@@ -67,7 +80,7 @@ export interface RunStore {
   /** One window of events that pass the filter: cost follows the window, not the run. */
   readEvents(runId: string, window: EventWindow): Promise<StoredEvent[]>;
   /** Every event of a run in seq order, read in windows so a large run never sits in memory whole. */
-  iterateEvents(runId: string, options?: { fromSeq?: number; filter?: EventFilter; windowSize?: number }): AsyncGenerator<StoredEvent>;
+  iterateEvents(runId: string, options?: EventRange): AsyncGenerator<StoredEvent>;
   /** The seq of the first event at or after a time offset (µs); undefined when every event is earlier. */
   seqAtTime(runId: string, tUs: number): Promise<number | undefined>;
   /** The highest seq stored for a run (-1 when it has none yet). */

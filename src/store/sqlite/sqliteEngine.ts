@@ -306,6 +306,16 @@ export class SqliteEngine {
     return row && runFromRow(row, statusOf(row));
   }
 
+  /** The run and its last stored seq, in one read transaction (see RunStore.runSnapshot). */
+  runSnapshot(runId: string): { run: RunRecord; lastSeq: number } | undefined {
+    return this.#guard(() =>
+      this.#snapshot(() => {
+        const run = this.getRun(runId);
+        return run && { run, lastSeq: this.#events.lastSeq(this.#pkOf(runId)) };
+      }),
+    );
+  }
+
   /** A run named by full id, unique id prefix, or `last` (the most recently started). */
   resolveRun(ref: string): RunRecord {
     const wanted = ref.trim();

@@ -1,5 +1,5 @@
 import { eventsInWindows } from '../eventWindows.js';
-import type { EventFilter, EventWindow, OpenOptions, RunStore } from '../runStore.js';
+import type { EventRange, EventWindow, OpenOptions, RunStore } from '../runStore.js';
 import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, StoredEvent } from '../types.js';
 import { HEARTBEAT_INTERVAL_MS } from '../runLiveness.js';
 import { BLOCK_EVENTS } from './eventBlockTable.js';
@@ -76,6 +76,10 @@ export class SqliteRunStore implements RunStore {
     return this.engine.getRun(runId);
   }
 
+  async runSnapshot(runId: string): Promise<{ run: RunRecord; lastSeq: number } | undefined> {
+    return this.engine.runSnapshot(runId);
+  }
+
   async resolveRun(ref: string): Promise<RunRecord> {
     return this.engine.resolveRun(ref);
   }
@@ -92,7 +96,7 @@ export class SqliteRunStore implements RunStore {
     return this.engine.readEvents(runId, window);
   }
 
-  iterateEvents(runId: string, options?: { fromSeq?: number; filter?: EventFilter; windowSize?: number }): AsyncGenerator<StoredEvent> {
+  iterateEvents(runId: string, options?: EventRange): AsyncGenerator<StoredEvent> {
     return eventsInWindows((window) => this.readEvents(runId, window), options);
   }
 
