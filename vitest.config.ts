@@ -8,6 +8,7 @@ const HEAVY = [
   'test/reliability/storeFailure.test.ts',
   'test/reliability/readmeCommands.test.ts',
   'test/reliability/liveness.test.ts',
+  'test/reliability/bigImport.test.ts',
 ];
 
 export default defineConfig({
