@@ -392,6 +392,11 @@ export class SqliteEngine {
     return this.#db.transaction(read)();
   }
 
+  /** Event blocks this connection has read and inflated: a read's cost, as tests and benchmarks count it. */
+  get blocksRead(): number {
+    return this.#events.blocksRead;
+  }
+
   /** The highest seq stored for a run (-1 when it has none yet). */
   lastSeq(runId: string): number {
     const pk = this.#pkOf(runId);
