@@ -9,6 +9,7 @@ const HEAVY = [
   'test/reliability/readmeCommands.test.ts',
   'test/reliability/liveness.test.ts',
   'test/reliability/bigImport.test.ts',
+  'test/reliability/databaseStates.test.ts',
 ];
 
 export default defineConfig({

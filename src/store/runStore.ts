@@ -27,9 +27,14 @@ export interface EventRange {
   windowSize?: number;
 }
 
+/** How long a command waits for another process's lock on the database before it says so. */
+export const BUSY_TIMEOUT_MS = 5000;
+
 export interface OpenOptions {
   /** Open for reading only; the store must exist. */
   readonly?: boolean;
+  /** Open for writing, but only a store that exists (a command that changes runs creates no database). */
+  mustExist?: boolean;
   /** How long a writer waits for another writer's lock before giving up. */
   busyTimeoutMs?: number;
 }
