@@ -62,8 +62,9 @@ export interface RunStore {
   /** Records that the store failed during the run, so nobody mistakes the stored events for all of them. */
   markPartial(runId: string, reason: string): Promise<void>;
   /**
-   * Adds a whole run (an exported one) with its agent graph and events, all or nothing: when reading `events`
-   * fails (a malformed line) or the store does, nothing of the run is kept. Refuses a run id already stored.
+   * Adds a whole run (an exported one) with its agent graph and events, all or nothing: no reader sees it
+   * before it is whole, and when reading `events` fails (a malformed line) or the store does, nothing of the
+   * run is kept. Other writers are not held up for the whole import. Refuses a run id already stored.
    */
   importRun(run: RunRecord, agents: readonly AgentRecord[], events: AsyncIterable<StoredEvent>): Promise<void>;
   deleteRun(runId: string): Promise<void>;
