@@ -8,6 +8,9 @@ const HEAVY = [
   'test/reliability/storeFailure.test.ts',
   'test/reliability/readmeCommands.test.ts',
   'test/reliability/packedInstall.test.ts',
+  'test/reliability/liveness.test.ts',
+  'test/reliability/bigImport.test.ts',
+  'test/reliability/databaseStates.test.ts',
 ];
 
 export default defineConfig({

@@ -16,11 +16,11 @@ const REPETITIONS = 5;
  * `count` finished runs that look like the demo's: the same agent graph (4 agents, their tools), usage, an answer.
  * Written through the SQLite engine in one transaction: the setup, not what is measured.
  */
-async function storeRuns(path: string, count: number): Promise<void> {
+function storeRuns(path: string, count: number): void {
   const agents = describeAgentGraph(createDemoRun('duplicate-charge-and-outage', { pace: 0 }).startingAgent);
   const store = SqliteEngine.open(path);
   try {
-    await store.transaction(async () => {
+    store.writeTransaction(() => {
       for (let i = 0; i < count; i++) {
         const id = newRunId();
         const input = `Customer ${i}: I was charged twice this month and the API is slow.`;
@@ -72,8 +72,8 @@ export const listRuns: Benchmark = {
     context.log('  building the CLI');
     const cli = buildCli(context.tempDir());
     const [many, one] = [join(context.tempDir(), 'many.db'), join(context.tempDir(), 'one.db')];
-    await storeRuns(many, runs);
-    await storeRuns(one, 1);
+    storeRuns(many, runs);
+    storeRuns(one, 1);
 
     const store = await openStore(many, { readonly: true });
     const inProcess: number[] = [];

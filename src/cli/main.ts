@@ -23,9 +23,12 @@ function version(): string {
   return pkg.version;
 }
 
-/** Runs a command against the database named by --db / RUNTAPE_DB, closing it afterwards. */
-async function withStore<T>(mode: 'read' | 'write', fn: (store: RunStore) => T | Promise<T>): Promise<T> {
-  const store = await openStore(program.opts<{ db?: string }>().db, { readonly: mode === 'read' });
+/**
+ * Runs a command against the database named by --db / RUNTAPE_DB, closing it afterwards. `update`: a
+ * command that changes runs but creates no database (there would be no run to change).
+ */
+async function withStore<T>(mode: 'read' | 'write' | 'update', fn: (store: RunStore) => T | Promise<T>): Promise<T> {
+  const store = await openStore(program.opts<{ db?: string }>().db, { readonly: mode === 'read', mustExist: mode === 'update' });
   try {
     return await fn(store);
   } finally {
@@ -84,8 +87,9 @@ program
   .option('--name <name>', 'run name (default: the agent name)')
   .option('--tag <tag...>', 'tags for the run')
   .action(async (file: string, input: string[], options: { name?: string; tag?: string[] }) => {
-    const runId = await withStore('write', async (store) => (await import('./commands/record.js')).recordCommand(store, file, input, options, terminal));
-    process.stderr.write(`recorded run ${runId}  (runtape show ${runId.slice(0, 8)})\n`);
+    // The recorder opens the database itself: one it cannot use is a warning, and the agent runs unrecorded.
+    const runId = await (await import('./commands/record.js')).recordCommand(resolveDbPath(program.opts<{ db?: string }>().db), file, input, options, terminal);
+    if (runId !== null) process.stderr.write(`recorded run ${runId}  (runtape show ${runId.slice(0, 8)})\n`);
   });
 
 program
@@ -159,7 +163,7 @@ program
 program
   .command('rm <run...>')
   .description('delete runs and their events')
-  .action(async (refs: string[]) => withStore('write', async (store) => (await import('./commands/exchange.js')).removeCommand(store, refs, print)));
+  .action(async (refs: string[]) => withStore('update', async (store) => (await import('./commands/exchange.js')).removeCommand(store, refs, print)));
 
 // Set last: subcommands copy the setting from their parent when created. Lets the action above see an unknown command.
 program.allowExcessArguments();

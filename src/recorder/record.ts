@@ -1,7 +1,7 @@
 import type { Agent, StreamedRunResult } from '@openai/agents';
 import { sanitizeLine } from '../events/sanitize.js';
 import { resolveDbPath } from '../store/openStore.js';
-import type { RunStore } from '../store/runStore.js';
+import { BUSY_TIMEOUT_MS, type RunStore } from '../store/runStore.js';
 import { systemClock, type RecordingClock } from './clock.js';
 import { observeResult, type ResultObserver } from './resultHooks.js';
 import { runEndOf } from './runEnd.js';
@@ -49,6 +49,14 @@ export function recordedRunId(result: object): string | undefined {
  */
 export function recordingStored(result: object): Promise<void> {
   return recordings.get(result)?.stored() ?? Promise.resolve();
+}
+
+/**
+ * For a command that must end: waits for the recording like recordingStored, at most as long as a command
+ * waits for a database lock; false when it is still not stored (the database is locked by another process).
+ */
+export function recordingStoredWithin(result: object, timeoutMs = BUSY_TIMEOUT_MS): Promise<boolean> {
+  return recordings.get(result)?.storedWithin(timeoutMs) ?? Promise.resolve(true);
 }
 
 /**

@@ -93,6 +93,19 @@ export class RunRecording {
     return this.#stored;
   }
 
+  /**
+   * Like stored(), waiting at most `timeoutMs`: true once stored, false when the writer is still waiting
+   * (another process holds the database's lock); the process then no longer stays up for it.
+   */
+  async storedWithin(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const stored = await Promise.race([this.stored().then(() => true), gaveUp]);
+    clearTimeout(timer);
+    if (!stored && this.#writer) this.#writer.release(this.#slot);
+    return stored;
+  }
+
   /** Microseconds since the run started, on the same clock as the events. */
   elapsedUs(): number {
     return Math.round((this.#clock.now() - this.#t0) * 1000);

@@ -8,14 +8,16 @@ import type { AgentRecord, RunRecord, StoredEvent } from './types.js';
 /**
  * The JSON-lines exchange format: one header line (the run and its agent graph), then one line per event
  * in seq order, each carrying the event's payload verbatim, so export → import round-trips exactly.
- * The lines' schemas are in exportFormat.ts.
+ * The lines' schemas are in exportFormat.ts. A run still being recorded is exported as it stood when the
+ * export began: the header's event count and the lines agree, whatever its recorder adds meanwhile.
  */
 export async function* exportRunLines(store: RunStore, runId: string): AsyncGenerator<string> {
-  const run = await store.getRun(runId);
-  if (!run) throw new RuntapeError(`no run ${runId} in ${store.location}`);
+  const snapshot = await store.runSnapshot(runId);
+  if (!snapshot) throw new RuntapeError(`no run ${runId} in ${store.location}`);
+  const { run, lastSeq } = snapshot;
   const header: ExportHeader = { format: EXPORT_FORMAT, version: EXPORT_VERSION, run, agents: await store.agents(runId) };
   yield terminalSafeJson(toJsonText(header));
-  for await (const e of store.iterateEvents(runId)) yield eventLine(e);
+  for await (const e of store.iterateEvents(runId, { toSeq: lastSeq })) yield eventLine(e);
 }
 
 /**

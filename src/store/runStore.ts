@@ -24,9 +24,22 @@ export interface EventWindow {
   filter?: EventFilter;
 }
 
+/** A run's events from `fromSeq` (default 0) to `toSeq` (default: the last), that pass the filter, read in windows of `windowSize`. */
+export interface EventRange {
+  fromSeq?: number;
+  toSeq?: number;
+  filter?: EventFilter;
+  windowSize?: number;
+}
+
+/** How long a command waits for another process's lock on the database before it says so. */
+export const BUSY_TIMEOUT_MS = 5000;
+
 export interface OpenOptions {
   /** Open for reading only; the store must exist. */
   readonly?: boolean;
+  /** Open for writing, but only a store that exists (a command that changes runs creates no database). */
+  mustExist?: boolean;
   /** How long a writer waits for another writer's lock before giving up. */
   busyTimeoutMs?: number;
 }
@@ -54,8 +67,9 @@ export interface RunStore {
   /** Records that the store failed during the run, so nobody mistakes the stored events for all of them. */
   markPartial(runId: string, reason: string): Promise<void>;
   /**
-   * Adds a whole run (an exported one) with its agent graph and events, all or nothing: when reading `events`
-   * fails (a malformed line) or the store does, nothing of the run is kept. Refuses a run id already stored.
+   * Adds a whole run (an exported one) with its agent graph and events, all or nothing: no reader sees it
+   * before it is whole, and when reading `events` fails (a malformed line) or the store does, nothing of the
+   * run is kept. Other writers are not held up for the whole import. Refuses a run id already stored.
    */
   importRun(run: RunRecord, agents: readonly AgentRecord[], events: AsyncIterable<StoredEvent>): Promise<void>;
   deleteRun(runId: string): Promise<void>;
@@ -63,6 +77,11 @@ export interface RunStore {
   // ---- reading -------------------------------------------------------------------------------------
 
   getRun(runId: string): Promise<RunRecord | undefined>;
+  /**
+   * A run as it stands at one moment, with the last seq stored then (-1: none), read together: its events up
+   * to that seq are exactly `eventCount`, however many its recorder adds meanwhile (an export agrees with itself).
+   */
+  runSnapshot(runId: string): Promise<{ run: RunRecord; lastSeq: number } | undefined>;
   /** A run named by full id, unique id prefix, or `last` (the most recently started). */
   resolveRun(ref: string): Promise<RunRecord>;
   /** Runs, newest first. */
@@ -72,7 +91,7 @@ export interface RunStore {
   /** One window of events that pass the filter: cost follows the window, not the run. */
   readEvents(runId: string, window: EventWindow): Promise<StoredEvent[]>;
   /** Every event of a run in seq order, read in windows so a large run never sits in memory whole. */
-  iterateEvents(runId: string, options?: { fromSeq?: number; filter?: EventFilter; windowSize?: number }): AsyncGenerator<StoredEvent>;
+  iterateEvents(runId: string, options?: EventRange): AsyncGenerator<StoredEvent>;
   /** The seq of the first event at or after a time offset (µs); undefined when every event is earlier. */
   seqAtTime(runId: string, tUs: number): Promise<number | undefined>;
   /** The highest seq stored for a run (-1 when it has none yet). */

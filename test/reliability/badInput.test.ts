@@ -25,9 +25,12 @@ const RUN_COMMANDS: ((ref: string) => string[])[] = [
   (ref) => ['rm', ref],
 ];
 
-/** Every command that opens the database. */
+/**
+ * Every command that opens the database and refuses one it cannot use. (`record` runs the agent unrecorded
+ * instead, with one warning: see databaseStates.test.ts.)
+ */
 function everyCommand(exportFile: string): string[][] {
-  return [['ls'], ...RUN_COMMANDS.map((c) => c('last')), ['import', exportFile], ['demo', '--pace', '0', '--quiet'], ['record', AGENT_MODULE, 'hi']];
+  return [['ls'], ...RUN_COMMANDS.map((c) => c('last')), ['import', exportFile], ['demo', '--pace', '0', '--quiet']];
 }
 
 /** A copy of an export whose run has another id (and nothing else changed). */
@@ -110,10 +113,16 @@ describe('places runtape cannot write', () => {
     const locked = join(parent, 'locked');
     mkdirSync(locked, 0o555);
     const wrap = asUnprivilegedUser();
-    for (const command of [['demo', '--pace', '0', '--quiet'], ['import', exportFile], ['record', AGENT_MODULE, 'hi']]) {
+    for (const command of [['demo', '--pace', '0', '--quiet'], ['import', exportFile]]) {
       expectOneLineError(runCli(command, { db: join(locked, 'runs.db'), wrap }), /cannot write database .*locked\/runs\.db: no permission to write there$/);
       expectOneLineError(runCli(command, { db: join(locked, 'new', 'runs.db'), wrap }), /cannot write database .*locked\/new\/runs\.db: no permission to write there$/);
     }
+    // record runs the agent anyway, saying once that it is not recorded, and leaves nothing there either.
+    const recorded = runCli(['record', AGENT_MODULE, 'hi'], { db: join(locked, 'runs.db'), wrap });
+    expect(recorded.status).toBe(0);
+    expect(recorded.stderr.split('\n').filter((l) => l.startsWith('runtape:'))).toEqual([
+      expect.stringMatching(/^runtape: not recording \(cannot write database .*locked\/runs\.db: no permission to write there\); agent runs go on unrecorded$/),
+    ]);
     expect(readdirSync(locked)).toEqual([]);
   });
 

@@ -17,6 +17,12 @@ export interface RecordingChildConfig {
 
   /** Stop reading after this many events, print `consumed <seq of the last one>`, and idle until killed. */
   idleAfterConsumed?: number;
+  /**
+   * After this many events, block the application's thread (a synchronous loop: no timer, no promise runs)
+   * until the run's stored heartbeat has moved twice or 30 s have passed; print `starved heartbeat moved`
+   * or `starved heartbeat stuck`, then idle until killed.
+   */
+  starveAfterConsumed?: number;
   /** `process.exit()` right after the loop, without awaiting anything. */
   exitAfterLoop?: boolean;
   /** Print `ready` once loaded, then wait for `go()` before starting the run. */

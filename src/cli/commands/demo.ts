@@ -1,5 +1,6 @@
 import { RecordingRunner } from '../../recorder/recordingRunner.js';
-import { recordedRunId, recordingStored } from '../../recorder/record.js';
+import { recordedRunId, recordingStoredWithin } from '../../recorder/record.js';
+import { notStored } from './record.js';
 import type { RunStore } from '../../store/runStore.js';
 import { RuntapeError } from '../../errors.js';
 import { formatDuration } from '../../display/format.js';
@@ -33,7 +34,7 @@ export async function demoCommand(store: RunStore, options: DemoOptions, out: Li
     const result = await runner.run(demo.startingAgent, demo.input, { stream: true });
     await followRun(result, options.quiet ? { text: () => {}, marker: () => {} } : out);
     await result.completed;
-    await recordingStored(result);
+    if (!(await recordingStoredWithin(result))) throw notStored(recordedRunId(result)!, store.location);
     const run = (await store.getRun(recordedRunId(result)!))!;
     ids.push(run.id);
     out.marker(`■ recorded run ${run.id.slice(0, 8)}  ${run.status}  ${run.eventCount} events  ${formatDuration(run.durationUs)}\n`);

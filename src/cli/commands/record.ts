@@ -5,8 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { RuntapeError, errorMessage } from '../../errors.js';
 import { sanitizeLine } from '../../events/sanitize.js';
 import { RecordingRunner } from '../../recorder/recordingRunner.js';
-import { recordedRunId, recordingStored } from '../../recorder/record.js';
-import type { RunStore } from '../../store/runStore.js';
+import { defaultWarn, recordedRunId, recordingStoredWithin } from '../../recorder/record.js';
+import { checkDatabaseFile } from '../../store/databaseFiles.js';
 import { followRun, type LiveOutput } from '../liveOutput.js';
 
 function looksLikeAgent(value: unknown): value is Agent<any, any> {
@@ -42,7 +42,13 @@ export interface RecordCommandOptions {
   tag?: string[];
 }
 
-export async function recordCommand(store: RunStore, file: string, inputWords: string[], options: RecordCommandOptions, out: LiveOutput): Promise<string> {
+/**
+ * Runs the module's agent, streamed, recording it into the database at `dbPath`. A database the recorder
+ * cannot use (read-only, corrupt, newer) is one warning, and the agent runs unrecorded: returns null then.
+ */
+export async function recordCommand(dbPath: string, file: string, inputWords: string[], options: RecordCommandOptions, out: LiveOutput): Promise<string | null> {
+  // A path that names no database file at all (a FIFO, a device) is a mistake in the command line: refused.
+  checkDatabaseFile(dbPath);
   const agent = await loadAgent(file);
   if (!(agent instanceof Agent)) {
     // E.g. a CommonJS module, which gets the SDK's CommonJS build: the run is recorded, but the module's SDK settings are not ours.
@@ -54,23 +60,35 @@ export async function recordCommand(store: RunStore, file: string, inputWords: s
     setTracingDisabled(true);
   }
   const input = inputWords.join(' ').trim() || 'Hello!';
-  const runner = new RecordingRunner({}, { db: store, name: options.name ?? agent.name, tags: options.tag ?? [] });
+  let unrecorded = false;
+  const warn = (message: string) => {
+    unrecorded = true;
+    defaultWarn(message);
+  };
+  const runner = new RecordingRunner({}, { db: dbPath, name: options.name ?? agent.name, tags: options.tag ?? [], warn });
   const abort = new AbortController();
   // Ctrl-C ends the run the way a consumer would: it is recorded as cancelled, and nothing is lost.
   const onInterrupt = () => abort.abort();
   process.once('SIGINT', onInterrupt);
   try {
     const result = await runner.run(agent, input, { stream: true, signal: abort.signal });
+    const runId = recordedRunId(result)!;
     try {
       await followRun(result, out);
       await result.completed;
     } catch (error) {
-      await recordingStored(result);
-      throw new RuntapeError(`the agent run failed: ${errorMessage(error).split('\n')[0]} (recorded as run ${recordedRunId(result)})`);
+      const stored = !unrecorded && (await recordingStoredWithin(result));
+      throw new RuntapeError(`the agent run failed: ${errorMessage(error).split('\n')[0]}${stored ? ` (recorded as run ${runId})` : ''}`);
     }
-    await recordingStored(result);
-    return recordedRunId(result)!;
+    if (unrecorded) return null;
+    if (!(await recordingStoredWithin(result))) throw notStored(runId, dbPath);
+    return runId;
   } finally {
     process.off('SIGINT', onInterrupt);
   }
+}
+
+/** The writer still waits for the database: another process holds its lock. The run went on; its recording is lost. */
+export function notStored(runId: string, dbPath: string): RuntapeError {
+  return new RuntapeError(`run ${runId} was not recorded: database ${dbPath} is locked by another process (try again when it is done)`);
 }

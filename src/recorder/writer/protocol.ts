@@ -42,6 +42,17 @@ export type WriterReport =
 
 export interface WriterInit {
   path: string;
-  /** Int32Array over it: [0] batches handled by the writer, for backpressure and the exit flush. */
+  /**
+   * Int32Array over it: [HANDLED] batches handled by the writer, for backpressure and the exit flush;
+   * [EXITING] set by the application's thread when the process exits; [IN_SQLITE] 1 while the writer is
+   * inside SQLite. A thread torn down in the middle of a SQLite call (a busy wait) aborts the whole process
+   * (better-sqlite3 cannot throw in a dying thread), so the process waits for the call to return, and the
+   * writer makes no other once EXITING is set.
+   */
   handled: SharedArrayBuffer;
 }
+
+/** Indexes in WriterInit.handled. */
+export const HANDLED = 0;
+export const EXITING = 1;
+export const IN_SQLITE = 2;

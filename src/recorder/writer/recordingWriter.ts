@@ -4,7 +4,7 @@ import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
 import type { RunStreamEvent } from '@openai/agents';
 import { describeInPlace, writeCompactEvent, type EventKind } from './compactEvent.js';
-import type { WriterBatch, WriterInit, WriterReport } from './protocol.js';
+import { EXITING, HANDLED, IN_SQLITE, type WriterBatch, type WriterInit, type WriterReport } from './protocol.js';
 import { startWriterWorker } from './startWorker.js';
 
 /** Events per batch handed to the writer thread. */
@@ -44,7 +44,7 @@ export class RecordingWriter {
   readonly #held = new Set<number>();
 
   private constructor(readonly path: string) {
-    const handled = new SharedArrayBuffer(4);
+    const handled = new SharedArrayBuffer(12);
     this.#handled = new Int32Array(handled);
     const init: WriterInit = { path, handled };
     this.#worker = startWriterWorker(init);
@@ -54,7 +54,10 @@ export class RecordingWriter {
     // The writer never keeps the application alive (after the listeners: adding one refs the port again);
     // what it has not stored yet is flushed on the way out.
     this.#worker.unref();
-    process.once('exit', () => this.flushSync(STUCK_WRITER_MS));
+    process.once('exit', () => {
+      this.flushSync(STUCK_WRITER_MS);
+      this.#stopBeforeExit();
+    });
   }
 
   static #writers = new Map<string, RecordingWriter | null>();
@@ -156,14 +159,14 @@ export class RecordingWriter {
    * still behind after that is stuck: until it catches up, batches are dropped without waiting again.
    */
   #hasRoom(): boolean {
-    const behind = () => this.#posted - Atomics.load(this.#handled, 0) >= MAX_QUEUED_BATCHES;
+    const behind = () => this.#posted - Atomics.load(this.#handled, HANDLED) >= MAX_QUEUED_BATCHES;
     if (!behind()) return !(this.#stuck = false);
     if (this.#stuck) return false;
     const deadline = performance.now() + STUCK_WRITER_MS;
     while (behind()) {
       const left = deadline - performance.now();
       if (left <= 0) return !(this.#stuck = true);
-      Atomics.wait(this.#handled, 0, Atomics.load(this.#handled, 0), left);
+      Atomics.wait(this.#handled, HANDLED, Atomics.load(this.#handled, HANDLED), left);
     }
     return true;
   }
@@ -195,10 +198,23 @@ export class RecordingWriter {
     if (length > 0 || creates.length > 0 || ends.length > 0 || cancels.length > 0) this.#post();
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const handled = Atomics.load(this.#handled, 0);
+      const handled = Atomics.load(this.#handled, HANDLED);
       const left = deadline - performance.now();
       if (handled >= this.#posted || left <= 0 || this.#dead) return;
-      Atomics.wait(this.#handled, 0, handled, left);
+      Atomics.wait(this.#handled, HANDLED, handled, left);
+    }
+  }
+
+  /**
+   * The writer may be inside SQLite (waiting for another process's lock): the process must not end under it
+   * (see protocol.ts). Tells it to start no more calls, and waits for the one under way (a busy wait of
+   * 100 ms at most).
+   */
+  #stopBeforeExit(): void {
+    Atomics.store(this.#handled, EXITING, 1);
+    const deadline = performance.now() + STUCK_WRITER_MS;
+    while (Atomics.load(this.#handled, IN_SQLITE) === 1 && performance.now() < deadline) {
+      Atomics.wait(this.#handled, IN_SQLITE, 1, deadline - performance.now());
     }
   }
 
@@ -210,6 +226,11 @@ export class RecordingWriter {
     if (!this.#runs.has(slot) || this.#held.has(slot)) return;
     this.#held.add(slot);
     this.#worker.ref();
+  }
+
+  /** Whoever awaited this run's recording gave up on it: the writer no longer keeps the process alive for it. */
+  release(slot: number): void {
+    if (this.#held.delete(slot) && this.#held.size === 0) this.#worker.unref();
   }
 
   #onReport(report: WriterReport): void {

@@ -6,10 +6,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
+import { HEARTBEAT_INTERVAL_MS } from '../../store/runLiveness.js';
 import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
 import type { StoredEvent } from '../../store/types.js';
 import { EventKind, expandEvent } from './compactEvent.js';
-import type { WriterBatch, WriterInit, WriterReport } from './protocol.js';
+import { EXITING, HANDLED, IN_SQLITE, type WriterBatch, type WriterInit, type WriterReport } from './protocol.js';
 
 interface OpenRun {
   runId: string;
@@ -20,7 +21,22 @@ interface OpenRun {
 }
 
 const init = workerData as WriterInit;
-const handled = new Int32Array(init.handled);
+const shared = new Int32Array(init.handled);
+
+/** The process is exiting: no SQLite call may start (see protocol.ts). */
+class Exiting extends Error {}
+
+/** Every use of the database goes through here, so the application's thread can see when none is under way. */
+function inSqlite<T>(call: () => T): T {
+  if (Atomics.load(shared, EXITING)) throw new Exiting('the process is exiting');
+  Atomics.store(shared, IN_SQLITE, 1);
+  try {
+    return call();
+  } finally {
+    Atomics.store(shared, IN_SQLITE, 0);
+    Atomics.notify(shared, IN_SQLITE);
+  }
+}
 const port = parentPort!;
 /** Open while runs are being recorded: an idle writer holds no file open (it can be moved, unmounted, deleted). */
 let openStore: SqliteEngine | null = null;
@@ -41,15 +57,32 @@ async function drain(): Promise<void> {
   while (queue.length > 0) {
     const batch = queue.shift()!;
     await writeWithRetries(batch);
-    Atomics.add(handled, 0, 1);
-    Atomics.notify(handled, 0);
+    Atomics.add(shared, HANDLED, 1);
+    Atomics.notify(shared, HANDLED);
   }
   writing = false;
   if (runs.size === 0) {
-    openStore?.close();
+    clearInterval(heartbeat);
+    heartbeat = undefined;
+    attempt(() => inSqlite(() => openStore?.close()));
     openStore = null;
   }
 }
+
+/**
+ * While runs are open, their heartbeat (runLiveness.ts): from this thread, which a CPU-bound stream on the
+ * application's thread cannot starve. A run whose heartbeat stops reads as incomplete, wherever it ran.
+ */
+let heartbeat: NodeJS.Timeout | undefined;
+function beat(): void {
+  const recording = [...runs.values()].filter((run) => run.created && !run.failure).map((run) => run.runId);
+  try {
+    inSqlite(() => store().heartbeat(recording));
+  } catch {
+    // Busy: the next beat will do. A store that fails is reported by the batches it fails.
+  }
+}
+
 
 async function writeWithRetries(batch: WriterBatch): Promise<void> {
   for (let attempt = 0; ; attempt++) {
@@ -57,6 +90,7 @@ async function writeWithRetries(batch: WriterBatch): Promise<void> {
       writeBatch(batch);
       return;
     } catch (error) {
+      if (error instanceof Exiting) return;
       if (!isBusy(error)) return failRuns(batch, error);
       // Another process holds the lock longer than the busy timeout: back off and try again, without end.
       await sleep(Math.min(10 * 2 ** attempt, 250));
@@ -71,7 +105,7 @@ function isBusy(error: unknown): boolean {
 /** One transaction for the whole batch: a batch is stored whole or not at all. */
 function writeBatch(batch: WriterBatch): void {
   const created: number[] = [];
-  store().writeTransaction(() => {
+  inSqlite(() => store().writeTransaction(() => {
     for (const { slot, run, resumesCallIds } of batch.creates) {
       runs.set(slot, { runId: run.id, activeAgent: run.startingAgent, failure: null, created: false });
       store().createRun({ ...run, resumedFrom: run.resumedFrom ?? store().runInterruptedAt(resumesCallIds) });
@@ -87,8 +121,9 @@ function writeBatch(batch: WriterBatch): void {
       if (run && !run.failure) store().finishRun(run.runId, end);
     }
     for (const { runId, cancelledBy } of batch.cancels) store().markCancelled(runId, cancelledBy);
-  });
+  }));
   for (const slot of created) runs.get(slot)!.created = true;
+  if (runs.size > 0) heartbeat ??= setInterval(beat, HEARTBEAT_INTERVAL_MS);
   endRuns(batch);
 }
 
@@ -132,7 +167,7 @@ function endRuns(batch: WriterBatch): void {
     const run = runs.get(slot);
     // A run whose writing failed still gets its end, alone, with the partial mark: the failure may have passed.
     if (run?.failure && run.created) {
-      attempt(() => store().writeTransaction(() => (store().finishRun(run.runId, end), store().markPartial(run.runId, run.failure!))));
+      attempt(() => inSqlite(() => store().writeTransaction(() => (store().finishRun(run.runId, end), store().markPartial(run.runId, run.failure!)))));
     }
     runs.delete(slot);
     report({ type: 'ended', slot });

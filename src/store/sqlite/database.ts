@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RuntapeError, errorMessage } from '../../errors.js';
-import type { OpenOptions } from '../runStore.js';
+import { BUSY_TIMEOUT_MS, type OpenOptions } from '../runStore.js';
 import { checkDatabaseFile } from '../databaseFiles.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { explainSqliteError } from './sqliteErrors.js';
@@ -32,14 +32,15 @@ class OlderSchemaError extends RuntapeError {}
 
 function openChecked(path: string, options: OpenOptions): Database.Database {
   const readonly = options.readonly ?? false;
-  if (readonly && !existsSync(path)) {
+  const mustExist = readonly || (options.mustExist ?? false);
+  if (mustExist && !existsSync(path)) {
     throw new RuntapeError(`no database at ${path} (record a run first, e.g. \`runtape demo\`)`);
   }
   checkDatabaseFile(path);
   if (!readonly) checkWritable(path);
   let db: Database.Database | undefined;
   try {
-    db = new Database(path, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? 5000 });
+    db = new Database(path, { readonly, fileMustExist: mustExist, timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
     db.pragma('foreign_keys = ON');
     checkSchema(db, path, readonly);
     if (!readonly) {

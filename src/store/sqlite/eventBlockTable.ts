@@ -44,6 +44,7 @@ export class EventBlockTable {
   readonly #cache = new Map<string, StoredEvent[]>();
   readonly #smallTails = new Map<number, SmallTail>();
   readonly #insert: Database.Statement;
+  #blocksRead = 0;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -81,6 +82,11 @@ export class EventBlockTable {
     const events = rows.flatMap((row) => decodeBlock(row.first_seq, row.codec, row.data));
     this.#db.prepare(`DELETE FROM event_blocks WHERE run_pk = ? AND first_seq >= ?`).run(pk, tail.firstSeq);
     insertBlock(this.#insert, pk, encodeBlock(events));
+  }
+
+  /** Blocks read from the database and inflated so far (cached ones not counted): what a read really cost. */
+  get blocksRead(): number {
+    return this.#blocksRead;
   }
 
   /** Forgets what was cached (a run was deleted, or a transaction that wrote blocks rolled back). */
@@ -174,6 +180,7 @@ export class EventBlockTable {
     } else {
       const data = this.#db.prepare(`SELECT data FROM event_blocks WHERE run_pk = ? AND first_seq = ?`).pluck().get(pk, row.first_seq) as Buffer;
       events = decodeBlock(row.first_seq, row.codec, data);
+      this.#blocksRead++;
       if (this.#cache.size >= CACHED_BLOCKS) this.#cache.delete(this.#cache.keys().next().value!);
     }
     this.#cache.set(key, events);

@@ -33,6 +33,7 @@ export interface RunRow {
   resumed_from: string | null;
   host: string | null;
   pid: number | null;
+  heartbeat_at: number | null;
 }
 
 export interface EventRow {

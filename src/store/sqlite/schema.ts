@@ -106,6 +106,24 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
     then: moveEventsIntoBlocks,
   },
+  { sql: `
+  -- Wall clock (epoch ms) of the last sign of life from the recorder's writer thread: a run still 'running'
+  -- whose heartbeat is stale is incomplete, whatever process now has its pid (another host, container or
+  -- PID namespace). Readers derive that; nobody writes 'incomplete'.
+  ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
+
+  -- Runs an import is still staging, in bounded transactions: invisible to every reader until the import
+  -- publishes them (deleting their row here), and removed by a later import when their importer is gone.
+  CREATE TABLE pending_imports (
+    run_pk       INTEGER PRIMARY KEY REFERENCES runs(pk) ON DELETE CASCADE,
+    host         TEXT NOT NULL,
+    pid          INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL
+  );
+  -- What every reader reads: the runs no import is still staging.
+  CREATE VIEW published_runs AS
+    SELECT * FROM runs WHERE NOT EXISTS (SELECT 1 FROM pending_imports WHERE pending_imports.run_pk = runs.pk);
+  ` },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

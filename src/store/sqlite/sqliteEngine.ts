@@ -3,8 +3,9 @@ import { RuntapeError } from '../../errors.js';
 import { toJsonText, type ErrorRecord } from '../../events/serialize.js';
 import type { EventWindow, OpenOptions } from '../runStore.js';
 import { THIS_HOST, effectiveStatus } from '../runLiveness.js';
-import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, StoredEvent } from '../types.js';
+import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, RunStatus, StoredEvent } from '../types.js';
 import { openDatabase } from './database.js';
+import { discardStaged, markStaged, publishStaged, sweepAbandoned, touchStaged } from './stagedImports.js';
 import { EventBlockTable } from './eventBlockTable.js';
 import { agentFromRow, runFromRow, type AgentRow, type RunRow } from './rows.js';
 import { explainSqliteError } from './sqliteErrors.js';
@@ -56,8 +57,8 @@ export class SqliteEngine {
         .transaction(() => {
           const { pk } = this.#db
             .prepare(
-              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, resumed_from, host, pid)
-               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, resumed_from, host, pid, heartbeat_at)
+               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
             )
             .get(
               run.id,
@@ -72,11 +73,21 @@ export class SqliteEngine {
               run.resumedFrom ?? null,
               THIS_HOST,
               process.pid,
+              Date.now(),
             ) as { pk: number };
           this.#runPks.set(run.id, pk);
           this.#insertAgents(pk, run.agents);
         })
         .immediate(),
+    );
+  }
+
+  /** The recorder's writer is alive and still recording these runs (see runLiveness.ts). One short write. */
+  heartbeat(runIds: readonly string[]): void {
+    if (runIds.length === 0) return;
+    const pks = runIds.map((id) => this.#pkOf(id));
+    this.#guard(() =>
+      this.#db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE pk IN (${pks.map(() => '?').join(', ')})`).run(Date.now(), ...pks),
     );
   }
 
@@ -171,7 +182,7 @@ export class SqliteEngine {
     if (callIds.length === 0) return null;
     const row = this.#guard(() =>
       this.#db
-        .prepare(`SELECT runs.id FROM interruptions JOIN runs ON runs.pk = interruptions.run_pk WHERE call_id IN (${callIds.map(() => '?').join(', ')}) LIMIT 1`)
+        .prepare(`SELECT runs.id FROM interruptions JOIN published_runs AS runs ON runs.pk = interruptions.run_pk WHERE call_id IN (${callIds.map(() => '?').join(', ')}) LIMIT 1`)
         .get(...callIds),
     ) as { id: string } | undefined;
     return row?.id ?? null;
@@ -189,63 +200,92 @@ export class SqliteEngine {
     this.#events.forget();
   }
 
-  /** Inserts a whole run's row and agents (from an export), in the caller's `transaction`. */
-  insertImportedRun(run: RunRecord, agents: readonly AgentRecord[]): void {
+  // ---- importing (stagedImports.ts): staged in bounded transactions, published in one short one ----
+
+  /**
+   * Adds an exported run's row and agent graph, staged: invisible to readers until publishImport. Removes
+   * first what imports whose process died left staged. Refuses a run id already stored (or being imported).
+   */
+  stageImportedRun(run: RunRecord, agents: readonly AgentRecord[]): void {
     this.#guard(() => {
-      if (this.#db.prepare(`SELECT 1 FROM runs WHERE id = ?`).get(run.id)) {
-        throw new RuntapeError(`run ${run.id} is already in ${this.path}; remove it first (runtape rm ${run.id})`);
-      }
-      const { pk } = this.#db
-        .prepare(
-          `INSERT INTO runs (id, name, status, started_at, duration_us, starting_agent, last_agent, input, final_output,
-             error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, error_details, run_state, resumed_from, host, pid)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
-        )
-        .get(
-          run.id,
-          run.name,
-          run.status,
-          run.startedAt,
-          run.durationUs,
-          run.startingAgent,
-          run.lastAgent,
-          toJsonText(run.input),
-          toJsonText(run.finalOutput),
-          run.error?.name ?? null,
-          run.error?.message ?? null,
-          run.error?.stack ?? null,
-          toJsonText(run.usage),
-          run.sdkVersion,
-          JSON.stringify(run.tags),
-          toJsonText(run.metadata),
-          run.recording,
-          run.recordingError,
-          JSON.stringify(run.gaps ?? []),
-          run.cancelledBy ?? null,
-          errorDetailsJson(run.error),
-          run.runState ?? null,
-          run.resumedFrom ?? null,
-          run.host,
-          run.pid,
-        ) as { pk: number };
-      this.#runPks.set(run.id, pk);
-      this.#insertAgents(pk, agents);
+      sweepAbandoned(this.#db);
+      this.#db
+        .transaction(() => {
+          if (this.#db.prepare(`SELECT 1 FROM runs WHERE id = ?`).get(run.id)) {
+            throw new RuntapeError(`run ${run.id} is already in ${this.path}; remove it first (runtape rm ${run.id})`);
+          }
+          const { pk } = this.#db
+            .prepare(
+              `INSERT INTO runs (id, name, status, started_at, duration_us, starting_agent, last_agent, input, final_output,
+                 error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, error_details, run_state, resumed_from, host, pid)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+            )
+            .get(
+              run.id,
+              run.name,
+              run.status,
+              run.startedAt,
+              run.durationUs,
+              run.startingAgent,
+              run.lastAgent,
+              toJsonText(run.input),
+              toJsonText(run.finalOutput),
+              run.error?.name ?? null,
+              run.error?.message ?? null,
+              run.error?.stack ?? null,
+              toJsonText(run.usage),
+              run.sdkVersion,
+              JSON.stringify(run.tags),
+              toJsonText(run.metadata),
+              run.recording,
+              run.recordingError,
+              JSON.stringify(run.gaps ?? []),
+              run.cancelledBy ?? null,
+              errorDetailsJson(run.error),
+              run.runState ?? null,
+              run.resumedFrom ?? null,
+              run.host,
+              run.pid,
+            ) as { pk: number };
+          this.#runPks.set(run.id, pk);
+          this.#insertAgents(pk, agents);
+          markStaged(this.#db, pk);
+        })
+        .immediate();
     });
   }
 
-  /** Runs `fn` in one write transaction: all of it lands or none of it does. `fn` may be async. */
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    this.#guard(() => this.#db.exec('BEGIN IMMEDIATE'));
-    try {
-      const result = await fn();
-      this.#guard(() => this.#db.exec('COMMIT'));
-      return result;
-    } catch (error) {
-      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
-      this.#runPks.clear();
-      this.#events.forget();
-      throw error;
-    }
+  /** One batch of a staged run's events, in a transaction of its own: a recorder waits for one batch at most. */
+  appendStagedEvents(runId: string, events: readonly StoredEvent[]): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          touchStaged(this.#db, pk);
+          this.appendEvents(runId, events);
+        })
+        .immediate(),
+    );
+  }
+
+  /** The staged import is still alive (its input may be slow to come). */
+  touchImport(runId: string): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => touchStaged(this.#db, pk));
+  }
+
+  /** Makes a staged run visible, whole: one short transaction. */
+  publishImport(runId: string): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => publishStaged(this.#db, pk));
+  }
+
+  /** Removes a staged run (its import failed), in bounded transactions. */
+  discardImport(runId: string): void {
+    const pk = this.#pkOf(runId);
+    this.#runPks.delete(runId);
+    this.#events.forget();
+    this.#guard(() => discardStaged(this.#db, pk));
   }
 
   // ---- reading -------------------------------------------------------------------------------------
@@ -262,8 +302,18 @@ export class SqliteEngine {
   }
 
   getRun(runId: string): RunRecord | undefined {
-    const row = this.#guard(() => this.#db.prepare(`SELECT * FROM runs WHERE id = ?`).get(runId)) as RunRow | undefined;
-    return row && runFromRow(row, effectiveStatus(row));
+    const row = this.#guard(() => this.#db.prepare(`SELECT * FROM published_runs WHERE id = ?`).get(runId)) as RunRow | undefined;
+    return row && runFromRow(row, statusOf(row));
+  }
+
+  /** The run and its last stored seq, in one read transaction (see RunStore.runSnapshot). */
+  runSnapshot(runId: string): { run: RunRecord; lastSeq: number } | undefined {
+    return this.#guard(() =>
+      this.#snapshot(() => {
+        const run = this.getRun(runId);
+        return run && { run, lastSeq: this.#events.lastSeq(this.#pkOf(runId)) };
+      }),
+    );
   }
 
   /** A run named by full id, unique id prefix, or `last` (the most recently started). */
@@ -271,24 +321,24 @@ export class SqliteEngine {
     const wanted = ref.trim();
     if (wanted === '') throw new RuntapeError('no run given');
     if (wanted === 'last') {
-      const row = this.#guard(() => this.#db.prepare(`SELECT * FROM runs ORDER BY started_at DESC, pk DESC LIMIT 1`).get()) as
+      const row = this.#guard(() => this.#db.prepare(`SELECT * FROM published_runs ORDER BY started_at DESC, pk DESC LIMIT 1`).get()) as
         | RunRow
         | undefined;
       if (!row) throw new RuntapeError(`no runs recorded yet in ${this.path}`);
-      return runFromRow(row, effectiveStatus(row));
+      return runFromRow(row, statusOf(row));
     }
     if (!/^[0-9a-f]+$/i.test(wanted)) throw new RuntapeError(`no run "${wanted}" in ${this.path} (run ids are hex; see runtape ls)`);
     const rows = this.#guard(() =>
-      this.#db.prepare(`SELECT * FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 6`).all(wanted.toLowerCase(), prefixEnd(wanted.toLowerCase())),
+      this.#db.prepare(`SELECT * FROM published_runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 6`).all(wanted.toLowerCase(), prefixEnd(wanted.toLowerCase())),
     ) as RunRow[];
     if (rows.length === 0) throw new RuntapeError(`no run "${wanted}" in ${this.path} (see runtape ls)`);
     const exact = rows.find((r) => r.id === wanted.toLowerCase());
-    if (exact) return runFromRow(exact, effectiveStatus(exact));
+    if (exact) return runFromRow(exact, statusOf(exact));
     if (rows.length > 1) {
       const shown = rows.slice(0, 5).map((r) => r.id).join(', ');
       throw new RuntapeError(`run id "${wanted}" is ambiguous: it matches ${shown}${rows.length > 5 ? ', …' : ''}`);
     }
-    return runFromRow(rows[0]!, effectiveStatus(rows[0]!));
+    return runFromRow(rows[0]!, statusOf(rows[0]!));
   }
 
   listRuns(filter: RunFilter = {}): RunRecord[] {
@@ -305,9 +355,9 @@ export class SqliteEngine {
     const livenessFilter = filter.status === 'running' || filter.status === 'incomplete';
     if (filter.status !== undefined) (where.push('status = ?'), params.push(livenessFilter ? 'running' : filter.status));
     const limit = filter.limit !== undefined && !livenessFilter ? ` LIMIT ${Math.floor(filter.limit)}` : '';
-    const sql = `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, pk DESC${limit}`;
+    const sql = `SELECT * FROM published_runs AS runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, pk DESC${limit}`;
     const rows = this.#guard(() => this.#db.prepare(sql).all(...params)) as RunRow[];
-    const runs = rows.map((row) => runFromRow(row, effectiveStatus(row)));
+    const runs = rows.map((row) => runFromRow(row, statusOf(row)));
     if (!livenessFilter) return runs;
     const matching = runs.filter((run) => run.status === filter.status);
     return filter.limit === undefined ? matching : matching.slice(0, filter.limit);
@@ -342,11 +392,21 @@ export class SqliteEngine {
     return this.#db.transaction(read)();
   }
 
+  /** Event blocks this connection has read and inflated: a read's cost, as tests and benchmarks count it. */
+  get blocksRead(): number {
+    return this.#events.blocksRead;
+  }
+
   /** The highest seq stored for a run (-1 when it has none yet). */
   lastSeq(runId: string): number {
     const pk = this.#pkOf(runId);
     return this.#guard(() => this.#events.lastSeq(pk));
   }
+}
+
+/** A run's status as readers see it: derived from its writer's liveness, never written (runLiveness.ts). */
+function statusOf(row: RunRow): RunStatus {
+  return effectiveStatus({ status: row.status, host: row.host, pid: row.pid, heartbeatAt: row.heartbeat_at });
 }
 
 /** The smallest string greater than every string that starts with `prefix` (hex ids only). */

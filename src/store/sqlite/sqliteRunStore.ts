@@ -1,10 +1,11 @@
 import { eventsInWindows } from '../eventWindows.js';
-import type { EventFilter, EventWindow, OpenOptions, RunStore } from '../runStore.js';
+import type { EventRange, EventWindow, OpenOptions, RunStore } from '../runStore.js';
 import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, StoredEvent } from '../types.js';
+import { HEARTBEAT_INTERVAL_MS } from '../runLiveness.js';
 import { BLOCK_EVENTS } from './eventBlockTable.js';
 import { SqliteEngine } from './sqliteEngine.js';
 
-/** Events per insert while importing: a full block each, and a bound on what an import holds in memory. */
+/** Events per transaction while importing: a full block each, a bound on what an import holds in memory and on how long it holds the lock. */
 const IMPORT_BATCH = BLOCK_EVENTS;
 
 /**
@@ -38,20 +39,33 @@ export class SqliteRunStore implements RunStore {
     this.engine.markPartial(runId, reason);
   }
 
-  /** One write transaction around the whole import. On one connection, other calls meanwhile would join it: nothing else runs during an import. */
+  /**
+   * Staged (see stagedImports.ts): the run's row first, then its events a batch per transaction, each written
+   * as soon as it is read, so no transaction waits on the input; then one short transaction publishes it.
+   * Until then no reader sees it; when reading or writing fails, what was staged is removed.
+   */
   async importRun(run: RunRecord, agents: readonly AgentRecord[], events: AsyncIterable<StoredEvent>): Promise<void> {
-    await this.engine.transaction(async () => {
-      this.engine.insertImportedRun(run, agents);
+    this.engine.stageImportedRun(run, agents);
+    // Input that is slow to come (a pipe) must not make the import look abandoned.
+    const alive = setInterval(() => attempt(() => this.engine.touchImport(run.id)), HEARTBEAT_INTERVAL_MS).unref();
+    try {
       let batch: StoredEvent[] = [];
       for await (const event of events) {
         batch.push(event);
         if (batch.length >= IMPORT_BATCH) {
-          this.engine.appendEvents(run.id, batch);
+          this.engine.appendStagedEvents(run.id, batch);
           batch = [];
         }
       }
-      this.engine.appendEvents(run.id, batch);
-    });
+      this.engine.appendStagedEvents(run.id, batch);
+      this.engine.publishImport(run.id);
+    } catch (error) {
+      // A removal that fails too (the disk full) leaves the run staged, invisible: the next import removes it.
+      attempt(() => this.engine.discardImport(run.id));
+      throw error;
+    } finally {
+      clearInterval(alive);
+    }
   }
 
   async deleteRun(runId: string): Promise<void> {
@@ -60,6 +74,10 @@ export class SqliteRunStore implements RunStore {
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     return this.engine.getRun(runId);
+  }
+
+  async runSnapshot(runId: string): Promise<{ run: RunRecord; lastSeq: number } | undefined> {
+    return this.engine.runSnapshot(runId);
   }
 
   async resolveRun(ref: string): Promise<RunRecord> {
@@ -78,7 +96,7 @@ export class SqliteRunStore implements RunStore {
     return this.engine.readEvents(runId, window);
   }
 
-  iterateEvents(runId: string, options?: { fromSeq?: number; filter?: EventFilter; windowSize?: number }): AsyncGenerator<StoredEvent> {
+  iterateEvents(runId: string, options?: EventRange): AsyncGenerator<StoredEvent> {
     return eventsInWindows((window) => this.readEvents(runId, window), options);
   }
 
@@ -92,5 +110,13 @@ export class SqliteRunStore implements RunStore {
 
   async close(): Promise<void> {
     this.engine.close();
+  }
+}
+
+function attempt(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Best effort; see the caller.
   }
 }
