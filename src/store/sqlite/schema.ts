@@ -124,6 +124,37 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE VIEW published_runs AS
     SELECT * FROM runs WHERE NOT EXISTS (SELECT 1 FROM pending_imports WHERE pending_imports.run_pk = runs.pk);
   ` },
+  { sql: `
+  -- 1 when the recorder captured what each agent saw (a RecordingRunner's run); 0 for a run record() wrapped
+  -- after it had started, and for runs an older runtape recorded.
+  ALTER TABLE runs ADD COLUMN captured INTEGER NOT NULL DEFAULT 0;
+
+  -- What capture modules saw, per run and kind (modelCall, handoff, toolCall, guardrail, span), numbered
+  -- from 1 in the order captured. Item lists in a record hold item numbers of capture_items.
+  CREATE TABLE captures (
+    run_pk INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
+    kind   TEXT NOT NULL,
+    n      INTEGER NOT NULL,
+    record TEXT NOT NULL,  -- JSON
+    PRIMARY KEY (run_pk, kind, n)
+  ) WITHOUT ROWID;
+
+  -- Each distinct conversation item of a run, once (a request repeats the conversation so far).
+  CREATE TABLE capture_items (
+    run_pk INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
+    n      INTEGER NOT NULL,
+    item   TEXT NOT NULL,  -- JSON
+    PRIMARY KEY (run_pk, n)
+  ) WITHOUT ROWID;
+
+  -- A finished run's captures and items, packed together and compressed (captureArchive.ts): the loose rows
+  -- above hold a run's captures while it is recorded, and move here when it ends.
+  CREATE TABLE capture_archives (
+    run_pk INTEGER PRIMARY KEY REFERENCES runs(pk) ON DELETE CASCADE,
+    codec  INTEGER NOT NULL,
+    data   BLOB NOT NULL
+  );
+  ` },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import { RuntapeError } from '../../errors.js';
 import { toJsonText, type ErrorRecord } from '../../events/serialize.js';
-import type { EventWindow, OpenOptions } from '../runStore.js';
+import type { EventWindow, OpenOptions, RunCaptures } from '../runStore.js';
 import { THIS_HOST, effectiveStatus } from '../runLiveness.js';
 import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, RunStatus, StoredEvent } from '../types.js';
 import { openDatabase } from './database.js';
 import { discardStaged, markStaged, publishStaged, sweepAbandoned, touchStaged } from './stagedImports.js';
+import type { CaptureKind, CaptureRecords } from '../../capture/types.js';
+import { CaptureTable } from './captureTable.js';
 import { EventBlockTable } from './eventBlockTable.js';
 import { agentFromRow, runFromRow, type AgentRow, type RunRow } from './rows.js';
 import { explainSqliteError } from './sqliteErrors.js';
@@ -22,6 +24,7 @@ export class SqliteEngine {
   readonly #db: Database.Database;
   readonly #runPks = new Map<string, number>();
   readonly #events: EventBlockTable;
+  readonly #captures: CaptureTable;
 
   private constructor(
     db: Database.Database,
@@ -29,6 +32,7 @@ export class SqliteEngine {
   ) {
     this.#db = db;
     this.#events = new EventBlockTable(db);
+    this.#captures = new CaptureTable(db);
   }
 
   /** Opens (creating when writable) the database at `path`, a resolved file path. */
@@ -57,8 +61,8 @@ export class SqliteEngine {
         .transaction(() => {
           const { pk } = this.#db
             .prepare(
-              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, resumed_from, host, pid, heartbeat_at)
-               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, resumed_from, captured, host, pid, heartbeat_at)
+               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
             )
             .get(
               run.id,
@@ -71,6 +75,7 @@ export class SqliteEngine {
               JSON.stringify(run.tags),
               toJsonText(run.metadata),
               run.resumedFrom ?? null,
+              run.captured ? 1 : 0,
               THIS_HOST,
               process.pid,
               Date.now(),
@@ -124,6 +129,18 @@ export class SqliteEngine {
     });
   }
 
+  /** An imported run's captures are all there: they move into their archive, as a recorded run's do when it ends. */
+  archiveCaptures(runId: string): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => this.#captures.archive(pk));
+  }
+
+  /** Stores what a capture module saw, in the caller's transaction (the writer's batch). */
+  appendCapture(runId: string, kind: CaptureKind, record: unknown): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => this.#captures.append(pk, kind, record));
+  }
+
   /** Stores the run's end, and merges the small blocks its last batches left. */
   finishRun(runId: string, end: RunEnd): void {
     const pk = this.#pkOf(runId);
@@ -131,6 +148,7 @@ export class SqliteEngine {
       this.#db
         .transaction(() => {
           this.#events.mergeSmallTail(pk);
+          this.#captures.archive(pk);
           this.#db
             .prepare(
               `UPDATE runs SET status = ?, duration_us = ?, last_agent = ?, final_output = ?, error_name = ?, error_message = ?,
@@ -198,6 +216,7 @@ export class SqliteEngine {
     this.#guard(() => this.#db.prepare(`DELETE FROM runs WHERE pk = ?`).run(pk));
     this.#runPks.delete(runId);
     this.#events.forget();
+    this.#captures.forget();
   }
 
   // ---- importing (stagedImports.ts): staged in bounded transactions, published in one short one ----
@@ -217,8 +236,8 @@ export class SqliteEngine {
           const { pk } = this.#db
             .prepare(
               `INSERT INTO runs (id, name, status, started_at, duration_us, starting_agent, last_agent, input, final_output,
-                 error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, error_details, run_state, resumed_from, host, pid)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+                 error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, error_details, run_state, resumed_from, captured, host, pid)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
             )
             .get(
               run.id,
@@ -244,6 +263,7 @@ export class SqliteEngine {
               errorDetailsJson(run.error),
               run.runState ?? null,
               run.resumedFrom ?? null,
+              run.captured ? 1 : 0,
               run.host,
               run.pid,
             ) as { pk: number };
@@ -263,6 +283,22 @@ export class SqliteEngine {
         .transaction(() => {
           touchStaged(this.#db, pk);
           this.appendEvents(runId, events);
+        })
+        .immediate(),
+    );
+  }
+
+  /** A staged run's captures, then their archive, in one transaction of their own (an export carries them after the events). */
+  appendStagedCaptures(runId: string, captures: RunCaptures): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() =>
+      this.#db
+        .transaction(() => {
+          touchStaged(this.#db, pk);
+          for (const [kind, records] of Object.entries(captures) as [CaptureKind, readonly unknown[]][]) {
+            for (const record of records) this.#captures.append(pk, kind, record);
+          }
+          this.#captures.archive(pk);
         })
         .immediate(),
     );
@@ -395,6 +431,12 @@ export class SqliteEngine {
   /** Event blocks this connection has read and inflated: a read's cost, as tests and benchmarks count it. */
   get blocksRead(): number {
     return this.#events.blocksRead;
+  }
+
+  /** A run's captures of one kind, in the order captured, their items in place. */
+  captures<K extends CaptureKind>(runId: string, kind: K): CaptureRecords[K][] {
+    const pk = this.#pkOf(runId);
+    return this.#guard(() => this.#snapshot(() => this.#captures.read(pk, kind)));
   }
 
   /** The highest seq stored for a run (-1 when it has none yet). */

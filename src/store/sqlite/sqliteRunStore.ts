@@ -1,5 +1,6 @@
 import { eventsInWindows } from '../eventWindows.js';
-import type { EventRange, EventWindow, OpenOptions, RunStore } from '../runStore.js';
+import type { CaptureKind, CaptureRecords } from '../../capture/types.js';
+import type { EventRange, EventWindow, OpenOptions, RunCaptures, RunStore } from '../runStore.js';
 import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, StoredEvent } from '../types.js';
 import { HEARTBEAT_INTERVAL_MS } from '../runLiveness.js';
 import { BLOCK_EVENTS } from './eventBlockTable.js';
@@ -44,7 +45,7 @@ export class SqliteRunStore implements RunStore {
    * as soon as it is read, so no transaction waits on the input; then one short transaction publishes it.
    * Until then no reader sees it; when reading or writing fails, what was staged is removed.
    */
-  async importRun(run: RunRecord, agents: readonly AgentRecord[], events: AsyncIterable<StoredEvent>): Promise<void> {
+  async importRun(run: RunRecord, agents: readonly AgentRecord[], events: AsyncIterable<StoredEvent>, captures?: () => RunCaptures): Promise<void> {
     this.engine.stageImportedRun(run, agents);
     // Input that is slow to come (a pipe) must not make the import look abandoned.
     const alive = setInterval(() => attempt(() => this.engine.touchImport(run.id)), HEARTBEAT_INTERVAL_MS).unref();
@@ -58,6 +59,7 @@ export class SqliteRunStore implements RunStore {
         }
       }
       this.engine.appendStagedEvents(run.id, batch);
+      this.engine.appendStagedCaptures(run.id, captures?.() ?? {});
       this.engine.publishImport(run.id);
     } catch (error) {
       // A removal that fails too (the disk full) leaves the run staged, invisible: the next import removes it.
@@ -102,6 +104,10 @@ export class SqliteRunStore implements RunStore {
 
   async seqAtTime(runId: string, tUs: number): Promise<number | undefined> {
     return this.engine.seqAtTime(runId, tUs);
+  }
+
+  async captures<K extends CaptureKind>(runId: string, kind: K): Promise<CaptureRecords[K][]> {
+    return this.engine.captures(runId, kind);
   }
 
   async lastSeq(runId: string): Promise<number> {
