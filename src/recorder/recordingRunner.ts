@@ -15,8 +15,19 @@ import { recordNonStreamedRun } from './nonStreamedRun.js';
 import { recordingObserver, registerRecording, startRecording, writerFor, type RecordOptions, type RecordStartOptions } from './record.js';
 import { failedRunEnd, runEndOf } from './runEnd.js';
 import { observeRunStartedBy } from './resultHooks.js';
+import type { RerunOptions } from '../rerun/rerunOptions.js';
+import { RunnerRerun } from '../rerun/runnerRerun.js';
 
 type RunInput<TContext, TAgent extends Agent<any, any>> = string | AgentInputItem[] | RunState<TContext, TAgent>;
+
+export interface RecordingRunnerOptions extends RecordOptions {
+  /**
+   * Re-run a recording: every model call of every run is answered from the recorded run's calls, matched as
+   * asked (`strict` by default). The application's tools, filters and guardrails run again. Each new run is
+   * recorded too, with `metadata.rerunOf` naming the run it re-ran.
+   */
+  rerun?: RerunOptions;
+}
 
 /**
  * A Runner that records every streamed run. The one-line change for an application:
@@ -24,10 +35,15 @@ type RunInput<TContext, TAgent extends Agent<any, any>> = string | AgentInputIte
  */
 export class RecordingRunner extends Runner {
   readonly #recordOptions: RecordOptions;
+  readonly #rerun: RunnerRerun | undefined;
 
-  constructor(config: Partial<RunConfig> = {}, recordOptions: RecordOptions = {}) {
+  constructor(config: Partial<RunConfig> = {}, { rerun, ...recordOptions }: RecordingRunnerOptions = {}) {
     super(config);
     this.#recordOptions = recordOptions;
+    if (rerun) {
+      this.#rerun = new RunnerRerun(rerun, recordOptions.db);
+      this.#rerun.install(this);
+    }
     // The writer thread starts now, while the application sets up, rather than with the first run.
     writerFor(recordOptions);
   }
@@ -49,10 +65,13 @@ export class RecordingRunner extends Runner {
   ): Promise<RunResult<TContext, TAgent> | StreamedRunResult<TContext, TAgent>> {
     const resumed = input instanceof RunState;
     const startingAgent = resumed ? input.currentAgent : agent;
+    const rerun = this.#rerun;
+    const session = rerun ? await rerun.begin(startingAgent) : undefined;
     const runnerModel = modelName(this.config.model);
     const clock = this.#recordOptions.clock ?? systemClock;
     const recordOptions: RecordStartOptions = {
       ...this.#recordOptions,
+      ...(session ? { metadata: { ...this.#recordOptions.metadata, rerunOf: session.source.run.id } } : {}),
       startingAgent,
       // A resumed run's input is the whole serialized state; a marker says where it came from instead.
       input: resumed ? { resumedFrom: 'RunState', agent: startingAgent.name } : input,
@@ -61,11 +80,16 @@ export class RecordingRunner extends Runner {
       ...(resumed ? { resumesCallIds: interruptedCallIds(input) } : {}),
       startedAt: clock.now(),
     };
-    if (!options?.stream) return this.#runNonStreamed(recordOptions, () => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>));
-    return observeRunStartedBy(
-      () => super.run(agent, input, options),
-      (result) => recordingObserver(result, recordOptions),
-    );
+    if (!options?.stream) {
+      const start = () => this.#runNonStreamed(recordOptions, () => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>));
+      return rerun && session ? rerun.run(session, start, async () => {}) : start();
+    }
+    const start = () =>
+      observeRunStartedBy(
+        () => super.run(agent, input, options),
+        (result) => recordingObserver(result, recordOptions),
+      );
+    return rerun && session ? rerun.run(session, start, (result) => result.completed) : start();
   }
 
   async #runNonStreamed<T extends RunResult<any, any>>(options: RecordStartOptions, start: () => Promise<T>): Promise<T> {
