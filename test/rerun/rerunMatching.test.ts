@@ -15,6 +15,7 @@ import {
   recordingStored,
   rerunDivergences,
   rerunModelProvider,
+  type RerunOptions,
   type RunStore,
 } from '../../src/index.js';
 import { ORDERS_ANSWER, ORDERS_QUESTION, ordersApp, scriptedOrdersProvider, unreachableProvider } from '../support/ordersApp.js';
@@ -50,7 +51,7 @@ afterAll(async () => {
   await store?.close();
 });
 
-function rerunner(rerun: Partial<ConstructorParameters<typeof RecordingRunner>[1] & object>['rerun'] = {}) {
+function rerunner(rerun: Omit<RerunOptions, 'run'> = {}) {
   return new RecordingRunner({ modelProvider: unreachableProvider }, { db: store, rerun: { run: sourceId, ...rerun } });
 }
 
