@@ -20,8 +20,8 @@ export class RerunModel implements Model {
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
     const session = this.session();
     const call = session?.take(requestNow(request, session.currentAgent, this.name));
-    if (!session || !call) return (await this.live()).getResponse(request);
-    if (!call.complete) throw recordedError(session.source.run);
+    if (!session || !call) return (await this.#otherModel(session)).getResponse(request);
+    failIfIncomplete(session, call);
     return servedResponse(call);
   }
 
@@ -29,11 +29,16 @@ export class RerunModel implements Model {
     const session = this.session();
     const call = session?.take(requestNow(request, session.currentAgent, this.name));
     if (!session || !call) {
-      yield* (await this.live()).getStreamedResponse(request);
+      yield* (await this.#otherModel(session)).getStreamedResponse(request);
       return;
     }
     yield* servedEvents(call, session.pace, request.signal);
     failIfIncomplete(session, call);
+  }
+
+  /** What answers a call the recording does not: a fork's `then`, else the application's own model. */
+  #otherModel(session: RerunSession | undefined): Model | Promise<Model> {
+    return session?.options.then ?? this.live();
   }
 }
 

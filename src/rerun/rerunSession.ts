@@ -1,3 +1,4 @@
+import type { Model } from '@openai/agents';
 import { RuntapeError } from '../errors.js';
 import type { Difference } from './difference.js';
 import { DivergenceError } from './divergenceError.js';
@@ -17,6 +18,9 @@ export interface RerunMatchOptions extends MatchOptions {
   /** When the run needs more calls than were recorded: fail (default), or ask the application's own model. */
   onMissing?: 'error' | 'live';
   pace?: Pace;
+  /** A fork: only calls 1..until come from the recording; the rest go to `then`, or the application's own model. */
+  until?: number;
+  then?: Model;
 }
 
 /**
@@ -52,11 +56,12 @@ export class RerunSession {
   }
 
   /**
-   * The recorded call that answers this request, or null when it is to go to the application's own model
-   * (`onMissing: 'live'`). Throws a DivergenceError when the request may not be served from the recording.
+   * The recorded call that answers this request, or null when it is to go to another model (past a fork's
+   * `until`, or past the recording's end with `onMissing: 'live'`). Throws a DivergenceError when the request may not be served from the recording.
    */
   take(now: ComparableRequest): RecordedCall | null {
     const number = ++this.#served;
+    if (this.options.until !== undefined && number > this.options.until) return null;
     const call = this.source.calls[number - 1];
     if (!call) {
       if (this.options.onMissing === 'live') return null;

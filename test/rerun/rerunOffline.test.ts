@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DivergenceError, RecordingRunner, openStore, recordedRunId, recordingStored, type RunStore } from '../../src/index.js';
+import { runCli } from '../support/cli.js';
 import { startFakeResponsesServer } from '../support/fakeResponsesServer.js';
 import { useSharedTempDir } from '../support/tempDb.js';
 
@@ -16,7 +17,10 @@ const tempDir = useSharedTempDir();
 const question = 'Where is my order 1234?';
 const answer = 'Order 1234 shipped yesterday; it arrives Friday.';
 let store: RunStore;
+let dbPath: string;
 let sourceId: string;
+let rerunId: string;
+let changedId: string;
 let lookups: string[] = [];
 
 /** The application: Triage hands off to Orders, which looks the order up, then answers. */
@@ -37,7 +41,8 @@ function agents(ordersInstructions = 'You are Orders; today is day 42.') {
 
 beforeAll(async () => {
   setTracingDisabled(true);
-  store = await openStore(join(tempDir(), 'runs.db'));
+  dbPath = join(tempDir(), 'runs.db');
+  store = await openStore(dbPath);
   const server = await startFakeResponsesServer([
     { kind: 'function_call', name: 'transfer_to_Orders', arguments: '{}', callId: 'call_handoff_1' },
     { kind: 'function_call', name: 'lookup_order', arguments: '{"order":"1234"}', callId: 'call_lookup_1' },
@@ -74,7 +79,8 @@ it('re-runs the recording offline with match strict: the same final output, the 
   expect(result.lastAgent?.name).toBe('Orders');
   expect(lookups).toEqual(['1234']);
 
-  const rerun = (await store.getRun(recordedRunId(result)!))!;
+  rerunId = recordedRunId(result)!;
+  const rerun = (await store.getRun(rerunId))!;
   expect(rerun).toMatchObject({ status: 'completed', finalOutput: answer, metadata: { rerunOf: sourceId } });
   const events = async (id: string) => {
     const payloads: string[] = [];
@@ -100,7 +106,8 @@ it('throws a DivergenceError naming the call, Orders and its instructions when t
   expect(divergence.message).toBe('call 2 (agent Orders): instructions differ: recorded "You are Orders; today is day 42." now "You are Orders. Be terse."');
   expect(divergence.difference).toEqual({ call: 2, agent: 'Orders', field: 'instructions', a: 'You are Orders; today is day 42.', b: 'You are Orders. Be terse.' });
   await recordingStored(result);
-  expect(await store.getRun(recordedRunId(result)!)).toMatchObject({ status: 'error', error: { name: 'DivergenceError' }, metadata: { rerunOf: sourceId } });
+  changedId = recordedRunId(result)!;
+  expect(await store.getRun(changedId)).toMatchObject({ status: 'error', error: { name: 'DivergenceError' }, metadata: { rerunOf: sourceId } });
 });
 
 it('serves a non-streamed run too, and a normalizer lets a field that legitimately changes pass', async () => {
@@ -111,4 +118,34 @@ it('serves a non-streamed run too, and a normalizer lets a field that legitimate
   const result = await runner.run(agents('You are Orders; today is day 43.').triage, question);
   expect(result.finalOutput).toBe(answer);
   expect(result.lastAgent?.name).toBe('Orders');
+});
+
+it('runtape diff: the source and its re-run are equal (exit 0); against the diverged run it prints the differences (exit 1)', () => {
+  const same = runCli(['diff', sourceId, rerunId, '--json'], { db: dbPath });
+  expect(same.stderr).toBe('');
+  expect(same.status).toBe(0);
+  expect(JSON.parse(same.stdout)).toMatchObject({ equal: true, a: sourceId, b: rerunId, differences: [] });
+
+  const changed = runCli(['diff', sourceId, changedId, '--json'], { db: dbPath });
+  expect(changed.status).toBe(1);
+  const report = JSON.parse(changed.stdout) as { equal: boolean; differences: { call: number | null; field: string; a: unknown; b: unknown }[] };
+  expect(report.equal).toBe(false);
+  expect(report.differences.map((d) => d.field)).toEqual(['status', 'calls', 'finalOutput']);
+  expect(report.differences[0]!.b).toBe(
+    'error (DivergenceError: call 2 (agent Orders): instructions differ: recorded "You are Orders; today is day 42." now "You are Orders. Be terse.")',
+  );
+  expect(report.differences[2]).toMatchObject({ a: answer, b: null });
+
+  const human = runCli(['diff', sourceId, changedId], { db: dbPath });
+  expect(human.status).toBe(1);
+  expect(human.stdout).toContain(`runs ${sourceId.slice(0, 8)} and ${changedId.slice(0, 8)} differ (3 differences):`);
+  expect(human.stdout).toContain(`run: number of model calls differs: ${sourceId.slice(0, 8)} 3 ${changedId.slice(0, 8)} 1`);
+  expect(human.stdout).toMatch(/^timing \(not compared\): /m);
+});
+
+it('runtape diff fails with exit 2 and one line for a run that does not exist', () => {
+  const result = runCli(['diff', sourceId, 'ffff0000'], { db: dbPath });
+  expect(result.status).toBe(2);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).toMatch(/^runtape: no run "ffff0000"/);
 });
