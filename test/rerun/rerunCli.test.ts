@@ -1,0 +1,77 @@
+/** `runtape rerun` as a user runs it: the built CLI, a recorded run in a real database, an application module. */
+import { setTracingDisabled } from '@openai/agents';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, expect, it } from 'vitest';
+import { RecordingRunner, openStore, recordedRunId, recordingStored } from '../../src/index.js';
+import { expectOneLineError, runCli } from '../support/cli.js';
+import { ORDERS_QUESTION, ordersApp, scriptedOrdersProvider } from '../support/ordersApp.js';
+import { useSharedTempDir } from '../support/tempDb.js';
+
+const tempDir = useSharedTempDir();
+const MODULE = fileURLToPath(new URL('../fixtures/ordersAgent.ts', import.meta.url));
+/** Each test starts the CLI, which compiles the module with tsx: slow on a loaded machine. */
+const CLI_TIMEOUT_MS = 120_000;
+let dbPath: string;
+let sourceId: string;
+
+beforeAll(async () => {
+  setTracingDisabled(true);
+  dbPath = join(tempDir(), 'runs.db');
+  const store = await openStore(dbPath);
+  const result = await new RecordingRunner({ modelProvider: scriptedOrdersProvider() }, { db: store, name: 'orders' }).run(ordersApp().triage, ORDERS_QUESTION, {
+    stream: true,
+  });
+  for await (const _ of result);
+  await recordingStored(result);
+  sourceId = recordedRunId(result)!;
+  await store.close();
+});
+
+interface RerunReport {
+  source: string;
+  run: string;
+  equal: boolean;
+  diverged: boolean;
+  differences: { call: number | null; agent: string | null; field: string; a: unknown; b: unknown }[];
+}
+
+it('re-runs the unchanged application: no differences, exit 0, and the new run is equal to the source for diff too', () => {
+  const result = runCli(['rerun', sourceId, '--module', MODULE, '--json'], { db: dbPath });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  const report = JSON.parse(result.stdout) as RerunReport;
+  expect(report).toMatchObject({ source: sourceId, equal: true, diverged: false, differences: [] });
+  expect(runCli(['diff', sourceId, report.run], { db: dbPath }).status).toBe(0);
+}, CLI_TIMEOUT_MS);
+
+it('strict: changed instructions stop the re-run at the call, which the report names (exit 1)', () => {
+  const result = runCli(['rerun', sourceId, '--module', MODULE], { db: dbPath, env: { ORDERS_INSTRUCTIONS: 'You are Orders. Be terse.' } });
+  expect(result.status).toBe(1);
+  const lines = result.stdout.trimEnd().split('\n');
+  expect(lines[0]).toMatch(new RegExp(`^re-ran run ${sourceId.slice(0, 8)} as run [0-9a-f]{8} \\(strict\\): diverged at call 2, where the run stopped$`));
+  expect(lines[1]).toBe('  call 2 (agent Orders): instructions differ: recorded "You are Orders; today is day 42." now "You are Orders. Be terse."');
+}, CLI_TIMEOUT_MS);
+
+it('sequence: a tool whose code changed runs to the end, and the report shows its new output (exit 1)', () => {
+  const result = runCli(['rerun', sourceId, '--module', MODULE, '--match', 'sequence', '--json'], { db: dbPath, env: { ORDERS_LOOKUP: 'order 1234: lost' } });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(1);
+  const report = JSON.parse(result.stdout) as RerunReport;
+  expect(report.diverged).toBe(false);
+  expect(report.differences).toEqual([
+    {
+      call: 2,
+      agent: 'Orders',
+      field: 'toolOutputs',
+      a: [{ name: 'lookup_order', output: 'order 1234: shipped yesterday, arrives Friday' }],
+      b: [{ name: 'lookup_order', output: 'order 1234: lost' }],
+    },
+  ]);
+}, CLI_TIMEOUT_MS);
+
+it('refuses a bad --match in one line, exit 2', () => {
+  const result = runCli(['rerun', sourceId, '--module', MODULE, '--match', 'loose'], { db: dbPath });
+  expectOneLineError(result, /--match: expected strict or sequence \(got "loose"\)/);
+  expect(result.status).toBe(2);
+}, CLI_TIMEOUT_MS);
