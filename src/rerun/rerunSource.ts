@@ -1,7 +1,8 @@
-import type { Agent, Handoff } from '@openai/agents';
+import type { Agent, Model } from '@openai/agents';
 import { RuntapeError } from '../errors.js';
 import { openStore } from '../store/openStore.js';
 import type { RunStore } from '../store/runStore.js';
+import { agentsByName } from './modelInstances.js';
 import { readRecordedRun, type RecordedRun } from './recordedRun.js';
 
 /** Where a re-run's recording is: a run (id, unique prefix or `last`) in a database (path or open store). */
@@ -31,29 +32,19 @@ async function readSource(store: RunStore, ref: string): Promise<RecordedRun> {
   return source;
 }
 
-type AnyAgent = Agent<any, any>;
-
-/** The agents reachable from `start` through handoffs, by name. */
-function agentsByName(start: AnyAgent): Map<string, AnyAgent> {
-  const found = new Map<string, AnyAgent>();
-  const pending: AnyAgent[] = [start];
-  for (let agent = pending.shift(); agent; agent = pending.shift()) {
-    if (found.has(agent.name)) continue;
-    found.set(agent.name, agent);
-    for (const h of agent.handoffs ?? []) pending.push('agentName' in h ? (h as Handoff<any, any>).agent : (h as AnyAgent));
-  }
-  return found;
-}
-
 /**
- * The first recorded call that a model provider could not serve, because its agent (in the graph the re-run
- * starts from) holds a Model instance: the runner uses that instance as is and never asks a provider.
+ * The first recorded call whose agent (in the graph the re-run starts from) holds a Model object (`which` of
+ * them, default any): the runner calls such a model directly and never asks a provider for it.
  */
-export function firstCallOfModelInstance(start: AnyAgent, source: RecordedRun): { call: number; agent: string } | undefined {
+export function firstCallOfModelInstance(
+  start: Agent<any, any>,
+  source: RecordedRun,
+  which: (model: Model) => boolean = () => true,
+): { call: number; agent: string } | undefined {
   const agents = agentsByName(start);
   const call = source.calls.find((c) => {
     const model = agents.get(c.agent)?.model;
-    return model !== undefined && typeof model !== 'string';
+    return typeof model === 'object' && model !== null && which(model);
   });
   return call && { call: call.call, agent: call.agent };
 }

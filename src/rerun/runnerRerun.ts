@@ -7,6 +7,7 @@ import { currentRerun, withRerun } from './rerunContext.js';
 import { RerunModelProvider } from './rerunModel.js';
 import type { RerunOptions } from './rerunOptions.js';
 import { RerunSession } from './rerunSession.js';
+import { modelInstances, serveModelInstance } from './modelInstances.js';
 import { firstCallOfModelInstance, loadRerunSource } from './rerunSource.js';
 
 const divergencesByResult = new WeakMap<object, RerunSession>();
@@ -42,11 +43,11 @@ export class RunnerRerun {
   async begin(agent: Agent<any, any>): Promise<RerunSession> {
     this.#source ??= loadRerunSource(this.options, this.recordingDb);
     const source = await this.#source;
-    const unreachable = firstCallOfModelInstance(agent, source);
+    // Models the agents hold are called directly by the runner: each is served through its own gated patch.
+    const unserved = modelInstances(agent).filter((model) => !serveModelInstance(model));
+    const unreachable = unserved.length > 0 ? firstCallOfModelInstance(agent, source, (model) => unserved.includes(model)) : undefined;
     if (unreachable) {
-      throw new RuntapeError(
-        `call ${unreachable.call} (agent ${unreachable.agent}): the agent holds a Model instance, which a re-run cannot serve yet: give it a model name`,
-      );
+      throw new RuntapeError(`call ${unreachable.call} (agent ${unreachable.agent}): the agent's Model object is frozen, so a re-run cannot answer its calls`);
     }
     return new RerunSession(source, this.options);
   }

@@ -168,3 +168,25 @@ it('rerunModelProvider refuses, before anything runs, a recording whose agent no
     /^call 2 \(agent Orders\): the agent holds a Model instance, which a model provider never sees: re-run it with RecordingRunner's rerun option$/,
   );
 });
+
+it('serves agents that hold a Model object, through a patch on that object that other runs pass straight through', async () => {
+  // Recorded with the models given as objects on the agents.
+  const scripted = scriptedOrdersProvider().getModel() as ScriptedModel;
+  const recorded = ordersApp({ model: scripted });
+  recorded.triage.model = scripted;
+  const source = await new RecordingRunner({}, { db: store }).run(recorded.triage, ORDERS_QUESTION, { stream: true });
+  await drain(source);
+  await recordingStored(source);
+
+  // Re-run with models that have nothing to say: any call that reached them would fail.
+  const silent = new ScriptedModel([]);
+  const app = ordersApp({ model: silent });
+  app.triage.model = silent;
+  const result = await new RecordingRunner({}, { db: store, rerun: { run: recordedRunId(source)! } }).run(app.triage, ORDERS_QUESTION, { stream: true });
+  expect(await drain(result)).toBeUndefined();
+  expect(result.finalOutput).toBe(ORDERS_ANSWER);
+  expect(app.lookups).toEqual(['1234']);
+
+  // Outside a re-run the very same objects are the application's own models again.
+  await expect(new Runner().run(app.triage, ORDERS_QUESTION)).rejects.toThrow(/ScriptedModel received unexpected non-streaming call #1/);
+}, 30_000);
