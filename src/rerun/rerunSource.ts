@@ -26,7 +26,7 @@ export async function loadRerunSource(options: RerunSourceOptions, fallbackDb?: 
 
 async function readSource(store: RunStore, ref: string): Promise<RecordedRun> {
   const source = await readRecordedRun(store, await store.resolveRun(ref));
-  if (source.calls.length === 0) {
+  if (!source.calls.some((call) => call.events.length > 0)) {
     throw new RuntapeError(`run ${source.run.id} has no recorded model responses to serve (a non-streamed run's recording holds only its items)`);
   }
   return source;

@@ -7,7 +7,8 @@ import { currentRerun, withRerun } from './rerunContext.js';
 import { RerunModelProvider } from './rerunModel.js';
 import type { RerunOptions } from './rerunOptions.js';
 import { RerunSession } from './rerunSession.js';
-import { modelInstances, serveModelInstance } from './modelInstances.js';
+import { modelInstances } from './modelInstances.js';
+import { serveModelObjectsInReruns } from './modelStandIn.js';
 import { firstCallOfModelInstance, loadRerunSource } from './rerunSource.js';
 
 const divergencesByResult = new WeakMap<object, RerunSession>();
@@ -37,19 +38,23 @@ export class RunnerRerun {
   install(runner: Runner): void {
     runner.config.modelProvider = new RerunModelProvider(currentRerun, runner.config.modelProvider);
     runner.on('agent_start', (_context, agent) => currentRerun()?.agentStarted(agent.name));
+    serveModelObjectsInReruns();
   }
 
   /** A session for one run starting at `agent`; the recording is read once per runner. */
   async begin(agent: Agent<any, any>): Promise<RerunSession> {
     this.#source ??= loadRerunSource(this.options, this.recordingDb);
     const source = await this.#source;
-    // Models the agents hold are called directly by the runner: each is served through its own gated patch.
-    const unserved = modelInstances(agent).filter((model) => !serveModelInstance(model));
-    const unreachable = unserved.length > 0 ? firstCallOfModelInstance(agent, source, (model) => unserved.includes(model)) : undefined;
+    // Models the agents hold are served through the capture layer's patch on each, which a frozen one cannot take.
+    const frozen = modelInstances(agent).filter((model) => !Object.isExtensible(model));
+    const unreachable = frozen.length > 0 ? firstCallOfModelInstance(agent, source, (model) => frozen.includes(model)) : undefined;
     if (unreachable) {
       throw new RuntapeError(`call ${unreachable.call} (agent ${unreachable.agent}): the agent's Model object is frozen, so a re-run cannot answer its calls`);
     }
-    return new RerunSession(source, this.options);
+    const session = new RerunSession(source, this.options);
+    // A run resumed mid-turn gets no `agent_start` for the agent it resumes with.
+    session.agentStarted(agent.name);
+    return session;
   }
 
   /** Runs `start` as the session's run; `ended` settles when that run is over. */

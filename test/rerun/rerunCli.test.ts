@@ -59,15 +59,18 @@ it('sequence: a tool whose code changed runs to the end, and the report shows it
   expect(result.status).toBe(1);
   const report = JSON.parse(result.stdout) as RerunReport;
   expect(report.diverged).toBe(false);
-  expect(report.differences).toEqual([
-    {
-      call: 2,
-      agent: 'Orders',
-      field: 'toolOutputs',
-      a: [{ name: 'lookup_order', output: 'order 1234: shipped yesterday, arrives Friday' }],
-      b: [{ name: 'lookup_order', output: 'order 1234: lost' }],
-    },
+  // The tool's new output, and the next call's input, which carries it back to the model.
+  expect(report.differences.map((d) => [d.call, d.agent, d.field])).toEqual([
+    [2, 'Orders', 'toolOutputs'],
+    [3, 'Orders', 'input'],
   ]);
+  expect(report.differences[0]).toMatchObject({
+    a: [{ name: 'lookup_order', output: 'order 1234: shipped yesterday, arrives Friday' }],
+    b: [{ name: 'lookup_order', output: 'order 1234: lost' }],
+  });
+  // The input item that differs: the tool's output as the model was sent it.
+  expect(report.differences[1]).toMatchObject({ a: { type: 'function_call_result', callId: 'call_lookup_1' }, b: { type: 'function_call_result', callId: 'call_lookup_1' } });
+  expect(JSON.stringify(report.differences[1]!.b)).toContain('order 1234: lost');
 }, CLI_TIMEOUT_MS);
 
 it('refuses a bad --match in one line, exit 2', () => {

@@ -89,6 +89,16 @@ it('strict: a tool whose schema changed is a divergence, with the tools as recor
   });
 });
 
+it('strict: a tool whose code changed sends the model another input, a divergence at the next call', async () => {
+  const app = ordersApp({ lookup: () => 'order 1234: lost' });
+  const error = await drain(await rerunner().run(app.triage, ORDERS_QUESTION, { stream: true }));
+  expect(error).toBeInstanceOf(DivergenceError);
+  const { difference } = error as DivergenceError;
+  expect(difference).toMatchObject({ call: 3, agent: 'Orders', field: 'input', a: { type: 'function_call_result', callId: 'call_lookup_1' } });
+  expect(JSON.stringify(difference.b)).toContain('order 1234: lost');
+  expect((error as Error).message).toMatch(/^call 3 \(agent Orders\): input differs: recorded \{"type":"function_call_result",/);
+});
+
 it('sequence: another agent making the call ends the run, naming both', async () => {
   // The run now starts at Orders: the first call comes from Orders, where Triage made it.
   const error = await drain(await rerunner({ match: 'sequence' }).run(ordersApp().orders, ORDERS_QUESTION, { stream: true }));
@@ -138,12 +148,14 @@ it('refuses to serve a call whose events the recording lost, in one line naming 
   for await (const event of store.iterateEvents(sourceId)) events.push(event);
   const secondCall = events.filter((e) => e.name === 'response_started')[1]!.seq;
   const gapped = { ...source, id: '9a99ed0000000001', gaps: [{ fromSeq: secondCall + 2, toSeq: secondCall + 3 }] };
+  const modelCalls = await store.captures(sourceId, 'modelCall');
   await store.importRun(
     gapped,
     await store.agents(sourceId),
     (async function* () {
       yield* events;
     })(),
+    () => ({ modelCall: modelCalls }),
   );
   const runner = new RecordingRunner({ modelProvider: unreachableProvider }, { db: store, rerun: { run: gapped.id } });
   const error = await drain(await runner.run(ordersApp().triage, ORDERS_QUESTION, { stream: true }));

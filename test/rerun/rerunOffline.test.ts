@@ -130,16 +130,26 @@ it('runtape diff: the source and its re-run are equal (exit 0); against the dive
   expect(changed.status).toBe(1);
   const report = JSON.parse(changed.stdout) as { equal: boolean; differences: { call: number | null; field: string; a: unknown; b: unknown }[] };
   expect(report.equal).toBe(false);
-  expect(report.differences.map((d) => d.field)).toEqual(['status', 'calls', 'finalOutput']);
+  expect(report.differences.map((d) => [d.call, d.field])).toEqual([
+    [null, 'status'],
+    [null, 'calls'],
+    [2, 'instructions'],
+    [2, 'toolCalls'],
+    [2, 'toolOutputs'],
+    [null, 'finalOutput'],
+  ]);
   expect(report.differences[0]!.b).toBe(
     'error (DivergenceError: call 2 (agent Orders): instructions differ: recorded "You are Orders; today is day 42." now "You are Orders. Be terse.")',
   );
-  expect(report.differences[2]).toMatchObject({ a: answer, b: null });
+  expect(report.differences[2]).toEqual({ call: 2, agent: 'Orders', field: 'instructions', a: 'You are Orders; today is day 42.', b: 'You are Orders. Be terse.' });
+  expect(report.differences[5]).toMatchObject({ a: answer, b: null });
 
   const human = runCli(['diff', sourceId, changedId], { db: dbPath });
   expect(human.status).toBe(1);
-  expect(human.stdout).toContain(`runs ${sourceId.slice(0, 8)} and ${changedId.slice(0, 8)} differ (3 differences):`);
-  expect(human.stdout).toContain(`run: number of model calls differs: ${sourceId.slice(0, 8)} 3 ${changedId.slice(0, 8)} 1`);
+  const [a, b] = [sourceId.slice(0, 8), changedId.slice(0, 8)];
+  expect(human.stdout).toContain(`runs ${a} and ${b} differ (6 differences):`);
+  expect(human.stdout).toContain(`  run: number of model calls differs: ${a} 3 ${b} 2\n`);
+  expect(human.stdout).toContain(`  call 2 (agent Orders): instructions differ: ${a} "You are Orders; today is day 42." ${b} "You are Orders. Be terse."\n`);
   expect(human.stdout).toMatch(/^timing \(not compared\): /m);
 });
 
