@@ -16,8 +16,12 @@ export async function loadAgent(file: string): Promise<Agent<any, any>> {
   let module: Record<string, unknown>;
   try {
     if (/\.(c|m)?tsx?$/.test(path)) {
-      const { tsImport } = await import('tsx/esm/api');
-      module = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
+      // Registered for the whole process rather than scoped (tsImport): a scoped import would load its own copy
+      // of @openai/agents, whose Agent and Handoff the runner here would not recognise (handoffs to a
+      // `handoff(...)` object then fail inside the SDK).
+      const { register } = await import('tsx/esm/api');
+      register();
+      module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     } else {
       module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     }

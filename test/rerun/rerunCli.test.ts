@@ -78,3 +78,18 @@ it('refuses a bad --match in one line, exit 2', () => {
   expectOneLineError(result, /--match: expected strict or sequence \(got "loose"\)/);
   expect(result.status).toBe(2);
 }, CLI_TIMEOUT_MS);
+
+it("re-runs the demo's runs with the demo's agents (examples/support-desk.ts): no differences", () => {
+  const db = join(tempDir(), 'demo.db');
+  const demo = runCli(['demo', '--pace', '0', '--quiet'], { db, timeoutMs: CLI_TIMEOUT_MS });
+  expect(demo.status).toBe(0);
+  const runs = JSON.parse(runCli(['ls', '--json'], { db }).stdout) as { id: string }[];
+  expect(runs).toHaveLength(3);
+  const supportDesk = fileURLToPath(new URL('../../examples/support-desk.ts', import.meta.url));
+  for (const { id } of runs) {
+    const result = runCli(['rerun', id, '--module', supportDesk, '--json'], { db, timeoutMs: CLI_TIMEOUT_MS });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({ source: id, equal: true, differences: [] });
+    expect(result.status).toBe(0);
+  }
+}, 3 * CLI_TIMEOUT_MS);
