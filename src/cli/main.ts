@@ -184,6 +184,11 @@ program
   );
 
 program
+  .command('script <run>')
+  .description("print a run's model responses as @openai/agents/testing ScriptedModel turns (TypeScript), per agent")
+  .action(async (ref: string) => withStore('read', async (store) => (await import('./commands/script.js')).scriptCommand(store, ref, print)));
+
+program
   .command('export <run>')
   .description('write a run as JSON lines (a header, then one line per event)')
   .option('-o, --output <file>', 'write to a file instead of stdout')

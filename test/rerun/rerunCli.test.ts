@@ -1,11 +1,13 @@
 /** `runtape rerun` as a user runs it: the built CLI, a recorded run in a real database, an application module. */
-import { setTracingDisabled } from '@openai/agents';
+import { Runner, setTracingDisabled } from '@openai/agents';
+import { ScriptedModel, type ScriptedModelInput } from '@openai/agents/testing';
+import { realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import { RecordingRunner, openStore, recordedRunId, recordingStored } from '../../src/index.js';
 import { expectOneLineError, runCli } from '../support/cli.js';
-import { ORDERS_QUESTION, ordersApp, scriptedOrdersProvider } from '../support/ordersApp.js';
+import { ORDERS_ANSWER, ORDERS_QUESTION, ordersApp, scriptedOrdersProvider } from '../support/ordersApp.js';
 import { useSharedTempDir } from '../support/tempDb.js';
 
 const tempDir = useSharedTempDir();
@@ -93,3 +95,23 @@ it("re-runs the demo's runs with the demo's agents (examples/support-desk.ts): n
     expect(result.status).toBe(0);
   }
 }, 3 * CLI_TIMEOUT_MS);
+
+it("runtape script prints the run's model turns as ScriptedModel steps that play the run again", async () => {
+  const result = runCli(['script', sourceId], { db: dbPath });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  // The printed module, where an application would keep it: beside its own node_modules.
+  const dir = tempDir();
+  symlinkSync(realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url))), join(dir, 'node_modules'));
+  const file = join(dir, 'ordersTurns.ts');
+  writeFileSync(file, result.stdout);
+  const { turns } = (await import(file)) as { turns: Record<string, ScriptedModelInput[]> };
+  expect(Object.keys(turns)).toEqual(['Triage', 'Orders']);
+
+  const app = ordersApp({ model: new ScriptedModel(turns.Orders) });
+  app.triage.model = new ScriptedModel(turns.Triage);
+  const run = await new Runner().run(app.triage, ORDERS_QUESTION, { stream: true });
+  for await (const _ of run);
+  expect(run.finalOutput).toBe(ORDERS_ANSWER);
+  expect(app.lookups).toEqual(['1234']);
+}, CLI_TIMEOUT_MS);
