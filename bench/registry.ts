@@ -1,5 +1,6 @@
 import type { Benchmark } from './benchmark.js';
 import { bytesPerEvent } from './bytesPerEvent.js';
+import { captureStorage } from './captureStorage.js';
 import { listRuns } from './listRuns.js';
 import { persistThroughput } from './persistThroughput.js';
 import { recorderOverhead } from './recorderOverhead.js';
@@ -13,6 +14,7 @@ export const benchmarks: readonly Benchmark[] = [
   recorderOverhead,
   persistThroughput,
   bytesPerEvent,
+  captureStorage,
   windowReads,
   listRuns,
   replayTiming,

@@ -18,6 +18,11 @@ export interface RecordOptions {
   warn?: (message: string) => void;
   /** Where timestamps come from; default the system's monotonic clock. */
   clock?: RecordingClock;
+  /**
+   * A RecordingRunner also records what each agent saw (its model calls as sent); default true. `false`
+   * records the run's events only, as `record(result)` does.
+   */
+  capture?: boolean;
 }
 
 export interface RecordStartOptions extends RecordOptions {

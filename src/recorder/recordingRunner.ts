@@ -85,20 +85,21 @@ export class RecordingRunner extends Runner {
       ...(options?.signal ? { signal: options.signal } : {}),
       ...(resumed ? { resumesCallIds: interruptedCallIds(input) } : {}),
       startedAt: clock.now(),
-      captured: true,
+      // A re-run is always captured: the Model objects its agents hold are answered through the capture patch.
+      captured: session !== undefined || (this.#recordOptions.capture ?? true),
     };
     const recording = startRecording(recordOptions, recordOptions.input);
-    startRunCapture(this, recording, startingAgent);
+    if (recordOptions.captured) startRunCapture(this, recording, startingAgent);
+    const inRun = <T>(start: () => T): T => (recordOptions.captured ? withCapture(recording, start) : start());
     if (!options?.stream) {
-      const start = () =>
-        this.#runNonStreamed(recording, () => withCapture(recording, () => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>)));
+      const start = () => this.#runNonStreamed(recording, () => inRun(() => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>)));
       return rerun && session ? rerun.run(session, start, async () => {}) : start();
     }
     const start = async () => {
       let bound = false;
       try {
         return await observeRunStartedBy(
-          () => withCapture(recording, () => super.run(agent, input, options)),
+          () => inRun(() => super.run(agent, input, options)),
           (result) => ((bound = true), recordingObserver(result, recordOptions, recording)),
         );
       } catch (error) {
