@@ -156,6 +156,19 @@ export function nameModel(model: Model, name: string): void {
 }
 
 /**
+ * What answers a patched model's call in place of the model itself, asked at every call with the model's own
+ * methods (`own`): a re-run answers recorded calls through this same patch, so they are captured like any other.
+ * Undefined: the model answers.
+ */
+export type ModelStandIn = (model: Model, own: Model) => Model | undefined;
+let standIn: ModelStandIn = () => undefined;
+
+/** Who stands in for patched models (one per process: the re-run, which asks its own context per call). */
+export function answerModelCallsWith(answer: ModelStandIn): void {
+  standIn = answer;
+}
+
+/**
  * Patches this one model object (not its class) so that every call made inside a recorded run is captured
  * there: `getResponse` and `getStreamedResponse` become own properties that ask `currentCapture()` who is
  * calling and otherwise pass straight through. Idempotent; every other property is the model's own. A model
@@ -165,17 +178,22 @@ export function captureModelCalls(model: Model): void {
   const target = model as Model & { [PATCHED]?: true };
   if (target[PATCHED] || !Object.isExtensible(target)) return;
   const { getResponse, getStreamedResponse } = target;
+  /** The model that answers this call: a stand-in, or the model's own methods. */
+  const answering = (self: Model): Model => {
+    const own: Model = { getResponse: (r) => getResponse.call(self, r), getStreamedResponse: (r) => getStreamedResponse.call(self, r) };
+    return standIn(self, own) ?? own;
+  };
   Object.defineProperty(target, PATCHED, { value: true });
   Object.defineProperty(target, 'getResponse', {
     configurable: true,
     writable: true,
     value: function (this: Model, request: ModelRequest): Promise<ModelResponse> {
       const sink = currentCapture();
-      if (!sink) return getResponse.call(this, request);
+      if (!sink) return answering(this).getResponse(request);
       const call = callsOf(sink).begin(request, nameOf(this));
       let pending: Promise<ModelResponse>;
       try {
-        pending = getResponse.call(this, request);
+        pending = answering(this).getResponse(request);
       } catch (error) {
         call.failed(error);
         throw error;
@@ -194,10 +212,10 @@ export function captureModelCalls(model: Model): void {
     writable: true,
     value: function (this: Model, request: ModelRequest): AsyncIterable<StreamEvent> {
       const sink = currentCapture();
-      if (!sink) return getStreamedResponse.call(this, request);
+      if (!sink) return answering(this).getStreamedResponse(request);
       const call = callsOf(sink).begin(request, nameOf(this));
       try {
-        return observedStream(getStreamedResponse.call(this, request), call);
+        return observedStream(answering(this).getStreamedResponse(request), call);
       } catch (error) {
         call.failed(error);
         throw error;

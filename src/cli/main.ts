@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
+import { Command, Option, type CommanderError } from 'commander';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { RuntapeError, errorMessage } from '../errors.js';
@@ -7,6 +7,7 @@ import { sanitizeLine, sanitizeText } from '../events/sanitize.js';
 import { openStore, resolveDbPath } from '../store/openStore.js';
 import type { RunStore } from '../store/runStore.js';
 import type { ReplayCommandOptions } from './commands/replay.js';
+import type { RerunCommandOptions } from './commands/rerun.js';
 import type { LiveOutput } from './liveOutput.js';
 
 // Piped into `head`: a closed stdout is the reader's choice, not an error.
@@ -34,6 +35,22 @@ async function withStore<T>(mode: 'read' | 'write' | 'update', fn: (store: RunSt
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The exit status of a command that failed: 1, except for the comparing commands (diff, rerun), whose 1 says
+ * that two runs differ; they fail with 2.
+ */
+let failureStatus = 1;
+
+/** Commander's own exit for a comparing command's bad usage (a missing argument or option): 2, as any error. */
+function usageErrorExit(error: CommanderError): never {
+  process.exit(error.exitCode === 0 ? 0 : 2);
+}
+
+/** A comparing command's verdict: 0 when equal, 1 when different. */
+function compared(equal: boolean): void {
+  process.exitCode = equal ? 0 : 1;
 }
 
 const isTerminal = () => Boolean(process.stdout.isTTY && process.stdin.isTTY);
@@ -156,6 +173,34 @@ program
   );
 
 program
+  .command('diff <a> <b>')
+  .description("compare two runs: agents' path, handoffs, each model call's request, tool calls and outputs, final output (exit 0 equal, 1 different, 2 error)")
+  .option('--json', 'machine-readable output: {equal, differences}')
+  .hook('preAction', () => void (failureStatus = 2))
+  .exitOverride(usageErrorExit)
+  .action(async (a: string, b: string, options: { json?: boolean }) =>
+    compared(await withStore('read', async (store) => (await import('./commands/diff.js')).diffCommand(store, a, b, options, print))),
+  );
+
+program
+  .command('rerun <run>')
+  .description("re-run a recorded run offline: the Agent a module exports, every model call answered from the recording; prints what changed (exit 0 same, 1 different, 2 error)")
+  .requiredOption('--module <file>', 'the .ts/.js module exporting the Agent (default or `agent` export)')
+  .option('--match <mode>', 'strict: stop at the first request unlike the recorded one; sequence: serve in order, report every difference', 'strict')
+  .option('--until <n>', 'serve calls 1..n from the recording, the rest from the agents\' own models')
+  .option('--json', 'machine-readable output: {equal, differences, ...}')
+  .hook('preAction', () => void (failureStatus = 2))
+  .exitOverride(usageErrorExit)
+  .action(async (ref: string, options: RerunCommandOptions) =>
+    compared(await withStore('write', async (store) => (await import('./commands/rerun.js')).rerunCommand(store, ref, options, print))),
+  );
+
+program
+  .command('script <run>')
+  .description("print a run's model responses as @openai/agents/testing ScriptedModel turns (TypeScript), per agent")
+  .action(async (ref: string) => withStore('read', async (store) => (await import('./commands/script.js')).scriptCommand(store, ref, print)));
+
+program
   .command('export <run>')
   .description('write a run as JSON lines (a header, then one line per event)')
   .option('-o, --output <file>', 'write to a file instead of stdout')
@@ -186,5 +231,5 @@ try {
     // Not an error runtape knows how to explain: still one line, with the stack on request.
     process.stderr.write(`runtape: unexpected error: ${sanitizeLine(errorMessage(error).split('\n')[0]!)}${process.env.RUNTAPE_DEBUG ? '\n' + sanitizeText(String((error as Error).stack)) : ' (set RUNTAPE_DEBUG=1 for details)'}\n`);
   }
-  process.exitCode = 1;
+  process.exitCode = failureStatus;
 }

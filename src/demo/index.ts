@@ -40,6 +40,15 @@ export interface DemoRunOptions {
 }
 
 /**
+ * The demo's agents (its starting agent, Triage) with nothing scripted: what `runtape rerun` re-runs a demo run
+ * with, every model call answered from the recording. The tools take no simulated time.
+ */
+export function createDemoAgents(): Agent<any, any> {
+  setTracingDisabled(true);
+  return createDemoCast(createPacer(0, seededRandom(1), new SimulatedClock())).triage;
+}
+
+/**
  * Builds a fresh agent graph whose scripted models act out one scenario. Call it once per
  * run: scripted models consume their turns. Pass `startingAgent` and `input` to a Runner
  * with `stream: true`, and `clock` to the recorder.

@@ -16,10 +16,21 @@ import { recordNonStreamedRun } from './nonStreamedRun.js';
 import { recordingObserver, registerRecording, startRecording, writerFor, type RecordOptions, type RecordStartOptions } from './record.js';
 import { failedRunEnd, runEndOf } from './runEnd.js';
 import { observeRunStartedBy } from './resultHooks.js';
+import type { RerunOptions } from '../rerun/rerunOptions.js';
+import { RunnerRerun } from '../rerun/runnerRerun.js';
 import { prepareRunnerCapture, startRunCapture } from './runnerCapture.js';
 import type { RunRecording } from './runRecording.js';
 
 type RunInput<TContext, TAgent extends Agent<any, any>> = string | AgentInputItem[] | RunState<TContext, TAgent>;
+
+export interface RecordingRunnerOptions extends RecordOptions {
+  /**
+   * Re-run a recording: every model call of every run is answered from the recorded run's calls, matched as
+   * asked (`strict` by default). The application's tools, filters and guardrails run again. Each new run is
+   * recorded too, with `metadata.rerunOf` naming the run it re-ran.
+   */
+  rerun?: RerunOptions;
+}
 
 /**
  * A Runner that records every run, and what each agent saw (its model calls): it runs the SDK's run inside
@@ -29,10 +40,15 @@ type RunInput<TContext, TAgent extends Agent<any, any>> = string | AgentInputIte
  */
 export class RecordingRunner extends Runner {
   readonly #recordOptions: RecordOptions;
+  readonly #rerun: RunnerRerun | undefined;
 
-  constructor(config: Partial<RunConfig> = {}, recordOptions: RecordOptions = {}) {
+  constructor(config: Partial<RunConfig> = {}, { rerun, ...recordOptions }: RecordingRunnerOptions = {}) {
     super(config);
     this.#recordOptions = recordOptions;
+    if (rerun) {
+      this.#rerun = new RunnerRerun(rerun, recordOptions.db);
+      this.#rerun.install(this);
+    }
     // The writer thread starts now, while the application sets up, rather than with the first run.
     writerFor(recordOptions);
     prepareRunnerCapture(this);
@@ -55,10 +71,13 @@ export class RecordingRunner extends Runner {
   ): Promise<RunResult<TContext, TAgent> | StreamedRunResult<TContext, TAgent>> {
     const resumed = input instanceof RunState;
     const startingAgent = resumed ? input.currentAgent : agent;
+    const rerun = this.#rerun;
+    const session = rerun ? await rerun.begin(startingAgent) : undefined;
     const runnerModel = modelName(this.config.model);
     const clock = this.#recordOptions.clock ?? systemClock;
     const recordOptions: RecordStartOptions = {
       ...this.#recordOptions,
+      ...(session ? { metadata: { ...this.#recordOptions.metadata, rerunOf: session.source.run.id } } : {}),
       startingAgent,
       // A resumed run's input is the whole serialized state; a marker says where it came from instead.
       input: resumed ? { resumedFrom: 'RunState', agent: startingAgent.name } : input,
@@ -66,25 +85,30 @@ export class RecordingRunner extends Runner {
       ...(options?.signal ? { signal: options.signal } : {}),
       ...(resumed ? { resumesCallIds: interruptedCallIds(input) } : {}),
       startedAt: clock.now(),
-      captured: this.#recordOptions.capture ?? true,
+      // A re-run is always captured: the Model objects its agents hold are answered through the capture patch.
+      captured: session !== undefined || (this.#recordOptions.capture ?? true),
     };
     const recording = startRecording(recordOptions, recordOptions.input);
     if (recordOptions.captured) startRunCapture(this, recording, startingAgent);
     const inRun = <T>(start: () => T): T => (recordOptions.captured ? withCapture(recording, start) : start());
     if (!options?.stream) {
-      return this.#runNonStreamed(recording, () => inRun(() => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>)));
+      const start = () => this.#runNonStreamed(recording, () => inRun(() => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>)));
+      return rerun && session ? rerun.run(session, start, async () => {}) : start();
     }
-    let bound = false;
-    try {
-      return await observeRunStartedBy(
-        () => inRun(() => super.run(agent, input, options)),
-        (result) => ((bound = true), recordingObserver(result, recordOptions, recording)),
-      );
-    } catch (error) {
-      // The run failed before it had a result: its recording says so.
-      if (!bound) recording.end(failedRunEnd(error, recording.elapsedUs()));
-      throw error;
-    }
+    const start = async () => {
+      let bound = false;
+      try {
+        return await observeRunStartedBy(
+          () => inRun(() => super.run(agent, input, options)),
+          (result) => ((bound = true), recordingObserver(result, recordOptions, recording)),
+        );
+      } catch (error) {
+        // The run failed before it had a result: its recording says so.
+        if (!bound) recording.end(failedRunEnd(error, recording.elapsedUs()));
+        throw error;
+      }
+    };
+    return rerun && session ? rerun.run(session, start, (result) => result.completed) : start();
   }
 
   async #runNonStreamed<T extends RunResult<any, any>>(recording: RunRecording, start: () => Promise<T>): Promise<T> {

@@ -6,6 +6,7 @@ import type { RunStore } from '../store/runStore.js';
 import type { RunRecord, SeqRange } from '../store/types.js';
 import { GapMarks } from './gapMarks.js';
 import { Playback, type PlaybackOptions } from './playback.js';
+import { recordedError } from './recordedError.js';
 
 /**
  * A replayed event, shaped like the SDK's `RunStreamEvent` as far as its JSON goes: `type`, and `name` and
@@ -52,14 +53,6 @@ export interface ReplayedRunResult extends AsyncIterable<ReplayedStreamEvent> {
   readonly lastAgent: { name: string } | undefined;
   readonly error: Error | null;
   readonly cancelled: boolean;
-}
-
-/** The error a recorded run ended with, rebuilt from what was stored (errors themselves serialize to `{}`). */
-function recordedError(run: RunRecord): Error {
-  const error = new Error(run.error?.message ?? 'the recorded run failed');
-  error.name = run.error?.name ?? 'Error';
-  if (run.error?.stack) error.stack = run.error.stack;
-  return error;
 }
 
 /**

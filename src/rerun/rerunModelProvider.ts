@@ -1,0 +1,42 @@
+import { Runner, type Agent, type ModelProvider } from '@openai/agents';
+import { RuntapeError } from '../errors.js';
+import type { Difference } from './difference.js';
+import { RerunModelProvider } from './rerunModel.js';
+import type { RerunOptions } from './rerunOptions.js';
+import { RerunSession } from './rerunSession.js';
+import { firstCallOfModelInstance, loadRerunSource } from './rerunSource.js';
+
+export interface RerunProviderOptions extends RerunOptions {
+  /** What answers calls the recording does not hold (`onMissing: 'live'`); default the SDK's default provider. */
+  live?: ModelProvider;
+}
+
+/** A model provider that answers one run from a recording, for the SDK's own `Runner`. */
+export interface RerunProvider extends ModelProvider {
+  /** The differences found so far (`match: 'sequence'`). */
+  readonly divergences: Difference[];
+}
+
+/**
+ * A model provider for the SDK's own `Runner`, answering one re-run of `agent` from a recorded run:
+ * `new Runner({ modelProvider: await rerunModelProvider(agent, { run: 'last' }) })`. Make one per run.
+ *
+ * A provider is asked only for models given by name: an agent holding a `Model` instance is called directly,
+ * and would reach its live model. Such an agent in the recording is refused here, before anything runs
+ * (RecordingRunner's `rerun` option is the way to re-run it). A provider never learns which agent is calling:
+ * requests are matched on everything else.
+ */
+export async function rerunModelProvider(agent: Agent<any, any>, options: RerunProviderOptions): Promise<RerunProvider> {
+  const source = await loadRerunSource(options);
+  const unreachable = firstCallOfModelInstance(agent, source);
+  if (unreachable) {
+    throw new RuntapeError(
+      `call ${unreachable.call} (agent ${unreachable.agent}): the agent holds a Model instance, which a model provider never sees: re-run it with RecordingRunner's rerun option`,
+    );
+  }
+  const session = new RerunSession(source, options);
+  // The SDK's own choice of default provider (setDefaultModelProvider, else OpenAI's), as a plain Runner makes it.
+  const live = options.live ?? new Runner().config.modelProvider;
+  const provider = new RerunModelProvider(() => session, live);
+  return Object.assign(provider, { divergences: session.divergences });
+}

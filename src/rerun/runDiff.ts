@@ -1,0 +1,80 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Difference, DifferenceField } from './difference.js';
+import { compareRequests } from './matching.js';
+import type { RecordedCall, RecordedItem, RecordedRun } from './recordedRun.js';
+import { requestRecorded } from './request.js';
+
+/** How long a run took, and its model calls in all: shown beside a diff, never a difference (timing is noise). */
+export interface TimingSummary {
+  durationUs: number | null;
+  calls: number;
+  /** The model calls' time, from each call's start to its last event. */
+  modelUs: number;
+}
+
+export interface RunDiff {
+  equal: boolean;
+  differences: Difference[];
+  timing: { a: TimingSummary; b: TimingSummary };
+}
+
+/**
+ * Compares two runs as an agent developer reads them: how each ended, the agents' path and handoffs, and call
+ * by call (aligned by number) who called with which request, which tools were called with which arguments and
+ * what they returned; then the final output. `a` is the first run, `b` the second.
+ */
+export function diffRuns(a: RecordedRun, b: RecordedRun): RunDiff {
+  const differences: Difference[] = [];
+  const run = (field: DifferenceField, va: unknown, vb: unknown) => {
+    if (!isDeepStrictEqual(va, vb)) differences.push({ call: null, agent: null, field, a: va, b: vb });
+  };
+  run('status', statusOf(a), statusOf(b));
+  run('path', a.path, b.path);
+  run('handoffs', handoffs(a), handoffs(b));
+  run('calls', a.calls.length, b.calls.length);
+  for (let i = 0; i < Math.min(a.calls.length, b.calls.length); i++) {
+    const [ca, cb] = [a.calls[i]!, b.calls[i]!];
+    differences.push(...compareRequests(ca.call, requestRecorded(ca, a.agents), requestRecorded(cb, b.agents)));
+    const call = (field: DifferenceField, va: unknown, vb: unknown) => {
+      if (!isDeepStrictEqual(va, vb)) differences.push({ call: cb.call, agent: cb.agent, field, a: va, b: vb });
+    };
+    call('toolCalls', toolCalls(ca), toolCalls(cb));
+    call('toolOutputs', toolOutputs(ca), toolOutputs(cb));
+  }
+  run('finalOutput', a.run.finalOutput, b.run.finalOutput);
+  return { equal: differences.length === 0, differences, timing: { a: timingOf(a), b: timingOf(b) } };
+}
+
+function itemsNamed(items: readonly RecordedItem[], name: string): RecordedItem['item'][] {
+  return items.filter((i) => i.name === name).map((i) => i.item);
+}
+
+function allItems(run: RecordedRun): RecordedItem[] {
+  return [...run.looseItems, ...run.calls.flatMap((c) => c.items)];
+}
+
+/** Each handoff: from which agent to which (the handoff output item names both). */
+function handoffs(run: RecordedRun): { from: unknown; to: unknown }[] {
+  return itemsNamed(allItems(run), 'handoff_occurred').map((item) => ({
+    from: (item.sourceAgent as { name?: unknown } | undefined)?.name ?? null,
+    to: (item.targetAgent as { name?: unknown } | undefined)?.name ?? null,
+  }));
+}
+
+function toolCalls(call: RecordedCall): { name: unknown; arguments: unknown }[] {
+  return itemsNamed(call.items, 'tool_called').map((item) => ({ name: item.rawItem?.name ?? null, arguments: item.rawItem?.arguments ?? null }));
+}
+
+function toolOutputs(call: RecordedCall): { name: unknown; output: unknown }[] {
+  return itemsNamed(call.items, 'tool_output').map((item) => ({ name: item.rawItem?.name ?? null, output: item.output ?? item.rawItem?.output ?? null }));
+}
+
+/** How a run ended, with the error that ended it: a re-run that diverged says where. */
+function statusOf({ run }: RecordedRun): string {
+  return run.error ? `${run.status} (${run.error.name}: ${run.error.message})` : run.status;
+}
+
+function timingOf(run: RecordedRun): TimingSummary {
+  const modelUs = run.calls.reduce((sum, call) => sum + ((call.events.at(-1)?.tUs ?? call.startUs) - call.startUs), 0);
+  return { durationUs: run.run.durationUs, calls: run.calls.length, modelUs };
+}
