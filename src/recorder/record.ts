@@ -1,5 +1,6 @@
 import type { Agent, StreamedRunResult } from '@openai/agents';
 import { sanitizeLine } from '../events/sanitize.js';
+import { redactionSpecOf, type RedactOptions } from '../redaction/options.js';
 import { resolveDbPath } from '../store/openStore.js';
 import type { RunStore } from '../store/runStore.js';
 import { systemClock, type RecordingClock } from './clock.js';
@@ -18,6 +19,11 @@ export interface RecordOptions {
   warn?: (message: string) => void;
   /** Where timestamps come from; default the system's monotonic clock. */
   clock?: RecordingClock;
+  /**
+   * What is masked before anything of the run is stored, beyond the API keys and authorization headers that
+   * never are (see the README, "Redaction"). Applied on the writer thread.
+   */
+  redact?: RedactOptions;
 }
 
 export interface RecordStartOptions extends RecordOptions {
@@ -102,6 +108,7 @@ export function startRecording(options: RecordStartOptions, input: unknown): Run
     clock,
     warn,
     resumesCallIds: options.resumesCallIds ?? [],
+    redaction: redactionSpecOf(options.redact),
   });
 }
 

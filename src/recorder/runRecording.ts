@@ -1,4 +1,5 @@
 import type { Agent, RunStreamEvent } from '@openai/agents';
+import type { RedactionSpec } from '../redaction/options.js';
 import { newRunId } from '../store/runStore.js';
 import type { RunEnd } from '../store/types.js';
 import { describeAgentGraph } from './agentGraph.js';
@@ -22,6 +23,8 @@ export interface RunRecordingInit {
   warn: (message: string) => void;
   /** For a run resumed from a RunState: the tool calls it was interrupted at (they name the run it continues). */
   resumesCallIds: string[];
+  /** What the writer masks before storing anything of the run. */
+  redaction: RedactionSpec;
 }
 
 /**
@@ -66,6 +69,7 @@ export class RunRecording {
         resumedFrom: null,
       },
       init.resumesCallIds,
+      init.redaction,
       {
         failed: (message) => this.#fail(message, init.warn),
         ended: settle,

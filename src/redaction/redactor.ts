@@ -1,0 +1,151 @@
+import { BUILT_IN_SECRET_KEYS, BUILT_IN_SECRET_VALUES, REDACTED } from './builtInSecrets.js';
+import type { RedactionSpec, SecretFinder } from './options.js';
+
+/** `[start, end)` in a string. */
+export type Span = readonly [start: number, end: number];
+
+/** Distinct keys remembered with their verdict; keys repeat endlessly (`type`, `delta`), so this is small. */
+const KEY_VERDICTS_KEPT = 10_000;
+
+/**
+ * One run's redaction rules, applied on the writer thread: the built-in ones, the run's options, and the
+ * run's module. A value's secrets are masked by copy: what holds none is returned as it is.
+ */
+export class Redactor {
+  readonly #keys: (string | RegExp)[];
+  readonly #values: RegExp[];
+  readonly #finder: SecretFinder | null;
+  readonly #keyVerdicts = new Map<string, boolean>();
+
+  constructor(spec: RedactionSpec, finder: SecretFinder | null) {
+    this.#keys = [...BUILT_IN_SECRET_KEYS, ...spec.keys.map((k) => (typeof k === 'string' ? k.toLowerCase() : k))];
+    // Every pattern scans the whole text: global, whatever flags the application gave it.
+    this.#values = [...BUILT_IN_SECRET_VALUES, ...spec.values].map((p) => new RegExp(p.source, p.flags.includes('g') ? p.flags : p.flags + 'g'));
+    this.#finder = finder;
+  }
+
+  /** The secrets in `text`: sorted, overlapping and touching spans merged. */
+  spans(text: string): Span[] {
+    const found: Span[] = [];
+    for (const pattern of this.#values) {
+      pattern.lastIndex = 0;
+      for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+        if (m[0].length === 0) pattern.lastIndex++;
+        else found.push([m.index, m.index + m[0].length]);
+      }
+    }
+    if (this.#finder) {
+      for (const [start, end] of this.#finder(text)) {
+        const s = Math.max(0, Math.trunc(start));
+        const e = Math.min(text.length, Math.trunc(end));
+        if (e > s) found.push([s, e]);
+      }
+    }
+    return mergeSpans(found);
+  }
+
+  /** Whether the value under this key is never stored. */
+  isSecretKey(key: string): boolean {
+    let verdict = this.#keyVerdicts.get(key);
+    if (verdict === undefined) {
+      const lower = key.toLowerCase();
+      verdict = this.#keys.some((rule) => (typeof rule === 'string' ? rule === lower : rule.test(key)));
+      if (this.#keyVerdicts.size >= KEY_VERDICTS_KEPT) this.#keyVerdicts.clear();
+      this.#keyVerdicts.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  /**
+   * A value with its secrets masked: values under secret keys, secret spans in strings, and both inside
+   * strings that hold JSON (a tool call's arguments, a tool's output, a serialized RunState).
+   */
+  value<T>(value: T): T {
+    return this.#value(value, new Set()) as T;
+  }
+
+  /** Stored JSON text (an event payload) with its secrets masked; the same text when it holds none. */
+  jsonText(text: string): string {
+    return this.#string(text, new Set());
+  }
+
+  #value(value: unknown, ancestors: Set<object>): unknown {
+    if (typeof value === 'string') return this.#string(value, ancestors);
+    if (typeof value !== 'object' || value === null) return value;
+    // A cycle (structured cloning keeps them): stored the way serialization stores one.
+    if (ancestors.has(value)) return '[Circular]';
+    if (Array.isArray(value)) {
+      ancestors.add(value);
+      let copy: unknown[] | null = null;
+      for (let i = 0; i < value.length; i++) {
+        const item = this.#value(value[i], ancestors);
+        if (item !== value[i]) (copy ??= value.slice())[i] = item;
+      }
+      ancestors.delete(value);
+      return copy ?? value;
+    }
+    if (!isPlainObject(value)) return value;
+    ancestors.add(value);
+    let copy: Record<string, unknown> | null = null;
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      const redacted = item !== null && item !== undefined && this.isSecretKey(key) ? REDACTED : this.#value(item, ancestors);
+      if (redacted !== item) (copy ??= { ...value })[key] = redacted;
+    }
+    ancestors.delete(value);
+    return copy ?? value;
+  }
+
+  #string(text: string, ancestors: Set<object>): string {
+    const parsed = holdsJson(text) ? parseJson(text) : undefined;
+    if (parsed !== undefined) {
+      const redacted = this.#value(parsed, ancestors);
+      return redacted === parsed ? text : JSON.stringify(redacted);
+    }
+    const spans = this.spans(text);
+    return spans.length === 0 ? text : maskSpans(text, spans);
+  }
+}
+
+/** `text` with each span replaced by the mask. */
+export function maskSpans(text: string, spans: readonly Span[]): string {
+  let out = '';
+  let at = 0;
+  for (const [start, end] of spans) {
+    out += text.slice(at, start) + REDACTED;
+    at = end;
+  }
+  return out + text.slice(at);
+}
+
+function mergeSpans(spans: Span[]): Span[] {
+  if (spans.length <= 1) return spans;
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [[spans[0]![0], spans[0]![1]]];
+  for (const [start, end] of spans.slice(1)) {
+    const last = merged[merged.length - 1]!;
+    if (start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Only an object or array is worth parsing: a JSON string or number holds no key. */
+function holdsJson(text: string): boolean {
+  const first = text.trimStart()[0];
+  return first === '{' || first === '[';
+}
+
+function parseJson(text: string): object | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
