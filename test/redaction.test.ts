@@ -1,6 +1,7 @@
-import { Agent, run, tool, type RunStreamEvent } from '@openai/agents';
+import { Agent, OpenAIProvider, run, tool, type RunStreamEvent } from '@openai/agents';
 import { ScriptedModel, assistantMessage, modelStream } from '@openai/agents/testing';
 import Database from 'better-sqlite3';
+import OpenAI from 'openai';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
@@ -13,6 +14,7 @@ import { redactionSpecOf } from '../src/redaction/options.js';
 import { Redactor } from '../src/redaction/redactor.js';
 import { decodeBlock } from '../src/store/sqlite/eventBlock.js';
 import { runCli } from './support/cli.js';
+import { startFakeResponsesServer } from './support/fakeResponsesServer.js';
 import { allEvents } from './support/sqlite.js';
 import { callTurn, streamedTurn, textTurn } from './support/scriptedTurns.js';
 import { useTempDir } from './support/tempDb.js';
@@ -183,6 +185,46 @@ describe('redaction', () => {
     for (const secret of [SECRET, API_KEY, PASSWORD, 'token-as-is', 'plain-looking-value']) expect(everywhere).not.toContain(secret);
     // The search does find what is stored: the runs' own words.
     expect(everywhere).toContain('lookup_account');
+  });
+
+  it('masks a secret split across the provider\'s own delta events, through the real openai client', async () => {
+    const db = join(tempDir(), 'runs.db');
+    // The fake server sends function call arguments in 8-character deltas, the text in the deltas given.
+    const server = await startFakeResponsesServer([
+      { kind: 'function_call', name: 'lookup_account', arguments: JSON.stringify({ account: 'A-1', api_key: 'x', note: `see ${SECRET}` }), callId: 'call_1' },
+      { kind: 'text', deltas: ['Token ZEBRA', '-7a9f31', 'c04b, key sk-proj-Qx81', 'mZt4LpVw20aBcDeFgHiJ.'] },
+    ]);
+    try {
+      const lookup = tool({
+        name: 'lookup_account',
+        description: 'Looks an account up',
+        parameters: z.object({ account: z.string(), api_key: z.string(), note: z.string() }),
+        execute: async () => 'found',
+      });
+      const agent = new Agent({ name: 'Http', instructions: `Token ${SECRET}.`, model: 'gpt-4.1', tools: [lookup] });
+      const client = new OpenAI({ baseURL: server.url, apiKey: API_KEY, maxRetries: 0 });
+      const runner = new RecordingRunner(
+        { modelProvider: new OpenAIProvider({ openAIClient: client, useResponses: true }), tracingDisabled: true },
+        { db, redact: { module: redactionModule() } },
+      );
+      const result = await runner.run(agent, 'go', { stream: true });
+      for await (const _event of result);
+      await recordingStored(result);
+      expect(result.finalOutput).toBe(`Token ${SECRET}, key ${API_KEY}.`);
+
+      const store = await openStore(db, { readonly: true });
+      const events = await allEvents(store, recordedRunId(result)!).finally(() => store.close());
+      const providerDeltas = (type: string) =>
+        events.map((e) => JSON.parse(e.payload).data?.event).filter((e) => e?.type === type).map((e) => e.delta as string);
+      expect(providerDeltas('response.output_text.delta')).toEqual(['Token [redacted]', '', ', key [redacted]', '.']);
+      expect(JSON.parse(providerDeltas('response.function_call_arguments.delta').join(''))).toEqual({ account: 'A-1', api_key: '[redacted]', note: 'see [redacted]' });
+      const normalized = events.filter((e) => e.name === 'output_text_delta').map((e) => JSON.parse(e.payload).data.delta);
+      expect(normalized).toEqual(['Token [redacted]', '', ', key [redacted]', '.']);
+      const everywhere = everythingStored(db) + everythingExported(db, [recordedRunId(result)!]);
+      for (const secret of [SECRET, API_KEY]) expect(everywhere).not.toContain(secret);
+    } finally {
+      await server.close();
+    }
   });
 
   it('redacts each run by its own options, and API keys and authorization headers in every run', async () => {

@@ -4,6 +4,9 @@ import type { RedactionSpec, SecretFinder } from './options.js';
 /** `[start, end)` in a string. */
 export type Span = readonly [start: number, end: number];
 
+/** A JSON member as text: its key (1), and its value: a string's characters (2; 3 when still open at the text's end) or a scalar (4). */
+const JSON_MEMBER = /"((?:[^"\\]|\\.)*)"\s*:\s*(?:"((?:[^"\\]|\\.)*)(?:"|(\\?)$)|([^\s"{}[\],]+))/dg;
+
 /** Distinct keys remembered with their verdict; keys repeat endlessly (`type`, `delta`), so this is small. */
 const KEY_VERDICTS_KEPT = 10_000;
 
@@ -18,9 +21,9 @@ export class Redactor {
   readonly #keyVerdicts = new Map<string, boolean>();
 
   constructor(spec: RedactionSpec, finder: SecretFinder | null) {
-    this.#keys = [...BUILT_IN_SECRET_KEYS, ...spec.keys.map((k) => (typeof k === 'string' ? k.toLowerCase() : k))];
-    // Every pattern scans the whole text: global, whatever flags the application gave it.
-    this.#values = [...BUILT_IN_SECRET_VALUES, ...spec.values].map((p) => new RegExp(p.source, p.flags.includes('g') ? p.flags : p.flags + 'g'));
+    // A key rule tests each key afresh (not global, not sticky); a value pattern scans the whole text (global).
+    this.#keys = [...BUILT_IN_SECRET_KEYS, ...spec.keys].map((k) => (typeof k === 'string' ? k.toLowerCase() : withFlags(k, '')));
+    this.#values = [...BUILT_IN_SECRET_VALUES, ...spec.values].map((p) => withFlags(p, 'g'));
     this.#finder = finder;
   }
 
@@ -34,6 +37,7 @@ export class Redactor {
         else found.push([m.index, m.index + m[0].length]);
       }
     }
+    this.#secretKeyValues(text, found);
     if (this.#finder) {
       for (const [start, end] of this.#finder(text)) {
         const s = Math.max(0, Math.trunc(start));
@@ -42,6 +46,23 @@ export class Redactor {
       }
     }
     return mergeSpans(found);
+  }
+
+  /**
+   * The values under secret keys in JSON written as text: streamed function call arguments, JSON a model
+   * writes, JSON inside prose. The value's characters, not its quotes (the JSON stays JSON); a string still
+   * open at the end of the text runs to its end, so streamed text waits until it closes.
+   */
+  #secretKeyValues(text: string, found: Span[]): void {
+    if (!text.includes('"')) return;
+    JSON_MEMBER.lastIndex = 0;
+    for (let m = JSON_MEMBER.exec(text); m; m = JSON_MEMBER.exec(text)) {
+      if (!this.isSecretKey(m[1]!)) continue;
+      const [start, valueEnd] = m.indices![2] ?? m.indices![4]!;
+      // A string still open at the end of the text: whatever comes next may be more of it.
+      const end = m[3] !== undefined ? text.length : valueEnd;
+      if (end > start) found.push([start, end]);
+    }
   }
 
   /** Whether the value under this key is never stored. */
@@ -105,6 +126,11 @@ export class Redactor {
     const spans = this.spans(text);
     return spans.length === 0 ? text : maskSpans(text, spans);
   }
+}
+
+/** The pattern with its own flags but `g` and `y`, plus these. */
+function withFlags(pattern: RegExp, flags: string): RegExp {
+  return new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + flags);
 }
 
 /** `text` with each span replaced by the mask. */

@@ -98,14 +98,13 @@ export class RunRedaction {
   }
 }
 
-interface Piece {
-  index: number;
-  start: number;
-  end: number;
-}
-
+/**
+ * One response's text in one stream: the events that carry its pieces and where each piece ends in it
+ * (parallel arrays: a batch has hundreds of pieces, and this runs for every one of them).
+ */
 interface DeltaStream {
-  pieces: Piece[];
+  indexes: number[];
+  ends: number[];
   text: string;
   /** Its response ended within these events: nothing of it waits. */
   closed: boolean;
@@ -116,29 +115,29 @@ interface DeltaStream {
 function deltaStreamsOf(list: CompactEvent[]): DeltaStream[] {
   const all: DeltaStream[] = [];
   let open = new Map<string, DeltaStream>();
-  const texts = new Map<DeltaStream, string[]>();
   for (let index = 0; index < list.length; index++) {
     const event = list[index]!;
-    const delta = deltaAt(event);
-    if (!delta) {
+    // The common case first, without allocating: a plain text delta.
+    const plain = event.kind === EventKind.TextDelta;
+    const delta = plain ? null : deltaAt(event);
+    if (!plain && !delta) {
       if (endsResponse(event)) {
         for (const stream of open.values()) stream.closed = true;
         open = new Map();
       }
       continue;
     }
-    let stream = open.get(delta.key);
+    const key = plain ? 'text' : delta!.key;
+    let stream = open.get(key);
     if (!stream) {
-      open.set(delta.key, (stream = { pieces: [], text: '', closed: false, spans: [] }));
+      open.set(key, (stream = { indexes: [], ends: [], text: '', closed: false, spans: [] }));
       all.push(stream);
-      texts.set(stream, []);
     }
-    const parts = texts.get(stream)!;
-    const start = stream.pieces.length > 0 ? stream.pieces[stream.pieces.length - 1]!.end : 0;
-    stream.pieces.push({ index, start, end: start + delta.text.length });
-    parts.push(delta.text);
+    // Appending makes a rope, flattened once when the patterns scan it.
+    stream.text += plain ? (event.value as string) : delta!.text;
+    stream.indexes.push(index);
+    stream.ends.push(stream.text.length);
   }
-  for (const stream of all) stream.text = texts.get(stream)!.join('');
   return all;
 }
 
@@ -170,13 +169,24 @@ function holdFrom(length: number, streams: DeltaStream[]): number {
 
 /** The event whose piece holds text position `at` (past the text: none, so the list's length). */
 function pieceAt(stream: DeltaStream, at: number): number {
-  for (const piece of stream.pieces) if (piece.end > at) return piece.index;
-  return Number.MAX_SAFE_INTEGER;
+  const { ends } = stream;
+  // Pieces end in order: the first that ends past `at`, by bisection.
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ends[mid]! > at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < ends.length ? stream.indexes[lo]! : Number.MAX_SAFE_INTEGER;
 }
 
+/** How much of the stream's text lies in events before `hold`. */
 function writtenLength(stream: DeltaStream, hold: number): number {
-  for (const piece of stream.pieces) if (piece.index >= hold) return piece.start;
-  return stream.text.length;
+  const { indexes, ends } = stream;
+  let written = 0;
+  for (let i = 0; i < indexes.length && indexes[i]! < hold; i++) written = ends[i]!;
+  return written;
 }
 
 /** The masked text of each stored piece that a secret touches, by event index. */
@@ -184,17 +194,19 @@ function maskedPieces(streams: DeltaStream[], hold: number): Map<number, string>
   const masked = new Map<number, string>();
   for (const stream of streams) {
     if (stream.spans.length === 0) continue;
-    for (const piece of stream.pieces) {
-      if (piece.index >= hold) break;
-      const touching = stream.spans.filter(([start, end]) => start < piece.end && end > piece.start);
+    const { indexes, ends, text: whole } = stream;
+    for (let i = 0; i < indexes.length && indexes[i]! < hold; i++) {
+      const pieceStart = i === 0 ? 0 : ends[i - 1]!;
+      const pieceEnd = ends[i]!;
+      const touching = stream.spans.filter(([start, end]) => start < pieceEnd && end > pieceStart);
       if (touching.length === 0) continue;
       let text = '';
-      let at = piece.start;
+      let at = pieceStart;
       for (const [start, end] of touching) {
-        if (start >= piece.start) text += stream.text.slice(at, start) + REDACTED;
-        at = Math.min(piece.end, end);
+        if (start >= pieceStart) text += whole.slice(at, start) + REDACTED;
+        at = Math.min(pieceEnd, end);
       }
-      masked.set(piece.index, text + stream.text.slice(at, piece.end));
+      masked.set(indexes[i]!, text + whole.slice(at, pieceEnd));
     }
   }
   return masked;
