@@ -163,8 +163,13 @@ function isPlainObject(value: object): boolean {
 
 /** Only an object or array is worth parsing: a JSON string or number holds no key. */
 function holdsJson(text: string): boolean {
-  const first = text.trimStart()[0];
-  return first === '{' || first === '[';
+  // Without trimming: a long text would be copied for one character.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) return true; // { [
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return false;
 }
 
 function parseJson(text: string): object | undefined {
