@@ -169,6 +169,11 @@ describe('redaction', () => {
       const output = JSON.parse(events.find((e) => e.name === 'tool_output')!.payload).item.output as string;
       expect(JSON.parse(output)).toEqual({ account: 'A-1', token: '[redacted]', auth: { Authorization: '[redacted]' } });
 
+      // What the model was sent, as captured: the instructions and the input, masked.
+      const [call] = await store.captures(runIds[0]!, 'modelCall');
+      expect(call!.instructions).toBe('Use the account token [redacted] and the key [redacted] when asked.');
+      expect(JSON.stringify(call!.input)).toContain('My token is [redacted], my key [redacted].');
+
       const error = (await store.getRun(runIds[1]!))!.error!;
       expect(error.message).toBe('upstream refused [redacted]');
       expect(error.cause!.message).toBe('with key [redacted]');

@@ -7,8 +7,9 @@ import { pathToFileURL } from 'node:url';
  */
 export interface RedactOptions {
   /**
-   * Object keys whose values are never stored, whatever the value (a string matches a key equal to it,
-   * ignoring case; a RegExp is tested against the key), e.g. `['password', /api[_-]?key/i]`.
+   * Object keys whose values are never stored (a string, number or boolean there is masked; an object there is
+   * searched like any other). A string matches a key equal to it, ignoring case; a RegExp is tested against
+   * the key. E.g. `['password', /session[_-]?token/i]`.
    */
   keys?: (string | RegExp)[];
   /** Patterns of secret values, redacted wherever they appear in a stored string or in streamed text. */

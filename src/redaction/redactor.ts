@@ -110,7 +110,8 @@ export class Redactor {
     let copy: Record<string, unknown> | null = null;
     for (const key of Object.keys(value)) {
       const item = (value as Record<string, unknown>)[key];
-      const redacted = item !== null && item !== undefined && this.isSecretKey(key) ? REDACTED : this.#value(item, ancestors);
+      // A scalar under a secret key is masked; an object there (a JSON schema's `api_key` property) is searched.
+      const redacted = isScalar(item) && this.isSecretKey(key) ? REDACTED : this.#value(item, ancestors);
       if (redacted !== item) (copy ??= { ...value })[key] = redacted;
     }
     ancestors.delete(value);
@@ -154,6 +155,10 @@ function mergeSpans(spans: Span[]): Span[] {
     else merged.push([start, end]);
   }
   return merged;
+}
+
+function isScalar(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint';
 }
 
 function isPlainObject(value: object): boolean {

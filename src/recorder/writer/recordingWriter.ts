@@ -4,6 +4,8 @@ import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
 import type { RedactionSpec } from '../../redaction/options.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
 import type { RunStreamEvent } from '@openai/agents';
+import type { CaptureKind } from '../../capture/types.js';
+import { toJsonText } from '../../events/serialize.js';
 import { describeInPlace, writeCompactEvent, type EventKind } from './compactEvent.js';
 import type { WriterBatch, WriterInit, WriterReport } from './protocol.js';
 import { startWriterWorker } from './startWorker.js';
@@ -116,6 +118,12 @@ export class RecordingWriter {
     if (i + 1 === BATCH_SIZE || ((i & 63) === 63 && performance.now() - this.#batchStartedAt >= BATCH_DELAY_MS)) this.#post();
   }
 
+  /** A capture module's record (once per model call, handoff, tool call ...): not the hot path. */
+  pushCapture(slot: number, kind: CaptureKind, record: unknown): void {
+    this.#batch.captures.push({ slot, kind, record });
+    this.#armTimer();
+  }
+
   endRun(slot: number, end: RunEnd): void {
     this.#batch.ends.push({ slot, end });
     this.#post();
@@ -147,6 +155,7 @@ export class RecordingWriter {
       // A value structured cloning cannot carry (a function or class instance in a provider payload):
       // serialize that batch here instead.
       for (let i = 0; i < batch.length; i++) describeInPlace(batch, i);
+      for (const capture of batch.captures) capture.record = JSON.parse(toJsonText(capture.record));
       this.#worker.postMessage(batch);
     }
     this.#posted++;
@@ -182,6 +191,8 @@ export class RecordingWriter {
     }
     next.creates.unshift(...batch.creates);
     next.gaps.unshift(...batch.gaps, ...[...ranges].map(([slot, range]) => ({ slot, ...range })));
+    // What was captured is not an event: it waits for the next batch rather than becoming a gap.
+    next.captures.unshift(...batch.captures);
     next.ends.unshift(...batch.ends);
     next.cancels.unshift(...batch.cancels);
     next.releaseHeld ||= batch.releaseHeld;
@@ -193,10 +204,10 @@ export class RecordingWriter {
    * so `process.exit()` right after a run's loop still leaves the run stored whole.
    */
   flushSync(timeoutMs: number): void {
-    const { length, creates, ends, cancels } = this.#batch;
+    const { length, creates, captures, ends, cancels } = this.#batch;
     // A run not ended yet may have streamed text the writer holds back for redaction: it is stored now.
     this.#batch.releaseHeld = true;
-    if (length > 0 || creates.length > 0 || ends.length > 0 || cancels.length > 0 || this.#runs.size > 0) this.#post();
+    if (length > 0 || creates.length > 0 || captures.length > 0 || ends.length > 0 || cancels.length > 0 || this.#runs.size > 0) this.#post();
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const handled = Atomics.load(this.#handled, 0);
@@ -249,6 +260,7 @@ function emptyBatch(): WriterBatch {
     texts: [],
     textLengths: new Int32Array(BATCH_SIZE),
     gaps: [],
+    captures: [],
     ends: [],
     cancels: [],
     releaseHeld: false,

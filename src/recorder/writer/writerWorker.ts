@@ -98,6 +98,11 @@ function writeBatch(batch: WriterBatch): void {
     return stored ? [{ slot, run: stored, resumesCallIds }] : [];
   });
   const events = groupEvents(batch);
+  // A capture (what an agent saw: its instructions, the input as sent, a tool's arguments) is redacted whole.
+  const captures = batch.captures.flatMap(({ slot, kind, record }) => {
+    const stored = redacting(slot, (redaction) => redaction.redactor.value(record));
+    return stored === null ? [] : [{ slot, kind, record: stored }];
+  });
   const ends = batch.ends.flatMap(({ slot, end }) => {
     const stored = redacting(slot, (redaction) => redaction.end(end));
     return stored ? [{ slot, end: stored }] : [];
@@ -109,6 +114,7 @@ function writeBatch(batch: WriterBatch): void {
       created.push(slot);
     }
     for (const [slot, rows] of events.rows) store().appendEvents(runs.get(slot)!.runId, rows);
+    for (const { slot, kind, record } of captures) store().appendCapture(runs.get(slot)!.runId, kind, record);
     for (const gap of batch.gaps) {
       const run = runs.get(gap.slot);
       if (run && !run.failure) store().addGap(run.runId, gap.fromSeq, gap.toSeq);
@@ -188,7 +194,12 @@ function groupEvents(batch: WriterBatch): { rows: Map<number, StoredEvent[]>; co
 /** The batch could not be written (disk full, read-only, corrupt): every run it touched stops recording. */
 function failRuns(batch: WriterBatch, error: unknown): void {
   const message = errorMessage(error);
-  const touched = new Set<number>([...batch.creates.map((c) => c.slot), ...batch.slots.subarray(0, batch.length), ...batch.ends.map((e) => e.slot)]);
+  const touched = new Set<number>([
+    ...batch.creates.map((c) => c.slot),
+    ...batch.slots.subarray(0, batch.length),
+    ...batch.captures.map((c) => c.slot),
+    ...batch.ends.map((e) => e.slot),
+  ]);
   for (const { slot, run } of batch.creates) if (!runs.has(slot)) runs.set(slot, { runId: run.id, activeAgent: null, failure: null, created: false, redaction: null });
   for (const slot of touched) {
     const run = runs.get(slot);
