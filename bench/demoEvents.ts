@@ -6,12 +6,12 @@ import type { RunStore } from '../src/store/runStore.js';
 import type { StoredEvent } from '../src/store/types.js';
 
 /** Records `count` demo runs at pace 0, the scenarios in turn, each with a seed of its own; returns their ids. */
-export async function recordDemoRuns(store: RunStore, count: number, firstSeed = 1): Promise<string[]> {
+export async function recordDemoRuns(store: RunStore, count: number, firstSeed = 1, capture = true): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const scenario = demoScenarios[i % demoScenarios.length]!;
     const demo = createDemoRun(scenario.name, { pace: 0, seed: firstSeed + i });
-    const result = await new RecordingRunner({}, { db: store, name: `demo: ${scenario.name}`, tags: ['demo'] }).run(demo.startingAgent, demo.input, {
+    const result = await new RecordingRunner({}, { db: store, name: `demo: ${scenario.name}`, tags: ['demo'], capture }).run(demo.startingAgent, demo.input, {
       stream: true,
     });
     await result.completed;

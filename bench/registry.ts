@@ -1,5 +1,7 @@
 import type { Benchmark } from './benchmark.js';
 import { bytesPerEvent } from './bytesPerEvent.js';
+import { captureOverhead } from './captureOverhead.js';
+import { captureStorage } from './captureStorage.js';
 import { listRuns } from './listRuns.js';
 import { persistThroughput } from './persistThroughput.js';
 import { recorderOverhead } from './recorderOverhead.js';
@@ -11,8 +13,10 @@ import { inspectorPaint } from './inspectorPaint.js';
 /** What `npm run bench` measures, in this order. A new measurement is a module exporting a Benchmark, added here. */
 export const benchmarks: readonly Benchmark[] = [
   recorderOverhead,
+  captureOverhead,
   persistThroughput,
   bytesPerEvent,
+  captureStorage,
   windowReads,
   listRuns,
   replayTiming,

@@ -10,7 +10,7 @@ import { openStore } from '../src/index.js';
 import type { RunStore } from '../src/store/runStore.js';
 import type { StoredEvent } from '../src/store/types.js';
 import type { RunRow } from '../src/store/sqlite/rows.js';
-import { SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
 import { asUnprivilegedUser, expectOneLineError, runCli } from './support/cli.js';
 import { useTempDir } from './support/tempDb.js';
 
@@ -122,6 +122,7 @@ describe('a database written by runtape 0.1.0', () => {
       expect(shown.stderr).toBe('');
       expect(shown.stdout).toContain(raw.id);
       expect(shown.stdout).toContain(raw.name!);
+      expectNoCallsRecorded(path, raw.id);
     }
   });
 
@@ -168,6 +169,45 @@ describe('a database written by runtape 0.1.0', () => {
   });
 });
 
+/** A run recorded before model calls were captured says so, in the table and as JSON. */
+function expectNoCallsRecorded(db: string, runId: string): void {
+  const calls = runCli(['calls', runId], { db });
+  expect(calls.stderr).toBe('');
+  expect(calls.status).toBe(0);
+  expect(calls.stdout.trim()).toMatch(/^no model calls recorded for this run \(/);
+  expect(runCli(['calls', runId, '--json'], { db }).stdout.trim()).toBe('[]');
+}
+
+describe('a database of the schema before captures', () => {
+  it('migrates: its runs keep everything and say no model calls were recorded', async () => {
+    const path = join(tempDir(), 'before-captures.db');
+    copyFileSync(FIXTURE_DB, path);
+    // The 0.1.0 database brought up to the last schema without captures, as the release before this one left it.
+    const before = MIGRATIONS.findIndex((m) => m.sql.includes('CREATE TABLE captures'));
+    const raw = new Database(path);
+    raw.transaction(() => {
+      for (const migration of MIGRATIONS.slice(1, before)) {
+        raw.exec(migration.sql);
+        migration.then?.(raw);
+      }
+      raw.pragma(`application_id = ${APPLICATION_ID}`);
+      raw.pragma(`user_version = ${before}`);
+    })();
+    raw.close();
+
+    const store = await openStore(path);
+    const runs = await store.listRuns();
+    expect(runs).toHaveLength(3);
+    for (const run of runs) {
+      expect(run.captured).toBe(false);
+      expect(await store.captures(run.id, 'modelCall')).toEqual([]);
+      expect((await allEvents(store, run.id)).length).toBe(run.eventCount);
+    }
+    await store.close();
+    expectNoCallsRecorded(path, runs[0]!.id);
+  });
+});
+
 describe('an export written by runtape 0.1.0', () => {
   it('imports, and exports again as the same lines', () => {
     const db = join(tempDir(), 'imported.db');
@@ -181,6 +221,7 @@ describe('an export written by runtape 0.1.0', () => {
     const again = exported.stdout.trimEnd().split('\n');
     // The header has grown fields since 0.1.0; every event line is what 0.1.0 wrote.
     expect(again.slice(1)).toEqual(lines.slice(1));
-    expect(JSON.parse(again[0]!)).toMatchObject({ run: { id: header.run.id } });
+    expect(JSON.parse(again[0]!)).toMatchObject({ run: { id: header.run.id, captured: false } });
+    expectNoCallsRecorded(db, header.run.id);
   });
 });

@@ -21,6 +21,8 @@ export interface ConsumeConfig {
   db: string;
   /** Runs before the measured one, to warm the JIT (and, recording, start the writer thread). */
   warmUps: number;
+  /** Recording: capture what each agent saw too (default true, as a RecordingRunner does). */
+  capture?: boolean;
 }
 
 export interface Consumed {
@@ -39,7 +41,7 @@ const config = JSON.parse(process.argv[2]!) as ConsumeConfig;
 setTracingDisabled(true);
 
 async function consume(deltas: string[]): Promise<Omit<Consumed, 'maxRssMb'>> {
-  const runner = config.runner === 'sdk' ? new Runner({ tracingDisabled: true }) : new RecordingRunner({ tracingDisabled: true }, { db: config.db });
+  const runner = config.runner === 'sdk' ? new Runner({ tracingDisabled: true }) : new RecordingRunner({ tracingDisabled: true }, { db: config.db, capture: config.capture ?? true });
   const start = performance.now();
   const result = await runner.run(streamingAgent(deltas, config.delayMs ? { deltaDelayMs: config.delayMs } : {}), 'Go on.', { stream: true });
   let seen = 0;

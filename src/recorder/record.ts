@@ -20,6 +20,11 @@ export interface RecordOptions {
   /** Where timestamps come from; default the system's monotonic clock. */
   clock?: RecordingClock;
   /**
+   * A RecordingRunner also records what each agent saw (its model calls as sent); default true. `false`
+   * records the run's events only, as `record(result)` does.
+   */
+  capture?: boolean;
+  /**
    * What is masked before anything of the run is stored, beyond the API keys and authorization headers that
    * never are (see the README, "Redaction"). Applied on the writer thread.
    */

@@ -66,17 +66,18 @@ export class RecordingRunner extends Runner {
       ...(options?.signal ? { signal: options.signal } : {}),
       ...(resumed ? { resumesCallIds: interruptedCallIds(input) } : {}),
       startedAt: clock.now(),
-      captured: true,
+      captured: this.#recordOptions.capture ?? true,
     };
     const recording = startRecording(recordOptions, recordOptions.input);
-    startRunCapture(this, recording, startingAgent);
+    if (recordOptions.captured) startRunCapture(this, recording, startingAgent);
+    const inRun = <T>(start: () => T): T => (recordOptions.captured ? withCapture(recording, start) : start());
     if (!options?.stream) {
-      return this.#runNonStreamed(recording, () => withCapture(recording, () => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>)));
+      return this.#runNonStreamed(recording, () => inRun(() => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>)));
     }
     let bound = false;
     try {
       return await observeRunStartedBy(
-        () => withCapture(recording, () => super.run(agent, input, options)),
+        () => inRun(() => super.run(agent, input, options)),
         (result) => ((bound = true), recordingObserver(result, recordOptions, recording)),
       );
     } catch (error) {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mapItemLists } from '../../capture/itemLists.js';
 import type { CaptureKind, CaptureRecords } from '../../capture/types.js';
 import { toJsonText } from '../../events/serialize.js';
+import { ARCHIVE_DEFLATE_AGENTS, archiveDictionary, decodeArchive, encodeArchive } from './captureArchive.js';
 
 /** What the table knows of one run while it is written: the items stored so far, and how many records of each kind. */
 interface RunIndex {
@@ -14,7 +15,8 @@ interface RunIndex {
 /**
  * A run's captures (`captures`, schema.ts) and the conversation items they hold (`capture_items`): each
  * distinct item is stored once per run, and a record's item lists hold item numbers (a few bytes each) where
- * a request repeats the conversation so far. Called inside the engine's transactions.
+ * a request repeats the conversation so far. When the run ends, its rows move into one compressed archive
+ * (captureArchive.ts). Called inside the engine's transactions.
  */
 export class CaptureTable {
   readonly #db: Database.Database;
@@ -38,13 +40,38 @@ export class CaptureTable {
 
   /** A run's records of one kind in the order they were captured, their items in place. */
   read<K extends CaptureKind>(pk: number, kind: K): CaptureRecords[K][] {
-    const rows = this.#db.prepare(`SELECT record FROM captures WHERE run_pk = ? AND kind = ? ORDER BY n`).all(pk, kind) as { record: string }[];
-    if (rows.length === 0) return [];
     const items = new Map<number, unknown>();
-    for (const row of this.#db.prepare(`SELECT n, item FROM capture_items WHERE run_pk = ?`).iterate(pk) as Iterable<{ n: number; item: string }>) {
-      items.set(row.n, JSON.parse(row.item));
+    const records: unknown[] = [];
+    const archive = this.#db.prepare(`SELECT codec, data FROM capture_archives WHERE run_pk = ?`).get(pk) as { codec: number; data: Buffer } | undefined;
+    if (archive) {
+      const unpacked = decodeArchive(archive.codec, archive.data, this.#dictionary(pk));
+      for (const [n, item] of unpacked.items) items.set(n, item);
+      for (const [k, , record] of unpacked.records) if (k === kind) records.push(record);
     }
-    return rows.map((row) => mapItemLists(kind, JSON.parse(row.record), (refs) => refs.map((n) => items.get(n as number) ?? null)) as CaptureRecords[K]);
+    const rows = this.#db.prepare(`SELECT record FROM captures WHERE run_pk = ? AND kind = ? ORDER BY n`).all(pk, kind) as { record: string }[];
+    if (rows.length > 0) {
+      for (const row of this.#db.prepare(`SELECT n, item FROM capture_items WHERE run_pk = ?`).iterate(pk) as Iterable<{ n: number; item: string }>) {
+        items.set(row.n, JSON.parse(row.item));
+      }
+      for (const row of rows) records.push(JSON.parse(row.record));
+    }
+    return records.map((record) => mapItemLists(kind, record, (refs) => refs.map((n) => items.get(n as number) ?? null)) as CaptureRecords[K]);
+  }
+
+  /** The run has ended: its captures and items move into one compressed archive. */
+  archive(pk: number): void {
+    const records = this.#db.prepare(`SELECT kind, n, record FROM captures WHERE run_pk = ? ORDER BY kind, n`).all(pk) as { kind: string; n: number; record: string }[];
+    if (records.length === 0 || this.#db.prepare(`SELECT 1 FROM capture_archives WHERE run_pk = ?`).get(pk)) return;
+    const items = this.#db.prepare(`SELECT n, item FROM capture_items WHERE run_pk = ? ORDER BY n`).all(pk) as { n: number; item: string }[];
+    const data = encodeArchive(items, records, this.#dictionary(pk));
+    this.#db.prepare(`INSERT INTO capture_archives (run_pk, codec, data) VALUES (?, ?, ?)`).run(pk, ARCHIVE_DEFLATE_AGENTS, data);
+    this.#db.prepare(`DELETE FROM captures WHERE run_pk = ?`).run(pk);
+    this.#db.prepare(`DELETE FROM capture_items WHERE run_pk = ?`).run(pk);
+    this.#indexes.delete(pk);
+  }
+
+  #dictionary(pk: number): Buffer {
+    return archiveDictionary(this.#db.prepare(`SELECT instructions, tools, handoffs FROM agents WHERE run_pk = ? ORDER BY rowid`).all(pk) as { instructions: string | null; tools: string; handoffs: string }[]);
   }
 
   /** After a rollback or a deletion: what was cached may no longer be stored. */

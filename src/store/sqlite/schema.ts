@@ -128,6 +128,14 @@ export const MIGRATIONS: readonly Migration[] = [
     item   TEXT NOT NULL,  -- JSON
     PRIMARY KEY (run_pk, n)
   ) WITHOUT ROWID;
+
+  -- A finished run's captures and items, packed together and compressed (captureArchive.ts): the loose rows
+  -- above hold a run's captures while it is recorded, and move here when it ends.
+  CREATE TABLE capture_archives (
+    run_pk INTEGER PRIMARY KEY REFERENCES runs(pk) ON DELETE CASCADE,
+    codec  INTEGER NOT NULL,
+    data   BLOB NOT NULL
+  );
   ` },
 ];
 

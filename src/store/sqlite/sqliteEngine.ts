@@ -118,6 +118,12 @@ export class SqliteEngine {
     });
   }
 
+  /** An imported run's captures are all there: they move into their archive, as a recorded run's do when it ends. */
+  archiveCaptures(runId: string): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => this.#captures.archive(pk));
+  }
+
   /** Stores what a capture module saw, in the caller's transaction (the writer's batch). */
   appendCapture(runId: string, kind: CaptureKind, record: unknown): void {
     const pk = this.#pkOf(runId);
@@ -131,6 +137,7 @@ export class SqliteEngine {
       this.#db
         .transaction(() => {
           this.#events.mergeSmallTail(pk);
+          this.#captures.archive(pk);
           this.#db
             .prepare(
               `UPDATE runs SET status = ?, duration_us = ?, last_agent = ?, final_output = ?, error_name = ?, error_message = ?,

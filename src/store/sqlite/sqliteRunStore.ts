@@ -55,6 +55,7 @@ export class SqliteRunStore implements RunStore {
       for (const [kind, records] of Object.entries(captures?.() ?? {}) as [CaptureKind, readonly unknown[]][]) {
         for (const record of records) this.engine.appendCapture(run.id, kind, record);
       }
+      this.engine.archiveCaptures(run.id);
     });
   }
 
