@@ -1,6 +1,7 @@
 export { RecordingRunner, type RecordingRunnerOptions } from './recorder/recordingRunner.js';
 export { record, recordedRunId, recordingStored, type RecordOptions, type RecordStartOptions } from './recorder/record.js';
 export type { RecordingClock } from './recorder/clock.js';
+export type { RedactOptions, SecretFinder } from './redaction/options.js';
 export type { RunStore, EventFilter, EventWindow, OpenOptions } from './store/runStore.js';
 export { openStore, resolveDbPath, DEFAULT_DB_PATH } from './store/openStore.js';
 export type { RunRecord, StoredEvent, AgentRecord, RunStatus, RunFilter } from './store/types.js';

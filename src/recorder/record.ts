@@ -1,5 +1,6 @@
 import type { Agent, StreamedRunResult } from '@openai/agents';
 import { sanitizeLine } from '../events/sanitize.js';
+import { redactionSpecOf, type RedactOptions } from '../redaction/options.js';
 import { resolveDbPath } from '../store/openStore.js';
 import { BUSY_TIMEOUT_MS, type RunStore } from '../store/runStore.js';
 import { systemClock, type RecordingClock } from './clock.js';
@@ -23,6 +24,11 @@ export interface RecordOptions {
    * records the run's events only, as `record(result)` does.
    */
   capture?: boolean;
+  /**
+   * What is masked before anything of the run is stored, beyond the API keys and authorization headers that
+   * never are (see the README, "Redaction"). Applied on the writer thread.
+   */
+  redact?: RedactOptions;
 }
 
 export interface RecordStartOptions extends RecordOptions {
@@ -118,6 +124,7 @@ export function startRecording(options: RecordStartOptions, input: unknown): Run
     warn,
     resumesCallIds: options.resumesCallIds ?? [],
     captured: options.captured ?? false,
+    redaction: redactionSpecOf(options.redact),
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Agent, RunStreamEvent } from '@openai/agents';
 import { captureEnded } from '../capture/captureContext.js';
 import type { CaptureKind, CaptureRecords, CaptureSink } from '../capture/types.js';
+import type { RedactionSpec } from '../redaction/options.js';
 import { newRunId } from '../store/runStore.js';
 import type { RunEnd } from '../store/types.js';
 import { describeAgentGraph } from './agentGraph.js';
@@ -26,6 +27,8 @@ export interface RunRecordingInit {
   resumesCallIds: string[];
   /** Whether capture modules record into it (a RecordingRunner's run; not a run `record` wrapped once started). */
   captured: boolean;
+  /** What the writer masks before storing anything of the run. */
+  redaction: RedactionSpec;
 }
 
 /**
@@ -73,6 +76,7 @@ export class RunRecording implements CaptureSink {
         captured: init.captured,
       },
       init.resumesCallIds,
+      init.redaction,
       {
         failed: (message) => this.#fail(message, init.warn),
         ended: settle,

@@ -1,4 +1,5 @@
 import type { CaptureKind } from '../../capture/types.js';
+import type { RedactionSpec } from '../../redaction/options.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
 
 /**
@@ -8,9 +9,10 @@ import type { NewRun, RunEnd } from '../../store/types.js';
 export interface WriterBatch {
   /**
    * Runs to create, before any event of the batch is written. A run resumed from a RunState names the
-   * tool calls it was interrupted at; the writer links it to the run that stopped there.
+   * tool calls it was interrupted at; the writer links it to the run that stopped there. Its redaction
+   * travels with it: runs of one process may redact differently, and the writer redacts each run by its own.
    */
-  creates: { slot: number; run: NewRun; resumesCallIds: string[] }[];
+  creates: { slot: number; run: NewRun; resumesCallIds: string[]; redaction: RedactionSpec }[];
   length: number;
   slots: Int32Array;
   seqs: Int32Array;
@@ -37,6 +39,8 @@ export interface WriterBatch {
    * stream, marks a result cancelled even once the model has finished (the SDK's own rule).
    */
   cancels: { runId: string; cancelledBy: 'signal' | 'consumer' }[];
+  /** The process is exiting: the streamed text the writer holds back for redaction is stored now. */
+  releaseHeld: boolean;
 }
 
 /** What the writer thread tells the application's thread. */

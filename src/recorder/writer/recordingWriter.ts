@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
 import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
+import type { RedactionSpec } from '../../redaction/options.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
 import type { RunStreamEvent } from '@openai/agents';
 import type { CaptureKind } from '../../capture/types.js';
@@ -82,14 +83,14 @@ export class RecordingWriter {
     return this.#writers.get(path)!;
   }
 
-  openRun(run: NewRun, resumesCallIds: string[], callbacks: RunCallbacks): number {
+  openRun(run: NewRun, resumesCallIds: string[], redaction: RedactionSpec, callbacks: RunCallbacks): number {
     const slot = this.#nextSlot++;
     this.#runs.set(slot, callbacks);
     if (this.#dead) {
       callbacks.failed(this.#dead);
       return slot;
     }
-    this.#batch.creates.push({ slot, run, resumesCallIds });
+    this.#batch.creates.push({ slot, run, resumesCallIds, redaction });
     this.#armTimer();
     return slot;
   }
@@ -197,6 +198,7 @@ export class RecordingWriter {
     next.captures.unshift(...batch.captures);
     next.ends.unshift(...batch.ends);
     next.cancels.unshift(...batch.cancels);
+    next.releaseHeld ||= batch.releaseHeld;
     this.#armTimer();
   }
 
@@ -206,7 +208,9 @@ export class RecordingWriter {
    */
   flushSync(timeoutMs: number): void {
     const { length, creates, captures, ends, cancels } = this.#batch;
-    if (length > 0 || creates.length > 0 || captures.length > 0 || ends.length > 0 || cancels.length > 0) this.#post();
+    // A run not ended yet may have streamed text the writer holds back for redaction: it is stored now.
+    this.#batch.releaseHeld = true;
+    if (length > 0 || creates.length > 0 || captures.length > 0 || ends.length > 0 || cancels.length > 0 || this.#runs.size > 0) this.#post();
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const handled = Atomics.load(this.#handled, HANDLED);
@@ -280,5 +284,6 @@ function emptyBatch(): WriterBatch {
     captures: [],
     ends: [],
     cancels: [],
+    releaseHeld: false,
   };
 }

@@ -8,9 +8,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
 import { HEARTBEAT_INTERVAL_MS } from '../../store/runLiveness.js';
 import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
-import type { StoredEvent } from '../../store/types.js';
+import type { RunEnd, StoredEvent } from '../../store/types.js';
+import { loadRedactor } from '../../redaction/loadRedactor.js';
 import { EventKind, expandEvent } from './compactEvent.js';
 import { EXITING, HANDLED, IN_SQLITE, type WriterBatch, type WriterInit, type WriterReport } from './protocol.js';
+import { RunRedaction, type CompactEvent } from './runRedaction.js';
 
 interface OpenRun {
   runId: string;
@@ -18,6 +20,8 @@ interface OpenRun {
   /** Writing failed: nothing more of this run is written but its end and the partial mark. */
   failure: string | null;
   created: boolean;
+  /** What of the run is stored, and the tail of its streamed text that waits for the next batch. */
+  redaction: RunRedaction | null;
 }
 
 const init = workerData as WriterInit;
@@ -56,6 +60,7 @@ async function drain(): Promise<void> {
   writing = true;
   while (queue.length > 0) {
     const batch = queue.shift()!;
+    await openRuns(batch);
     await writeWithRetries(batch);
     Atomics.add(shared, HANDLED, 1);
     Atomics.notify(shared, HANDLED);
@@ -102,38 +107,85 @@ function isBusy(error: unknown): boolean {
   return /locked|busy/i.test(errorMessage(error));
 }
 
+/**
+ * The batch's new runs, each with its redaction (its module, if it names one, is loaded first): a run whose
+ * redaction cannot be had is not recorded at all rather than recorded unredacted.
+ */
+async function openRuns(batch: WriterBatch): Promise<void> {
+  for (const { slot, run, redaction } of batch.creates) {
+    if (runs.has(slot)) continue;
+    const open: OpenRun = { runId: run.id, activeAgent: run.startingAgent, failure: null, created: false, redaction: null };
+    runs.set(slot, open);
+    try {
+      open.redaction = new RunRedaction(await loadRedactor(redaction));
+    } catch (error) {
+      open.failure = errorMessage(error);
+      report({ type: 'failed', slot, runId: run.id, message: open.failure });
+    }
+  }
+}
+
 /** One transaction for the whole batch: a batch is stored whole or not at all. */
 function writeBatch(batch: WriterBatch): void {
+  const creates = batch.creates.flatMap(({ slot, run, resumesCallIds }) => {
+    const stored = redacting(slot, (redaction) => redaction.run(run));
+    return stored ? [{ slot, run: stored, resumesCallIds }] : [];
+  });
+  const events = groupEvents(batch);
+  // A capture (what an agent saw: its instructions, the input as sent, a tool's arguments) is redacted whole.
+  const captures = batch.captures.flatMap(({ slot, kind, record }) => {
+    const stored = redacting(slot, (redaction) => redaction.redactor.value(record));
+    return stored === null ? [] : [{ slot, kind, record: stored }];
+  });
+  const ends = batch.ends.flatMap(({ slot, end }) => {
+    const stored = redacting(slot, (redaction) => redaction.end(end));
+    return stored ? [{ slot, end: stored }] : [];
+  });
   const created: number[] = [];
   inSqlite(() => store().writeTransaction(() => {
-    for (const { slot, run, resumesCallIds } of batch.creates) {
-      runs.set(slot, { runId: run.id, activeAgent: run.startingAgent, failure: null, created: false });
+    for (const { slot, run, resumesCallIds } of creates) {
       store().createRun({ ...run, resumedFrom: run.resumedFrom ?? store().runInterruptedAt(resumesCallIds) });
       created.push(slot);
     }
-    for (const [slot, events] of groupEvents(batch)) store().appendEvents(runs.get(slot)!.runId, events);
-    for (const { slot, kind, record } of batch.captures) {
-      const run = runs.get(slot);
-      if (run && !run.failure) store().appendCapture(run.runId, kind, record);
-    }
+    for (const [slot, rows] of events.rows) store().appendEvents(runs.get(slot)!.runId, rows);
+    for (const { slot, kind, record } of captures) store().appendCapture(runs.get(slot)!.runId, kind, record);
     for (const gap of batch.gaps) {
       const run = runs.get(gap.slot);
       if (run && !run.failure) store().addGap(run.runId, gap.fromSeq, gap.toSeq);
     }
-    for (const { slot, end } of batch.ends) {
-      const run = runs.get(slot);
-      if (run && !run.failure) store().finishRun(run.runId, end);
-    }
+    for (const { slot, end } of ends) store().finishRun(runs.get(slot)!.runId, end);
     for (const { runId, cancelledBy } of batch.cancels) store().markCancelled(runId, cancelledBy);
   }));
   for (const slot of created) runs.get(slot)!.created = true;
+  events.commit();
   if (runs.size > 0) heartbeat ??= setInterval(beat, HEARTBEAT_INTERVAL_MS);
   endRuns(batch);
 }
 
-/** The batch's events as rows, per run; the active agent follows the agent events in order. */
-function groupEvents(batch: WriterBatch): Map<number, StoredEvent[]> {
-  const byRun = new Map<number, StoredEvent[]>();
+/**
+ * What `redact` makes of a run's value for storing, or null when nothing of the run is stored (its writing
+ * failed before, or redaction itself failed: a module that throws stops the run's recording, which the
+ * application's thread reports, rather than letting the value through unredacted).
+ */
+function redacting<T>(slot: number, redact: (redaction: RunRedaction) => T): T | null {
+  const run = runs.get(slot);
+  if (!run || run.failure) return null;
+  try {
+    return redact(run.redaction!);
+  } catch (error) {
+    run.failure = `redaction failed: ${errorMessage(error)}`;
+    report({ type: 'failed', slot, runId: run.runId, message: run.failure });
+    return null;
+  }
+}
+
+/**
+ * The batch's events as rows, per run, redacted; the active agent follows the agent events in order. Rows
+ * are computed before the transaction and the runs' state (active agent, text that waits) changes only once
+ * it is stored, so a batch retried after a busy database is computed again the same.
+ */
+function groupEvents(batch: WriterBatch): { rows: Map<number, StoredEvent[]>; commit: () => void } {
+  const incoming = new Map<number, CompactEvent[]>();
   let textAt = 0;
   for (let i = 0; i < batch.length; i++) {
     const slot = batch.slots[i]!;
@@ -143,13 +195,35 @@ function groupEvents(batch: WriterBatch): Map<number, StoredEvent[]> {
     if (kind === EventKind.TextDelta) value = batch.text.slice(textAt, (textAt += batch.textLengths[i]!));
     const run = runs.get(slot);
     if (!run || run.failure) continue;
-    const event = expandEvent(kind, value);
-    if (event.newAgent !== undefined) run.activeAgent = event.newAgent;
-    let rows = byRun.get(slot);
-    if (!rows) byRun.set(slot, (rows = []));
-    rows.push({ seq: batch.seqs[i]!, tUs: Math.round(batch.tUs[i]!), level: event.level, name: event.name, agent: run.activeAgent, payload: event.payload });
+    let events = incoming.get(slot);
+    if (!events) incoming.set(slot, (events = []));
+    events.push({ seq: batch.seqs[i]!, tUs: batch.tUs[i]!, kind, value });
   }
-  return byRun;
+  // A run's end, a gap in it, or the process's exit flush: nothing of it waits any longer.
+  const final = new Set<number>([...batch.ends.map((e) => e.slot), ...batch.gaps.map((g) => g.slot)]);
+  const slots = new Set(incoming.keys());
+  for (const [slot, run] of runs) if (run.redaction?.holding && (batch.releaseHeld || final.has(slot))) slots.add(slot);
+  const rows = new Map<number, StoredEvent[]>();
+  const commits: (() => void)[] = [];
+  for (const slot of slots) {
+    const run = runs.get(slot)!;
+    const taken = redacting(slot, (redaction) => redaction.take(incoming.get(slot) ?? [], batch.releaseHeld || final.has(slot)));
+    if (!taken) continue;
+    const { events, held } = taken;
+    let agent = run.activeAgent;
+    const runRows: StoredEvent[] = [];
+    for (const { seq, tUs, kind, value } of events) {
+      const event = expandEvent(kind, value);
+      if (event.newAgent !== undefined) agent = event.newAgent;
+      runRows.push({ seq, tUs: Math.round(tUs), level: event.level, name: event.name, agent, payload: event.payload });
+    }
+    if (runRows.length > 0) rows.set(slot, runRows);
+    commits.push(() => {
+      run.activeAgent = agent;
+      run.redaction!.commit(held);
+    });
+  }
+  return { rows, commit: () => commits.forEach((commit) => commit()) };
 }
 
 /** The batch could not be written (disk full, read-only, corrupt): every run it touched stops recording. */
@@ -161,7 +235,7 @@ function failRuns(batch: WriterBatch, error: unknown): void {
     ...batch.captures.map((c) => c.slot),
     ...batch.ends.map((e) => e.slot),
   ]);
-  for (const { slot, run } of batch.creates) if (!runs.has(slot)) runs.set(slot, { runId: run.id, activeAgent: null, failure: null, created: false });
+  for (const { slot, run } of batch.creates) if (!runs.has(slot)) runs.set(slot, { runId: run.id, activeAgent: null, failure: null, created: false, redaction: null });
   for (const slot of touched) {
     const run = runs.get(slot);
     if (!run || run.failure) continue;
@@ -176,10 +250,20 @@ function endRuns(batch: WriterBatch): void {
     const run = runs.get(slot);
     // A run whose writing failed still gets its end, alone, with the partial mark: the failure may have passed.
     if (run?.failure && run.created) {
-      attempt(() => inSqlite(() => store().writeTransaction(() => (store().finishRun(run.runId, end), store().markPartial(run.runId, run.failure!)))));
+      const stored = storedEndOfFailedRun(run, end);
+      attempt(() => inSqlite(() => store().writeTransaction(() => (store().finishRun(run.runId, stored), store().markPartial(run.runId, run.failure!)))));
     }
     runs.delete(slot);
     report({ type: 'ended', slot });
+  }
+}
+
+/** A failed run's end, redacted; when redaction is what failed, only how and when it ended. */
+function storedEndOfFailedRun(run: OpenRun, end: RunEnd): RunEnd {
+  try {
+    return run.redaction!.end(end);
+  } catch {
+    return { ...end, finalOutput: null, error: null, usage: null, runState: null };
   }
 }
 

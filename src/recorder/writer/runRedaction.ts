@@ -1,0 +1,246 @@
+import { REDACTED } from '../../redaction/builtInSecrets.js';
+import type { Redactor, Span } from '../../redaction/redactor.js';
+import type { NewRun, RunEnd } from '../../store/types.js';
+import { EventKind } from './compactEvent.js';
+
+/** An event on the writer thread, in its compact form (a text delta's value: its text). */
+export interface CompactEvent {
+  seq: number;
+  tUs: number;
+  kind: EventKind;
+  value: unknown;
+}
+
+/**
+ * The last characters of a response's streamed text that wait for the next batch before they are stored: a
+ * secret whose start is in them may not be recognizable yet (`sk-` alone is no key). A secret up to this
+ * long is found whichever deltas and batches it is split across; a match still running at a batch's end
+ * waits whatever its length.
+ */
+export const CARRY_CHARS = 256;
+
+/**
+ * One run's redaction on the writer thread: what it stores of the run's creation, events and end.
+ *
+ * Streamed text (the output text deltas, and the deltas of a provider's own events, e.g.
+ * `response.output_text.delta` or `response.function_call_arguments.delta`) is redacted as the text it
+ * assembles into, not delta by delta: a secret split across deltas is found whole. The rule that keeps
+ * replay faithful: each delta keeps its seq, time and every character outside secrets; a secret's mask
+ * stands in the delta where the secret began, and the secret's characters in later deltas are dropped
+ * (such a delta may be stored empty). So the stored deltas, joined, give the assembled text with each secret
+ * masked. A response's text ends at its `response_done` (or the next item, agent change or run end).
+ *
+ * A secret can span batches: the tail of a response's text that may hold the start of one (its last
+ * CARRY_CHARS characters, or a match still running at the end) waits, with the run's events after it
+ * (they keep their order), for the run's next batch; it is stored at the response's end, the run's end,
+ * a gap, or the process's exit flush.
+ */
+export class RunRedaction {
+  #held: CompactEvent[] = [];
+
+  constructor(readonly redactor: Redactor) {}
+
+  run(run: NewRun): NewRun {
+    const r = this.redactor;
+    return { ...run, name: r.value(run.name), input: r.value(run.input), tags: r.value(run.tags), metadata: r.value(run.metadata), agents: r.value(run.agents) };
+  }
+
+  end(end: RunEnd): RunEnd {
+    const r = this.redactor;
+    return { ...end, finalOutput: r.value(end.finalOutput), error: r.value(end.error), usage: r.value(end.usage), runState: r.value(end.runState) };
+  }
+
+  /**
+   * The run's events to store now, redacted, and the events that wait (`commit` them once the batch is
+   * stored: a batch retried after a busy database takes them again). `final`: nothing waits.
+   */
+  take(incoming: CompactEvent[], final: boolean): { events: CompactEvent[]; held: CompactEvent[] } {
+    const list = this.#held.length > 0 ? this.#held.concat(incoming) : incoming;
+    const streams = deltaStreamsOf(list);
+    for (const stream of streams) stream.spans = this.redactor.spans(stream.text);
+    const hold = final ? list.length : holdFrom(list.length, streams);
+    const events: CompactEvent[] = new Array(hold);
+    const masked = maskedPieces(streams, hold);
+    for (let i = 0; i < hold; i++) events[i] = this.#event(list[i]!, masked.get(i));
+    return { events, held: list.slice(hold) };
+  }
+
+  commit(held: CompactEvent[]): void {
+    this.#held = held;
+  }
+
+  get holding(): boolean {
+    return this.#held.length > 0;
+  }
+
+  /** One event, its delta (if any) replaced by its masked piece, everything else redacted as a value. */
+  #event(event: CompactEvent, maskedDelta: string | undefined): CompactEvent {
+    const r = this.redactor;
+    switch (event.kind) {
+      case EventKind.TextDelta:
+        return maskedDelta === undefined ? event : { ...event, value: maskedDelta };
+      case EventKind.Raw: {
+        const delta = deltaAt(event);
+        if (!delta) return { ...event, value: r.value(event.value) };
+        // The delta is redacted with its stream; the rest of the event on its own.
+        const rest = r.value(withDelta(event, '').value);
+        return { ...event, value: withDelta({ ...event, value: rest }, maskedDelta ?? delta.text).value };
+      }
+      case EventKind.Item:
+        return { ...event, value: r.value(event.value) };
+      case EventKind.Described: {
+        const [level, name, payload] = event.value as [unknown, unknown, string];
+        return { ...event, value: [level, name, r.jsonText(payload)] };
+      }
+      default:
+        return event; // an agent's name
+    }
+  }
+}
+
+/**
+ * One response's text in one stream: the events that carry its pieces and where each piece ends in it
+ * (parallel arrays: a batch has hundreds of pieces, and this runs for every one of them).
+ */
+interface DeltaStream {
+  indexes: number[];
+  ends: number[];
+  text: string;
+  /** Its response ended within these events: nothing of it waits. */
+  closed: boolean;
+  spans: Span[];
+}
+
+/** The streamed texts among the events, in order: one per stream key and response. */
+function deltaStreamsOf(list: CompactEvent[]): DeltaStream[] {
+  const all: DeltaStream[] = [];
+  let open = new Map<string, DeltaStream>();
+  for (let index = 0; index < list.length; index++) {
+    const event = list[index]!;
+    // The common case first, without allocating: a plain text delta.
+    const plain = event.kind === EventKind.TextDelta;
+    const delta = plain ? null : deltaAt(event);
+    if (!plain && !delta) {
+      if (endsResponse(event)) {
+        for (const stream of open.values()) stream.closed = true;
+        open = new Map();
+      }
+      continue;
+    }
+    const key = plain ? 'text' : delta!.key;
+    let stream = open.get(key);
+    if (!stream) {
+      open.set(key, (stream = { indexes: [], ends: [], text: '', closed: false, spans: [] }));
+      all.push(stream);
+    }
+    // Appending makes a rope, flattened once when the patterns scan it.
+    stream.text += plain ? (event.value as string) : delta!.text;
+    stream.indexes.push(index);
+    stream.ends.push(stream.text.length);
+  }
+  return all;
+}
+
+/** The first event that waits: the earliest piece that may hold the start of an unfinished secret. */
+function holdFrom(length: number, streams: DeltaStream[]): number {
+  let hold = length;
+  for (const stream of streams) {
+    if (stream.closed) continue;
+    let cut = Math.max(0, stream.text.length - CARRY_CHARS);
+    for (const [start, end] of stream.spans) if (start < cut && end > cut) cut = start;
+    hold = Math.min(hold, pieceAt(stream, cut));
+  }
+  // Holding back an event of one stream holds the events after it in every stream: a secret that now
+  // straddles the cut of another stream waits whole.
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const stream of streams) {
+      const written = writtenLength(stream, hold);
+      for (const [start, end] of stream.spans) {
+        if (start < written && end > written) {
+          hold = pieceAt(stream, start);
+          moved = true;
+        }
+      }
+    }
+  }
+  return hold;
+}
+
+/** The event whose piece holds text position `at` (past the text: none, so the list's length). */
+function pieceAt(stream: DeltaStream, at: number): number {
+  const { ends } = stream;
+  // Pieces end in order: the first that ends past `at`, by bisection.
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ends[mid]! > at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < ends.length ? stream.indexes[lo]! : Number.MAX_SAFE_INTEGER;
+}
+
+/** How much of the stream's text lies in events before `hold`. */
+function writtenLength(stream: DeltaStream, hold: number): number {
+  const { indexes, ends } = stream;
+  let written = 0;
+  for (let i = 0; i < indexes.length && indexes[i]! < hold; i++) written = ends[i]!;
+  return written;
+}
+
+/** The masked text of each stored piece that a secret touches, by event index. */
+function maskedPieces(streams: DeltaStream[], hold: number): Map<number, string> {
+  const masked = new Map<number, string>();
+  for (const stream of streams) {
+    if (stream.spans.length === 0) continue;
+    const { indexes, ends, text: whole } = stream;
+    for (let i = 0; i < indexes.length && indexes[i]! < hold; i++) {
+      const pieceStart = i === 0 ? 0 : ends[i - 1]!;
+      const pieceEnd = ends[i]!;
+      const touching = stream.spans.filter(([start, end]) => start < pieceEnd && end > pieceStart);
+      if (touching.length === 0) continue;
+      let text = '';
+      let at = pieceStart;
+      for (const [start, end] of touching) {
+        if (start >= pieceStart) text += whole.slice(at, start) + REDACTED;
+        at = Math.min(pieceEnd, end);
+      }
+      masked.set(indexes[i]!, text + whole.slice(at, pieceEnd));
+    }
+  }
+  return masked;
+}
+
+/** Events after which a response's text is complete. */
+function endsResponse(event: CompactEvent): boolean {
+  if (event.kind !== EventKind.Raw) return event.kind !== EventKind.TextDelta;
+  return (event.value as { data?: { type?: unknown } }).data?.type === 'response_done';
+}
+
+interface RawDelta {
+  type?: unknown;
+  delta?: unknown;
+  event?: { type?: unknown; delta?: unknown; item_id?: unknown; output_index?: unknown; content_index?: unknown };
+}
+
+/** The streamed text an event carries, and which stream it belongs to. */
+function deltaAt(event: CompactEvent): { key: string; text: string } | null {
+  if (event.kind === EventKind.TextDelta) return { key: 'text', text: event.value as string };
+  if (event.kind !== EventKind.Raw) return null;
+  const data = (event.value as { data?: RawDelta }).data;
+  if (data?.type === 'output_text_delta' && typeof data.delta === 'string') return { key: 'text', text: data.delta };
+  const inner = data?.type === 'model' ? data.event : undefined;
+  if (inner && typeof inner.delta === 'string') {
+    return { key: `model:${String(inner.type)}:${String(inner.item_id ?? inner.output_index)}:${String(inner.content_index)}`, text: inner.delta };
+  }
+  return null;
+}
+
+/** A copy of a raw event with its delta replaced. */
+function withDelta(event: CompactEvent, text: string): CompactEvent {
+  const value = event.value as { data: RawDelta };
+  const data = value.data;
+  if (data.type === 'output_text_delta') return { ...event, value: { ...value, data: { ...data, delta: text } } };
+  return { ...event, value: { ...value, data: { ...data, event: { ...data.event, delta: text } } } };
+}
