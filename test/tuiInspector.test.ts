@@ -51,7 +51,7 @@ describe('openInspector', () => {
     const analysed = await screenWhen(screen, (text) => !/analysing/.test(text));
     const counts = { raw: 0, item: 0, agent: 0 };
     for await (const event of store.iterateEvents(runId)) counts[event.level]++;
-    expect(analysed).toContain(`[x] 1 raw ${counts.raw}  [x] 2 item ${counts.item}  [x] 3 agent ${counts.agent}`);
+    expect(analysed).toContain(`[x] R raw ${counts.raw}  [x] I item ${counts.item}  [x] A agent ${counts.agent}`);
 
     // A time that does not parse is answered in the footer; the prompt is gone, the keys work again.
     for (const ch of 'tabc') press(screen, ch);

@@ -294,7 +294,7 @@ describe('status lines', () => {
     );
     expect(analysing).toBe('▶ playing instant  +0.000s/0.000s  TTFT —…  —… tok/s  gap —  #—/9  analysing 42%');
     expect(plainOf(filterLine({ shown: new Set(['item', 'agent']), counts: { raw: 250, item: 17, agent: 4 }, search: 'x{y}' }))).toBe(
-      '[ ] 1 raw 250  [x] 2 item 17  [x] 3 agent 4  /x{y}  n/N next/previous match',
+      '[ ] R raw 250  [x] I item 17  [x] A agent 4  /x{y}  n/N next/previous match',
     );
   });
 });
