@@ -9,6 +9,11 @@ import type { HandoffCaptureRecord, ModelCallRecord } from '../src/capture/types
 import { RecordingRunner, openStore, recordedRunId, recordingStored } from '../src/index.js';
 import type { RunStore } from '../src/store/runStore.js';
 import type { StoredEvent } from '../src/store/types.js';
+import { AgentColours } from '../src/tui/views/agentColours.js';
+import { plainOf } from '../src/tui/views/styled.js';
+import { waterfallView } from '../src/tui/views/waterfall.js';
+import { waterfallDetail } from '../src/tui/views/waterfallDetail.js';
+import { displayWidth } from '../src/tui/views/width.js';
 import { twoAgentRun } from './support/scriptedTurns.js';
 import { storeSyntheticRun } from './support/syntheticRun.js';
 import { useTempDir } from './support/tempDb.js';
@@ -152,5 +157,98 @@ describe('waterfall rows', () => {
     expect(neighbourRow(rows, 3, -1)!.label).toBe('A');
     expect(neighbourRow(rows, -1, 1)!.label).toBe('A');
     await store.close();
+  });
+});
+
+describe('waterfall pane', () => {
+  const colours = new AgentColours(['A', 'B']);
+  const row = (fields: Partial<WaterfallRow> & Pick<WaterfallRow, 'kind' | 'label' | 'startUs' | 'endUs'>): WaterfallRow => ({ seq: null, endSeq: null, depth: 1, agent: 'A', ...fields });
+
+  it('draws lines of exactly the width, bars in proportion to time, the playhead as a column', () => {
+    const rows = [
+      row({ kind: 'agent', label: 'A', depth: 0, seq: 0, startUs: 0, endUs: null }),
+      row({ kind: 'model', label: 'call 1', seq: 1, startUs: 0, endUs: 500_000, firstTokenUs: 250_000 }),
+      row({ kind: 'tool', label: 'lookup', seq: 5, startUs: 500_000, endUs: 1_000_000 }),
+    ];
+    const width = 80;
+    const view = waterfallView({ rows, selected: 1, top: 0, clockUs: 750_000, totalUs: 1_000_000, width, height: 10, colours });
+    const text = view.lines.map(plainOf);
+    expect(text).toHaveLength(4);
+    for (const line of text) expect(displayWidth(line)).toBe(width);
+    // The bars: 80 - 2 - 24 (label) - 1 - 9 (duration) = 44 cells, one per 1/44 of the run.
+    const bar = (line: string) => line.slice(2 + 24 + 1, 2 + 24 + 1 + 44);
+    expect(bar(text[1]!)).toBe('━'.repeat(44));
+    // The call waits (light) for half its time, then streams; it covers the first half of the run.
+    expect(bar(text[2]!)).toBe('░'.repeat(11) + '█'.repeat(11) + ' '.repeat(11) + '│' + ' '.repeat(10));
+    expect(bar(text[3]!)).toBe(' '.repeat(22) + '█'.repeat(22));
+    expect(text[0]).toContain('▼');
+    expect(text[2]).toMatch(/^▶ {3}call 1/);
+    expect(text[2]!.trimEnd()).toMatch(/500 ms$/);
+    expect(text[1]!.trimEnd()).toMatch(/…$/);
+  });
+
+  it('shows only the window of rows that fits, keeping the playhead row in view', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => row({ kind: 'model', label: `call ${i + 1}`, seq: i, startUs: i, endUs: i + 1 }));
+    const first = waterfallView({ rows, selected: 500, top: 0, clockUs: 500, totalUs: 1000, width: 60, height: 11, colours });
+    expect(first.lines).toHaveLength(11);
+    expect(first.lines.map(plainOf).some((l) => l.startsWith('▶   call 501'))).toBe(true);
+    // A step back inside the window does not move it; going past its end scrolls it.
+    const next = waterfallView({ rows, selected: 498, top: first.top, clockUs: 498, totalUs: 1000, width: 60, height: 11, colours });
+    expect(next.top).toBe(first.top);
+    expect(waterfallView({ rows, selected: 501, top: first.top, clockUs: 501, totalUs: 1000, width: 60, height: 11, colours }).top).toBe(first.top + 1);
+    expect(waterfallView({ rows, selected: 999, top: first.top, clockUs: 999, totalUs: 1000, width: 60, height: 11, colours }).top).toBe(990);
+  });
+
+  it('shows a captured request, a handoff filter before and after with removed items marked, and says when nothing was recorded', () => {
+    const call: ModelCallRecord = {
+      call: 1,
+      agent: 'A',
+      model: 'gpt-test',
+      instructions: 'Be brief.\nAlways \x1b[31mred\x1b[0m.',
+      input: [{ role: 'user', content: 'hello there' }, { type: 'function_call', name: 'lookup', arguments: '{"q":1}' }],
+      tools: [{ type: 'function', name: 'lookup', description: 'finds things' }],
+      handoffs: [{ toolName: 'transfer_to_B', toolDescription: '', agent: 'B' }],
+      settings: { temperature: 0 },
+      outputType: 'text',
+      previousResponseId: null,
+      conversationId: null,
+      responseId: 'resp_1',
+      usage: null,
+      startUs: 0,
+      endUs: 10,
+      ttftUs: null,
+      firstSeq: 1,
+      lastSeq: 3,
+      attempts: [],
+      error: null,
+    };
+    const model = row({ kind: 'model', label: 'call 1', seq: 1, endSeq: 3, startUs: 0, endUs: 10, firstTokenUs: null });
+    const captured = waterfallDetail({ ...model, modelCall: call }, 70).lines.map(plainOf);
+    expect(captured).toEqual(expect.arrayContaining(['instructions', 'Be brief.', 'Always ␛[31mred␛[0m.', 'input (2 items)', 'tools (2)']));
+    expect(captured.some((l) => l.startsWith('  1 user: hello there'))).toBe(true);
+    expect(captured.some((l) => l.startsWith('  2 function_call: lookup({"q":1})'))).toBe(true);
+    expect(captured.some((l) => l.startsWith('  lookup  finds things'))).toBe(true);
+    expect(captured.some((l) => l.startsWith('  transfer_to_B → B'))).toBe(true);
+    expect(waterfallDetail(model, 70).lines.map(plainOf).join('\n')).toContain('no request recorded for this call');
+
+    const handoff = row({ kind: 'handoff', label: 'A → B', seq: 7, endSeq: 8, startUs: 5, endUs: 6, callId: 'c1', toolName: 'transfer_to_B' });
+    const capture: HandoffCaptureRecord = {
+      callId: 'c1',
+      call: 1,
+      from: 'A',
+      to: 'B',
+      tUs: 6,
+      filter: { name: 'removeAllTools', source: 'handoff' },
+      before: { inputHistory: 'hello there', preHandoffItems: [{ type: 'function_call', name: 'lookup', arguments: '{}' }], newItems: [{ role: 'assistant', content: [{ type: 'output_text', text: 'over to B' }] }] },
+      after: { inputHistory: 'hello there', preHandoffItems: [], newItems: [{ role: 'assistant', content: [{ type: 'output_text', text: 'over to B' }] }] },
+    };
+    const sides = waterfallDetail({ ...handoff, handoff: capture }, 70).lines.map(plainOf);
+    const columns = sides.filter((l) => l.includes(' │ '));
+    expect(columns[0]).toMatch(/^before \(3, 1 removed\) +│ after \(2\)/);
+    expect(columns[1]).toMatch(/^ {2}user: hello there +│ {3}user: hello there/);
+    expect(columns[2]).toMatch(/^✗ function_call: lookup\(\{\}\) +│ {3}assistant: over to B/);
+    expect(columns[3]).toMatch(/^ {2}assistant: over to B +│ $/);
+    expect(sides).toContain('filter removeAllTools  (the handoff\'s own)');
+    expect(waterfallDetail(handoff, 70).lines.map(plainOf).join('\n')).toContain('no request recorded for this handoff');
   });
 });

@@ -109,7 +109,7 @@ export class RunPage implements Page {
     this.#agents = agents;
     this.#colours = new AgentColours(this.#agents.map((a) => a.name));
     this.#lastSeq = lastSeq;
-    this.#timeline = new Timeline(store, runId);
+    this.#timeline = new Timeline(store, runId, () => this.#run.gaps);
     this.#text = new OutputText(store, runId);
     this.#view = new RunView(host.screen);
 

@@ -120,7 +120,7 @@ function axisLine(clockUs: number, totalUs: number, labelWidth: number, barWidth
     span(chars.slice(0, cursor).join(''), { fg: 'gray' }),
     span('▼', { fg: 'yellow', bold: true }),
     span(chars.slice(cursor + 1).join(''), { fg: 'gray' }),
-    span(' '.repeat(DURATION_WIDTH + 1)),
+    span(' '.repeat(DURATION_WIDTH)),
   ];
 }
 
