@@ -45,7 +45,7 @@ beforeAll(async () => {
   [run] = await store.listRuns();
   events = [];
   for await (const event of store.iterateEvents(run!.id)) events.push(event);
-  rows = waterfallRows(events);
+  rows = waterfallRows(events, { captures: { modelCalls: await store.captures(run!.id, 'modelCall') } });
   const id = newRunId();
   await store.importRun(
     { ...run!, id, name: 'gapped', gaps: [{ fromSeq: 120, toSeq: 129 }] },
@@ -70,17 +70,20 @@ describe('the waterfall in the inspector', () => {
     const lines = screen.split('\n');
     const axis = rowOf(screen, '  time  +');
     const shown = lines.slice(axis + 1, axis + 1 + rows.length).map((line) => line.slice(2, 16));
-    expect(shown).toEqual(rows.map((r) => `${'  '.repeat(r.depth)}${r.kind === 'tool' ? `${r.label}()` : r.label}`.padEnd(14).slice(0, 14)));
+    const name = (r: WaterfallRow) => (r.kind === 'tool' ? `${r.label}()` : r.modelCall?.model ? `${r.label} ${r.modelCall.model}` : r.label);
+    expect(shown).toEqual(rows.map((r) => `${'  '.repeat(r.depth)}${name(r)}`.padEnd(14).slice(0, 14)));
     expect(screen).toContain('0s┈┈');
     expect(screen).toContain(`${formatOffset(run.durationUs!)}`);
 
-    // Steps go from row to row; the detail pane says what was recorded about the selected one.
+    // Steps go from row to row; the detail pane shows the selected call's request as the recorder captured it.
     const calls = rows.filter((r) => r.kind === 'model');
+    const request = calls[0]!.modelCall!;
     terminal.keys('j', 'j');
     screen = await terminal.waitFor((s) => statusLine(s).includes(`#${calls[0]!.seq}/${last}`));
     expect(screen).toMatch(/▶ {3}call 1 /);
-    expect(screen).toContain('no request recorded for this call');
     expect(screen).toMatch(/model {2}call 1 /);
+    expect(screen).toContain(`input (${request.input.length} items)`);
+    expect(screen).toContain((request.instructions ?? '').split('\n')[0]!.slice(0, 40));
     terminal.keys('k');
     await terminal.waitFor((s) => statusLine(s).includes(`#0/${last}`));
 
@@ -142,8 +145,10 @@ describe('the waterfall in the inspector', () => {
     const at = (seq: number) => formatOffset(events.find((e) => e.seq === seq)!.tUs);
     expect(lines[lost - 1]).toContain(`▶ ${at(119).padStart(11)}`);
     expect(lines.slice(lost + 1, lost + 3).some((line) => line.includes(`  ${at(130).padStart(11)}`))).toBe(true);
+    // The copy has its events only: its calls' requests were not recorded.
     terminal.keys('w');
     screen = await terminal.waitFor('lost #120–#129');
+    expect(screen).toContain('no request recorded for this call');
     terminal.keys('q');
     await terminal.waitFor('EXITED 0');
   });

@@ -75,6 +75,17 @@ describe('waterfall rows', () => {
     }
     expect(structural.length).toBeLessThan(events.length);
     expect(waterfallRows([...structural, ...firstTokens].sort((a, b) => a.seq - b.seq))).toEqual(rows);
+
+    // The recorder captured each call's request: every call row gets its own, by the events it produced.
+    const modelCalls = await store.captures(runId, 'modelCall');
+    expect(modelCalls).toHaveLength(3);
+    const withRequests = waterfallRows(events, { captures: { modelCalls } }).filter((r) => r.kind === 'model');
+    expect(withRequests.map((r) => [r.label, r.modelCall?.call, r.modelCall?.agent])).toEqual([
+      ['call 1', 1, 'Triage'],
+      ['call 2', 2, 'Weather Agent'],
+      ['call 3', 3, 'Weather Agent'],
+    ]);
+    expect(withRequests[1]!.modelCall!.instructions).toBe('Answer weather questions with the get_weather tool.');
     await store.close();
   });
 

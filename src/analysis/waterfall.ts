@@ -120,12 +120,12 @@ export class WaterfallBuilder {
 
   /** The rows so far, in time order (agent spans before what started with them), captures attached. */
   rows(captures: WaterfallCaptures = {}): WaterfallRow[] {
-    const calls = new Map((captures.modelCalls ?? []).map((c) => [c.call, c]));
+    const modelCalls = captures.modelCalls ?? [];
     const handoffCaptures = [...(captures.handoffs ?? [])];
     const handoffRows = this.#rows.filter((r) => r.kind === 'handoff');
     const rows: WaterfallRow[] = this.#rows.map((row) => {
       if (row.kind === 'model') {
-        const modelCall = calls.get(row.call!);
+        const modelCall = modelCallFor(row, modelCalls);
         return modelCall ? { ...row, modelCall } : { ...row };
       }
       if (row.kind === 'handoff') {
@@ -245,6 +245,15 @@ export function neighbourRow(rows: readonly WaterfallRow[], position: number, di
   const currentSeq = current === null ? -1 : rows[current]!.seq!;
   const seqs = rows.filter((r) => r.seq !== null && (direction === 1 ? r.seq > currentSeq : r.seq < currentSeq));
   return direction === 1 ? seqs.reduce<WaterfallRow | undefined>((a, r) => (!a || r.seq! < a.seq! ? r : a), undefined) : seqs.reduce<WaterfallRow | undefined>((a, r) => (!a || r.seq! > a.seq! ? r : a), undefined);
+}
+
+/**
+ * A model call's capture: the one whose events include the call's start (a retried call is one capture over
+ * several starts), or, for a capture that knows no events (the call failed before any), the one of its number.
+ */
+function modelCallFor(row: WaterfallRow, captures: readonly ModelCallRecord[]): ModelCallRecord | undefined {
+  const bySeq = captures.find((c) => c.firstSeq !== null && c.lastSeq !== null && c.firstSeq <= row.seq! && row.seq! <= c.lastSeq);
+  return bySeq ?? captures.find((c) => c.firstSeq === null && c.call === row.call);
 }
 
 /** A handoff's capture: the one for its tool call, or (for captures without ids) the one in the same place. */

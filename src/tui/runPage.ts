@@ -4,6 +4,7 @@ import type { EventLevel } from '../events/levels.js';
 import { sanitizeLine } from '../events/sanitize.js';
 import { JUMP_TARGETS, Playback } from '../replay/playback.js';
 import { parseRunPoint, type Speed } from '../replay/speed.js';
+import type { RunStore } from '../store/runStore.js';
 import type { AgentRecord, RunRecord, StoredEvent } from '../store/types.js';
 import { neighbourRow, rowAt, type WaterfallCaptures, type WaterfallRow } from '../analysis/waterfall.js';
 import { AnalysisFeed } from './analysisFeed.js';
@@ -33,11 +34,15 @@ const FOLLOW_MS = 200;
 const LIVE_REFRESH_MS = 1000;
 /** While playing, the clock moves between events too: repaint this often. */
 const CLOCK_TICK_MS = 100;
-/**
- * What the capture layer recorded about a run (requests, handoff filters). The store has no read for captures
- * yet (it comes with the capture branch); until then every row says nothing was recorded.
- */
-const readCaptures = async (): Promise<WaterfallCaptures> => ({});
+
+/** What the capture layer recorded about a run that the waterfall shows: requests, handoff filters, guardrails. */
+async function readCaptures(store: RunStore, runId: string): Promise<WaterfallCaptures> {
+  return {
+    modelCalls: await store.captures(runId, 'modelCall'),
+    handoffs: await store.captures(runId, 'handoff'),
+    guardrails: await store.captures(runId, 'guardrail'),
+  };
+}
 
 /** What the run view shows of the store at one playhead position: read by `load`, drawn by `render`. */
 interface Frame {
@@ -130,7 +135,7 @@ export class RunPage implements Page {
 
     this.#waterfall = new WaterfallFeed(store, runId, {
       gaps: run.gaps,
-      captures: readCaptures,
+      captures: () => readCaptures(store, runId),
       live: () => this.#run.status === 'running',
       onUpdate: () => host.requestRender(),
       onError: (error) => host.fail(error),
