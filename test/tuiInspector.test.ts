@@ -60,6 +60,18 @@ describe('openInspector', () => {
     press(screen, 'g');
     expect(await screenWhen(screen, (text) => text.includes('starting_agent'))).toContain('starting_agent');
 
+    // The waterfall of the whole run: its rows read in the background, the keys answering meanwhile.
+    press(screen, 'w');
+    const rows = await screenWhen(screen, (text) => /Waterfall \(\d+ rows\)  w: events/.test(text));
+    expect(rows).toMatch(/call \d+/);
+    const run = (await store.getRun(runId))!;
+    const halfSeq = (await store.seqAtTime(runId, run.durationUs! / 2))! - 1;
+    press(screen, '5');
+    expect(await screenWhen(screen, (text) => text.includes(`#${halfSeq}/`))).toContain(`#${halfSeq}/`);
+    press(screen, 'j');
+    const stepped = await screenWhen(screen, (text) => !text.includes(`#${halfSeq}/`));
+    expect(Number(/#(\d+)\//.exec(stepped)![1])).toBeGreaterThan(halfSeq);
+
     press(screen, 'q');
     await inspector.closed;
     // A screen the caller gave is left to the caller, emptied of the inspector.

@@ -239,12 +239,17 @@ export function rowAt(rows: readonly WaterfallRow[], position: number): number |
   return found;
 }
 
-/** The selectable row after (1) or before (-1) the playhead's. */
+/** The row an event opened that comes next after (1) or before (-1) the playhead's row. */
 export function neighbourRow(rows: readonly WaterfallRow[], position: number, direction: 1 | -1): WaterfallRow | undefined {
   const current = rowAt(rows, position);
-  const currentSeq = current === null ? -1 : rows[current]!.seq!;
-  const seqs = rows.filter((r) => r.seq !== null && (direction === 1 ? r.seq > currentSeq : r.seq < currentSeq));
-  return direction === 1 ? seqs.reduce<WaterfallRow | undefined>((a, r) => (!a || r.seq! < a.seq! ? r : a), undefined) : seqs.reduce<WaterfallRow | undefined>((a, r) => (!a || r.seq! > a.seq! ? r : a), undefined);
+  const from = current === null ? -1 : rows[current]!.seq!;
+  let found: WaterfallRow | undefined;
+  for (const row of rows) {
+    if (row.seq === null || (direction === 1 ? row.seq <= from : row.seq >= from)) continue;
+    // The nearest: the smallest seq after, or the largest before.
+    if (!found || (direction === 1 ? row.seq < found.seq! : row.seq > found.seq!)) found = row;
+  }
+  return found;
 }
 
 /**

@@ -140,7 +140,6 @@ export class RunPage implements Page {
       onUpdate: () => host.requestRender(),
       onError: (error) => host.fail(error),
     });
-    this.#waterfall.start();
 
     this.#timers = [
       setInterval(() => this.#playback.playing && host.requestRender(), CLOCK_TICK_MS),
@@ -259,6 +258,8 @@ export class RunPage implements Page {
       },
       waterfall: () => {
         this.#waterfallShown = !this.#waterfallShown;
+        // Read when first asked for: a look at the events alone costs no second pass over the run.
+        this.#waterfall.start();
       },
       toggleRaw: toggle('raw'),
       toggleItem: toggle('item'),

@@ -25,6 +25,7 @@ export interface WindowFeedOptions {
 export class WindowFeed {
   #nextSeq = 0;
   #caughtUp = false;
+  #started = false;
   #stopped = false;
 
   constructor(
@@ -42,7 +43,10 @@ export class WindowFeed {
     return this.#caughtUp ? 1 : Math.min(0.99, this.#nextSeq / Math.max(1, eventCount));
   }
 
+  /** Starts reading; once (a later call does nothing). */
   start(): void {
+    if (this.#started) return;
+    this.#started = true;
     this.#run().catch((error: unknown) => {
       if (!this.#stopped) this.options.onError(error);
     });

@@ -122,7 +122,8 @@ export function itemSummary(item: unknown): string {
   const it = (item ?? {}) as { type?: string; role?: string; name?: string; content?: unknown; arguments?: string; output?: unknown; rawItem?: unknown };
   if (it.rawItem !== undefined) return itemSummary(it.rawItem); // a run item's JSON: its raw item says what it is
   const kind = it.role ?? it.type ?? '?';
-  const words = it.name !== undefined ? `${it.name}(${it.arguments ?? ''})` : textOf(it.content ?? it.output);
+  // A tool call shows what it was asked, its result what it answered.
+  const words = it.name === undefined ? textOf(it.content ?? it.output) : it.output !== undefined ? `${it.name} → ${textOf(it.output)}` : `${it.name}(${it.arguments ?? ''})`;
   return sanitizeLine(`${kind}: ${words}`);
 }
 
