@@ -217,7 +217,7 @@ describe('waterfall pane', () => {
       model: 'gpt-test',
       instructions: 'Be brief.\nAlways \x1b[31mred\x1b[0m.',
       input: [{ role: 'user', content: 'hello there' }, { type: 'function_call', name: 'lookup', arguments: '{"q":1}' }],
-      tools: [{ type: 'function', name: 'lookup', description: 'finds things' }],
+      tools: [{ type: 'function', name: 'lookup', description: 'finds \x1b[2J things' }],
       handoffs: [{ toolName: 'transfer_to_B', toolDescription: '', agent: 'B' }],
       settings: { temperature: 0 },
       outputType: 'text',
@@ -238,7 +238,7 @@ describe('waterfall pane', () => {
     expect(captured).toEqual(expect.arrayContaining(['instructions', 'Be brief.', 'Always ␛[31mred␛[0m.', 'input (2 items)', 'tools (2)']));
     expect(captured.some((l) => l.startsWith('  1 user: hello there'))).toBe(true);
     expect(captured.some((l) => l.startsWith('  2 function_call: lookup({"q":1})'))).toBe(true);
-    expect(captured.some((l) => l.startsWith('  lookup  finds things'))).toBe(true);
+    expect(captured.some((l) => l.startsWith('  lookup  finds ␛[2J things'))).toBe(true);
     expect(captured.some((l) => l.startsWith('  transfer_to_B → B'))).toBe(true);
     expect(waterfallDetail(model, 70).lines.map(plainOf).join('\n')).toContain('no request recorded for this call');
 

@@ -57,8 +57,8 @@ function modelCallLines(row: WaterfallRow, width: number): Line[] {
     heading(`input (${typeof call.input === 'string' ? 'a string' : `${call.input.length} items`})`),
     ...(typeof call.input === 'string' ? textLines(call.input) : call.input.map((item, i) => [span(fitWidth(`${String(i + 1).padStart(3)} ${itemSummary(item)}`, width))])),
     heading(`tools (${call.tools.length + call.handoffs.length})`),
-    ...call.tools.map((t) => [span(fitWidth(`  ${t.name}  ${t.description ?? ''}`, width))]),
-    ...call.handoffs.map((h) => [span(fitWidth(`  ${h.toolName} → ${h.agent}`, width))]),
+    ...call.tools.map((t) => [span(fitWidth(sanitizeLine(`  ${t.name}  ${t.description ?? ''}`), width))]),
+    ...call.handoffs.map((h) => [span(fitWidth(sanitizeLine(`  ${h.toolName} → ${h.agent}`), width))]),
     ...settingsLines(call),
   ];
 }
