@@ -34,10 +34,6 @@ export class WindowFeed {
     private readonly options: WindowFeedOptions,
   ) {}
 
-  get caughtUp(): boolean {
-    return this.#caughtUp;
-  }
-
   /** How far the feed has got through `eventCount` events (1 once caught up). */
   progress(eventCount: number): number {
     return this.#caughtUp ? 1 : Math.min(0.99, this.#nextSeq / Math.max(1, eventCount));
