@@ -2,6 +2,8 @@
  * The waterfall's row model: rows derived from a real run's stream events (the SDK's runner, a scripted model),
  * the same from the name-filtered windows the inspector reads, captures attached where they match, gaps placed.
  */
+import { Agent } from '@openai/agents';
+import { ScriptedModel } from '@openai/agents/testing';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIRST_TOKEN_NAMES, WATERFALL_EVENT_NAMES, neighbourRow, rowAt, waterfallRows, type WaterfallRow } from '../src/analysis/waterfall.js';
@@ -14,7 +16,7 @@ import { plainOf } from '../src/tui/views/styled.js';
 import { waterfallView } from '../src/tui/views/waterfall.js';
 import { waterfallDetail } from '../src/tui/views/waterfallDetail.js';
 import { displayWidth } from '../src/tui/views/width.js';
-import { twoAgentRun } from './support/scriptedTurns.js';
+import { textTurn, twoAgentRun } from './support/scriptedTurns.js';
 import { storeSyntheticRun } from './support/syntheticRun.js';
 import { useTempDir } from './support/tempDb.js';
 
@@ -261,5 +263,33 @@ describe('waterfall pane', () => {
     expect(columns[3]).toMatch(/^ {2}assistant: over to B +│ $/);
     expect(sides).toContain('filter removeAllTools  (the handoff\'s own)');
     expect(waterfallDetail(handoff, 70).lines.map(plainOf).join('\n')).toContain('no request recorded for this handoff');
+  });
+});
+
+describe('a guardrail known from the stream alone', () => {
+  it('is the tripwire error that ended the run: a row at its end, unless the guardrail was captured', async () => {
+    const store = await openStore(join(tempDir(), 'runs.db'));
+    const agent = new Agent({
+      name: 'Guarded',
+      instructions: 'Answer.',
+      model: new ScriptedModel([textTurn('never sent')]),
+      inputGuardrails: [{ name: 'no_secrets', execute: async () => ({ tripwireTriggered: true, outputInfo: { found: 'a key' } }) }],
+    });
+    const result = await new RecordingRunner({ tracingDisabled: true }, { db: store, name: 'guarded' }).run(agent, 'my key is sk-123', { stream: true });
+    await result.completed.catch(() => {});
+    await recordingStored(result);
+    const run = (await store.getRun(recordedRunId(result)!))!;
+    expect(run.error?.name).toBe('InputGuardrailTripwireTriggered');
+    const events = await allEvents(store, run.id);
+    const rows = waterfallRows(events, { end: run });
+    const guardrail = rows.find((r) => r.kind === 'guardrail')!;
+    expect(guardrail).toMatchObject({ label: 'tripwire (input)', failed: true, startUs: run.durationUs, note: run.error!.message });
+    expect(plainOf(waterfallDetail(guardrail, 60).lines[1]!)).toBe('tripwire: triggered');
+    // A captured guardrail says more (its name and result): the error adds no second row.
+    const captured = waterfallRows(events, { end: run, captures: { guardrails: [{ name: 'no_secrets', kind: 'input', agent: 'Guarded', tripwire: true, result: {}, startUs: 0, endUs: 1 }] } });
+    expect(captured.filter((r) => r.kind === 'guardrail').map((r) => r.label)).toEqual(['no_secrets (input)']);
+    // A run that ended otherwise has none.
+    expect(waterfallRows(events, { end: { ...run, error: { name: 'Error', message: 'boom' } } }).some((r) => r.kind === 'guardrail')).toBe(false);
+    await store.close();
   });
 });

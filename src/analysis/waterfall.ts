@@ -1,5 +1,6 @@
 import type { GuardrailCaptureRecord, HandoffCaptureRecord, ModelCallRecord } from '../capture/types.js';
 import { parsePayload } from '../events/payload.js';
+import type { ErrorRecord } from '../events/serialize.js';
 import type { SeqRange, StoredEvent } from '../store/types.js';
 
 /**
@@ -40,6 +41,8 @@ export interface WaterfallRow {
   output?: string | null;
   /** A guardrail's tripwire went off; a call was cut short by the next one. */
   failed?: boolean;
+  /** A tripwire known only from the error that ended the run: what that error said. */
+  note?: string;
   modelCall?: ModelCallRecord;
   handoff?: HandoffCaptureRecord;
   guardrail?: GuardrailCaptureRecord;
@@ -51,6 +54,20 @@ export interface WaterfallCaptures {
   handoffs?: readonly HandoffCaptureRecord[];
   guardrails?: readonly GuardrailCaptureRecord[];
 }
+
+/** How the run ended, when it has: a guardrail's tripwire shows in the stream only as the error that ends it. */
+export interface WaterfallRunEnd {
+  error: ErrorRecord | null;
+  durationUs: number | null;
+}
+
+/** The SDK's tripwire errors, by the kind of guardrail that raised them. */
+const TRIPWIRE_ERRORS: Record<string, GuardrailCaptureRecord['kind']> = {
+  InputGuardrailTripwireTriggered: 'input',
+  OutputGuardrailTripwireTriggered: 'output',
+  ToolInputGuardrailTripwireTriggered: 'tool_input',
+  ToolOutputGuardrailTripwireTriggered: 'tool_output',
+};
 
 /**
  * The event names the waterfall is built from. Reading a run with this name filter skips the blocks of
@@ -118,8 +135,11 @@ export class WaterfallBuilder {
     }
   }
 
-  /** The rows so far, in time order (agent spans before what started with them), captures attached. */
-  rows(captures: WaterfallCaptures = {}): WaterfallRow[] {
+  /**
+   * The rows so far, in time order (agent spans before what started with them), captures attached. Without
+   * guardrail captures, a run a tripwire ended gets a row for that guardrail at its end.
+   */
+  rows(captures: WaterfallCaptures = {}, end?: WaterfallRunEnd): WaterfallRow[] {
     const modelCalls = captures.modelCalls ?? [];
     const handoffCaptures = [...(captures.handoffs ?? [])];
     const handoffRows = this.#rows.filter((r) => r.kind === 'handoff');
@@ -139,6 +159,11 @@ export class WaterfallBuilder {
       rows.push({ kind: 'gap', seq: null, endSeq: null, depth: 0, label, agent: null, startUs, endUs });
     }
     for (const guardrail of captures.guardrails ?? []) rows.push(guardrailRow(guardrail, this.#lastUs));
+    const tripwire = end?.error ? TRIPWIRE_ERRORS[end.error.name] : undefined;
+    if (tripwire && !captures.guardrails?.length) {
+      const atUs = end!.durationUs ?? this.#lastUs;
+      rows.push({ kind: 'guardrail', seq: null, endSeq: null, depth: 1, label: `tripwire (${tripwire.replace('_', ' ')})`, agent: null, startUs: atUs, endUs: atUs, failed: true, note: end!.error!.message });
+    }
     // Stable: rows that start together keep the order their events came in.
     return rows.sort((a, b) => a.startUs - b.startUs || a.depth - b.depth);
   }
@@ -226,10 +251,10 @@ export class WaterfallBuilder {
 }
 
 /** The rows of a whole run's events (and whatever was captured about it). */
-export function waterfallRows(events: Iterable<StoredEvent>, options: { gaps?: readonly SeqRange[]; captures?: WaterfallCaptures } = {}): WaterfallRow[] {
+export function waterfallRows(events: Iterable<StoredEvent>, options: { gaps?: readonly SeqRange[]; captures?: WaterfallCaptures; end?: WaterfallRunEnd } = {}): WaterfallRow[] {
   const builder = new WaterfallBuilder(options.gaps);
   for (const event of events) builder.add(event);
-  return builder.rows(options.captures);
+  return builder.rows(options.captures, options.end);
 }
 
 /** The row the playhead is on: the last one opened at or before `position` (null: before the first). */

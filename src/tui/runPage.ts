@@ -136,6 +136,7 @@ export class RunPage implements Page {
     this.#waterfall = new WaterfallFeed(store, runId, {
       gaps: run.gaps,
       captures: () => readCaptures(store, runId),
+      end: () => this.#run,
       live: () => this.#run.status === 'running',
       onUpdate: () => host.requestRender(),
       onError: (error) => host.fail(error),

@@ -1,4 +1,4 @@
-import { FIRST_TOKEN_NAMES, WATERFALL_EVENT_NAMES, WaterfallBuilder, type WaterfallCaptures, type WaterfallRow } from '../analysis/waterfall.js';
+import { FIRST_TOKEN_NAMES, WATERFALL_EVENT_NAMES, WaterfallBuilder, type WaterfallCaptures, type WaterfallRow, type WaterfallRunEnd } from '../analysis/waterfall.js';
 import type { RunStore } from '../store/runStore.js';
 import type { SeqRange, StoredEvent } from '../store/types.js';
 import { WindowFeed, type WindowFeedOptions } from './windowFeed.js';
@@ -15,6 +15,7 @@ export class WaterfallFeed {
   readonly #runId: string;
   readonly #gaps: readonly SeqRange[];
   readonly #readCaptures: () => Promise<WaterfallCaptures>;
+  readonly #end: () => WaterfallRunEnd;
   #captures: WaterfallCaptures = {};
   /** Events read besides the feed's windows, each added in its place in seq order. */
   #extra: StoredEvent[] = [];
@@ -23,12 +24,13 @@ export class WaterfallFeed {
   constructor(
     store: RunStore,
     runId: string,
-    options: Omit<WindowFeedOptions, 'filter' | 'onWindow'> & { gaps: readonly SeqRange[]; captures: () => Promise<WaterfallCaptures> },
+    options: Omit<WindowFeedOptions, 'filter' | 'onWindow'> & { gaps: readonly SeqRange[]; captures: () => Promise<WaterfallCaptures>; end: () => WaterfallRunEnd },
   ) {
     this.#store = store;
     this.#runId = runId;
     this.#gaps = options.gaps;
     this.#readCaptures = options.captures;
+    this.#end = options.end;
     this.#builder = new WaterfallBuilder(options.gaps);
     let first = true;
     this.#feed = new WindowFeed(store, runId, {
@@ -82,7 +84,7 @@ export class WaterfallFeed {
       this.#builder.add(event);
     }
     this.#addExtraBefore(events.at(-1)!.seq + 1);
-    this.#rows = this.#builder.rows(this.#captures);
+    this.#rows = this.#builder.rows(this.#captures, this.#end());
   }
 
   #keep(...events: (StoredEvent | undefined)[]): void {

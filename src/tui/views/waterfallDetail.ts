@@ -23,7 +23,7 @@ export function waterfallDetail(row: WaterfallRow | undefined, width: number): D
       lines.push(...field('arguments', row.arguments), ...field('output', row.output));
       break;
     case 'guardrail':
-      lines.push([span(`tripwire: ${row.failed ? 'triggered' : 'not triggered'}`, row.failed ? { fg: 'red', bold: true } : {})], ...field('result', json(row.guardrail?.result)));
+      lines.push([span(`tripwire: ${row.failed ? 'triggered' : 'not triggered'}`, row.failed ? { fg: 'red', bold: true } : {})], ...field('result', json(row.guardrail?.result)), ...field('the run ended with', row.note));
       break;
     case 'gap':
       lines.push([span(`${row.label.replace('lost', 'events')} were lost while the recorder's writer was stuck or dead`, { fg: 'red' })]);
