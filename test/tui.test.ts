@@ -66,7 +66,7 @@ describe('runtape inspect', () => {
     const terminal = inspect(demoDb, [mainRun.id.slice(0, 8)]);
     await terminal.waitFor('starting_agent');
     // The counts come from the analysis, which runs after the first paint.
-    let screen = await terminal.waitFor('[x] 1 raw 250  [x] 2 item 17  [x] 3 agent 4');
+    let screen = await terminal.waitFor('[x] R raw 250  [x] I item 17  [x] A agent 4');
     expect(screen).toContain('demo: duplicate-charge-and-outage');
     // The path wraps between agents in the lane's width.
     expect(screen).toContain('Path  Triage Agent → Billing Agent → Triage Agent');
@@ -75,15 +75,15 @@ describe('runtape inspect', () => {
 
     // Level filters: raw events leave the timeline and come back.
     expect(screen).toContain('response_started');
-    terminal.keys('1');
-    screen = await terminal.waitFor('[ ] 1 raw');
+    terminal.keys('R');
+    screen = await terminal.waitFor('[ ] R raw');
     expect(screen).not.toContain('response_started');
     expect(screen).toContain('handoff_requested');
-    terminal.keys('3');
-    screen = await terminal.waitFor('[ ] 3 agent');
+    terminal.keys('A');
+    screen = await terminal.waitFor('[ ] A agent');
     expect(screen).not.toContain('starting_agent');
-    terminal.keys('1', '3');
-    screen = await terminal.waitFor('[x] 1 raw 250  [x] 2 item 17  [x] 3 agent 4');
+    terminal.keys('R', 'A');
+    screen = await terminal.waitFor('[x] R raw 250  [x] I item 17  [x] A agent 4');
     expect(screen).toContain('response_started');
 
     // Play at the top speed: the run plays to its end, the text pane holding the whole answer.

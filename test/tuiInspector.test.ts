@@ -51,7 +51,7 @@ describe('openInspector', () => {
     const analysed = await screenWhen(screen, (text) => !/analysing/.test(text));
     const counts = { raw: 0, item: 0, agent: 0 };
     for await (const event of store.iterateEvents(runId)) counts[event.level]++;
-    expect(analysed).toContain(`[x] 1 raw ${counts.raw}  [x] 2 item ${counts.item}  [x] 3 agent ${counts.agent}`);
+    expect(analysed).toContain(`[x] R raw ${counts.raw}  [x] I item ${counts.item}  [x] A agent ${counts.agent}`);
 
     // A time that does not parse is answered in the footer; the prompt is gone, the keys work again.
     for (const ch of 'tabc') press(screen, ch);
@@ -59,6 +59,18 @@ describe('openInspector', () => {
     expect(await screenWhen(screen, (text) => text.includes('seek:'))).toMatch(/seek: expected a seq \(42 or #42\) or a time/);
     press(screen, 'g');
     expect(await screenWhen(screen, (text) => text.includes('starting_agent'))).toContain('starting_agent');
+
+    // The waterfall of the whole run: its rows read in the background, the keys answering meanwhile.
+    press(screen, 'w');
+    const rows = await screenWhen(screen, (text) => /Waterfall \(\d+ rows\)  w: events/.test(text));
+    expect(rows).toMatch(/call \d+/);
+    const run = (await store.getRun(runId))!;
+    const halfSeq = (await store.seqAtTime(runId, run.durationUs! / 2))! - 1;
+    press(screen, '5');
+    expect(await screenWhen(screen, (text) => text.includes(`#${halfSeq}/`))).toContain(`#${halfSeq}/`);
+    press(screen, 'j');
+    const stepped = await screenWhen(screen, (text) => !text.includes(`#${halfSeq}/`));
+    expect(Number(/#(\d+)\//.exec(stepped)![1])).toBeGreaterThan(halfSeq);
 
     press(screen, 'q');
     await inspector.closed;

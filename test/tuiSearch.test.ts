@@ -33,7 +33,7 @@ afterEach(() => {
 });
 
 /** The footer: the level filter, then the search. */
-const footerOf = (screen: string) => screen.split('\n').find((line) => line.includes('1 raw')) ?? '';
+const footerOf = (screen: string) => screen.split('\n').find((line) => line.includes('R raw')) ?? '';
 
 describe('searching a million-event run in the inspector', () => {
   it('answers keys while a search with no match runs: a key takes effect before the search ends', async () => {
@@ -45,8 +45,8 @@ describe('searching a million-event run in the inspector', () => {
     terminal.keys('Enter');
     await terminal.waitFor((screen) => footerOf(screen).includes('searching…'));
     // Raw events hidden while the search runs: the footer shows the key's effect and the search still running, in one frame.
-    terminal.keys('1');
-    const during = await terminal.waitFor((screen) => footerOf(screen).includes('[ ] 1 raw'));
+    terminal.keys('R');
+    const during = await terminal.waitFor((screen) => footerOf(screen).includes('[ ] R raw'));
     expect(footerOf(during)).toMatch(/\/no event says this {2}searching… \d+%/);
     const after = await terminal.waitFor('no shown event contains "no event says this"', 60_000);
     expect(after).not.toContain('searching…');

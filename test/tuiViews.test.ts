@@ -40,7 +40,7 @@ const item = (tUs: number, name: string, agent = 'A'): SyntheticEvent => ({ tUs,
 
 /** What a row says, in short: the seq of an event row (with > for the selected one, ~ for unplayed), or `gap`. */
 function describeRows(rows: TimelineRow[]): string[] {
-  return rows.map((r) => (r.kind === 'gap' ? `gap ${r.us}` : `${r.selected ? '>' : ''}${r.played ? '' : '~'}${r.event.seq}`));
+  return rows.map((r) => (r.kind === 'gap' ? `gap ${r.us}` : r.kind === 'lost' ? `lost ${r.range.fromSeq}-${r.range.toSeq}` : `${r.selected ? '>' : ''}${r.played ? '' : '~'}${r.event.seq}`));
 }
 
 function event(seq: number, tUs: number): StoredEvent {
@@ -52,6 +52,10 @@ describe('timeline', () => {
     const events = [event(0, 0), event(1, 10), event(2, 10 + GAP_MARK_US), event(3, 20 + GAP_MARK_US), event(4, 30 + GAP_MARK_US)];
     expect(describeRows(timelineRows(events, { height: 10, selectedSeq: 1, position: 1 }))).toEqual(['0', '>1', `gap ${GAP_MARK_US}`, '~2', '~3', '~4']);
     expect(describeRows(timelineRows(events, { height: 4, selectedSeq: null, position: -1 }))).toEqual(['~0', '~1', `gap ${GAP_MARK_US}`, '~2']);
+    // Events the recorder lost between two shown ones get a row of their own.
+    const lost = [event(0, 0), event(1, 10), event(5, 20)];
+    expect(describeRows(timelineRows(lost, { height: 10, selectedSeq: 1, position: 1, gaps: [{ fromSeq: 2, toSeq: 4 }] }))).toEqual(['0', '>1', 'lost 2-4', '~5']);
+    expect(plainOf(timelineLine({ kind: 'lost', range: { fromSeq: 2, toSeq: 4 } }, 80, new AgentColours([]), new Summaries()))).toMatch(/^ {2}╳╳╳╳ 3 events lost \(#2–#4\)/);
     // Just under the mark: no gap row.
     expect(describeRows(timelineRows([event(0, 0), event(1, GAP_MARK_US - 1)], { height: 4, selectedSeq: 0, position: 0 }))).toEqual(['>0', '~1']);
   });
@@ -294,7 +298,7 @@ describe('status lines', () => {
     );
     expect(analysing).toBe('▶ playing instant  +0.000s/0.000s  TTFT —…  —… tok/s  gap —  #—/9  analysing 42%');
     expect(plainOf(filterLine({ shown: new Set(['item', 'agent']), counts: { raw: 250, item: 17, agent: 4 }, search: 'x{y}' }))).toBe(
-      '[ ] 1 raw 250  [x] 2 item 17  [x] 3 agent 4  /x{y}  n/N next/previous match',
+      '[ ] R raw 250  [x] I item 17  [x] A agent 4  /x{y}  n/N next/previous match',
     );
   });
 });

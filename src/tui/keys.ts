@@ -4,6 +4,8 @@
  * compiler refuses a table entry without one.
  */
 
+import type { EventLevel } from '../events/levels.js';
+
 /** A key as the tables name it: a printable character as itself ('G', '+', '?'), others by name ('space', 'down', 'C-c'). */
 export type KeyName = string;
 
@@ -11,6 +13,8 @@ export interface Binding<A extends string = string> {
   action: A;
   keys: readonly KeyName[];
   help: string;
+  /** How the help overlay shows the keys, when listing them one by one would be too long (0–9). */
+  label?: string;
 }
 
 export const GLOBAL_KEYS = [
@@ -30,17 +34,20 @@ export const RUN_KEYS = [
   { action: 'playPause', keys: ['space'], help: 'play / pause' },
   { action: 'slower', keys: ['-'], help: 'slower (0.25x … 16x, instant)' },
   { action: 'faster', keys: ['+', '='], help: 'faster' },
-  { action: 'next', keys: ['down', 'j', 'right'], help: 'step to the next shown event (pauses)' },
-  { action: 'previous', keys: ['up', 'k', 'left'], help: 'step to the previous shown event (pauses)' },
+  { action: 'next', keys: ['down', 'j', 'right'], help: 'step to the next shown event, in the waterfall the next row (pauses)' },
+  { action: 'previous', keys: ['up', 'k', 'left'], help: 'step to the previous shown event, in the waterfall the previous row (pauses)' },
   { action: 'pageDown', keys: ['pagedown'], help: 'a page of events forward' },
   { action: 'pageUp', keys: ['pageup'], help: 'a page of events back' },
   { action: 'start', keys: ['g', 'home'], help: 'go to the start of the run' },
   { action: 'end', keys: ['G', 'end'], help: 'go to the end (a live run: follow new events)' },
   { action: 'seek', keys: ['t'], help: 'seek: type a time (3.5s, 1200ms, 2m) or a seq (#42)' },
+  { action: 'jumpPercent', keys: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], label: '0…9', help: 'jump to 0%, 10% … 90% of the run (keeps playing or paused)' },
   { action: 'idleCap', keys: ['i'], help: 'idle cap on/off: play long silences as 1 s' },
-  { action: 'toggleRaw', keys: ['1'], help: 'show / hide raw events (token deltas, provider events)' },
-  { action: 'toggleItem', keys: ['2'], help: 'show / hide item events (messages, tools, handoffs)' },
-  { action: 'toggleAgent', keys: ['3'], help: 'show / hide agent events (agent changes)' },
+  { action: 'pauseOnHandoff', keys: ['p'], help: 'pause on handoff on/off: playing stops when a handoff occurs' },
+  { action: 'waterfall', keys: ['w'], help: 'waterfall on/off: agents, model calls, tools, guardrails, handoffs as bars in time' },
+  { action: 'toggleRaw', keys: ['R'], help: 'show / hide raw events (token deltas, provider events)' },
+  { action: 'toggleItem', keys: ['I'], help: 'show / hide item events (messages, tools, handoffs)' },
+  { action: 'toggleAgent', keys: ['A'], help: 'show / hide agent events (agent changes)' },
   { action: 'search', keys: ['/'], help: 'search the payloads of shown events (from the playhead on)' },
   { action: 'searchNext', keys: ['n'], help: 'next search match' },
   { action: 'searchPrevious', keys: ['N'], help: 'previous search match' },
@@ -56,6 +63,14 @@ export const RUN_KEYS = [
 export type GlobalAction = (typeof GLOBAL_KEYS)[number]['action'];
 export type RunsAction = (typeof RUNS_KEYS)[number]['action'];
 export type RunAction = (typeof RUN_KEYS)[number]['action'];
+
+/** The action that shows or hides each level's events (the footer names its key). */
+export const LEVEL_TOGGLES = { raw: 'toggleRaw', item: 'toggleItem', agent: 'toggleAgent' } as const satisfies Record<EventLevel, RunAction>;
+
+/** The first key bound to an action: the one the footer and messages mention. */
+export function keyFor<A extends string>(bindings: readonly Binding<A>[], action: A): KeyName {
+  return bindings.find((b) => b.action === action)!.keys[0]!;
+}
 
 /** The action a key triggers in a table, if any. */
 export function actionFor<A extends string>(bindings: readonly Binding<A>[], key: KeyName): A | undefined {

@@ -4,7 +4,9 @@ import type { EventLevel } from '../events/levels.js';
 import { sanitizeLine } from '../events/sanitize.js';
 import { JUMP_TARGETS, Playback } from '../replay/playback.js';
 import { parseRunPoint, type Speed } from '../replay/speed.js';
+import type { RunStore } from '../store/runStore.js';
 import type { AgentRecord, RunRecord, StoredEvent } from '../store/types.js';
+import { neighbourRow, rowAt, type WaterfallCaptures, type WaterfallRow } from '../analysis/waterfall.js';
 import { AnalysisFeed } from './analysisFeed.js';
 import { searchInSlices, type SliceSearchResult } from './sliceSearch.js';
 import { RUN_KEYS, actionFor, type KeyName, type RunAction } from './keys.js';
@@ -12,12 +14,15 @@ import type { Page, PageHost } from './page.js';
 import { AgentColours } from './views/agentColours.js';
 import { eventDetail, type Detail } from './views/detail.js';
 import { handoffLane } from './views/handoffLane.js';
-import { runLayout } from './views/layout.js';
+import { runLayout, type Rect } from './views/layout.js';
 import { OutputText, textPaneLines, type TextParagraph } from './views/outputText.js';
 import { STATUS_COLOURS } from './views/runsList.js';
 import { filterLine, timingLine } from './views/status.js';
 import { span, type Line } from './views/styled.js';
 import { Summaries, Timeline, timelineLine, type TimelineRow } from './views/timeline.js';
+import { waterfallView } from './views/waterfall.js';
+import { waterfallDetail } from './views/waterfallDetail.js';
+import { WaterfallFeed } from './waterfallFeed.js';
 import { Pane } from './widgets/pane.js';
 import { RunView } from './widgets/runView.js';
 
@@ -30,6 +35,15 @@ const FOLLOW_MS = 200;
 const LIVE_REFRESH_MS = 1000;
 /** While playing, the clock moves between events too: repaint this often. */
 const CLOCK_TICK_MS = 100;
+
+/** What the capture layer recorded about a run that the waterfall shows: requests, handoff filters, guardrails. */
+async function readCaptures(store: RunStore, runId: string): Promise<WaterfallCaptures> {
+  return {
+    modelCalls: await store.captures(runId, 'modelCall'),
+    handoffs: await store.captures(runId, 'handoff'),
+    guardrails: await store.captures(runId, 'guardrail'),
+  };
+}
 
 /** What the run view shows of the store at one playhead position: read by `load`, drawn by `render`. */
 interface Frame {
@@ -58,9 +72,15 @@ export class RunPage implements Page {
   readonly #text: OutputText;
   readonly #summaries = new Summaries();
   readonly #feed: AnalysisFeed;
+  readonly #waterfall: WaterfallFeed;
+  /** The waterfall is shown instead of the event timeline. */
+  #waterfallShown = false;
+  /** The waterfall's first row in view, kept from frame to frame. */
+  #waterfallTop = 0;
+  #pauseOnHandoff = false;
   readonly #view: RunView;
   readonly #timers: NodeJS.Timeout[];
-  readonly #actions: Record<RunAction, () => void | Promise<void>>;
+  readonly #actions: Record<RunAction, (key: KeyName) => void | Promise<void>>;
   /** The newest seq known to be stored (grows while the run is recorded). */
   #lastSeq: number;
   /** The run was still being recorded when opened: the playback follows new events. */
@@ -71,6 +91,7 @@ export class RunPage implements Page {
   /** How far the running search is (0 to 1); null when none runs. */
   #searchProgress: number | null = null;
   #detail: { key: string; detail: Detail } | undefined;
+  #rowDetail: { row: WaterfallRow | undefined; width: number; detail: Detail } | undefined;
   #gap: { seq: number; us: number } | undefined;
   #frame: Frame = { position: -1, selected: undefined, rows: [], paragraphs: [], gapBeforeUs: null };
 
@@ -98,7 +119,7 @@ export class RunPage implements Page {
     this.#agents = agents;
     this.#colours = new AgentColours(this.#agents.map((a) => a.name));
     this.#lastSeq = lastSeq;
-    this.#timeline = new Timeline(store, runId);
+    this.#timeline = new Timeline(store, runId, () => this.#run.gaps);
     this.#text = new OutputText(store, runId);
     this.#view = new RunView(host.screen);
 
@@ -117,6 +138,15 @@ export class RunPage implements Page {
     });
     this.#feed.start();
 
+    this.#waterfall = new WaterfallFeed(store, runId, {
+      gaps: run.gaps,
+      captures: () => readCaptures(store, runId),
+      end: () => this.#run,
+      live: () => this.#run.status === 'running',
+      onUpdate: () => host.requestRender(),
+      onError: (error) => host.fail(error),
+    });
+
     this.#timers = [
       setInterval(() => this.#playback.playing && host.requestRender(), CLOCK_TICK_MS),
       setInterval(() => this.#refreshLiveRun().catch((error: unknown) => host.fail(error)), LIVE_REFRESH_MS),
@@ -128,7 +158,7 @@ export class RunPage implements Page {
   async handleKey(key: KeyName): Promise<boolean> {
     const action = actionFor(RUN_KEYS, key);
     if (!action) return false;
-    await this.#actions[action]();
+    await this.#actions[action](key);
     return true;
   }
 
@@ -138,7 +168,8 @@ export class RunPage implements Page {
     const layout = runLayout(Number(screen.width), Number(screen.height));
     const position = this.#playback.position;
     const selected = await this.#timeline.selectedAt(position);
-    const rows = await this.#timeline.rows(position, Pane.bodyHeight(layout.timeline));
+    // The waterfall's rows are in memory (a few per model turn): only the event timeline reads a window.
+    const rows = this.#waterfallShown ? [] : await this.#timeline.rows(position, Pane.bodyHeight(layout.timeline));
     const paragraphs = await this.#text.at(position, layout.text.width * Pane.bodyHeight(layout.text));
     const gapBeforeUs = await this.#gapBefore(selected);
     this.#frame = { position, selected, rows, paragraphs, gapBeforeUs };
@@ -150,7 +181,7 @@ export class RunPage implements Page {
     const { position, selected, rows, paragraphs, gapBeforeUs } = this.#frame;
     const analysis = this.#feed.analysis;
     const run = this.#run;
-    const { key: detailKey, detail } = this.#detailOf(selected);
+    const { key: detailKey, detail } = this.#waterfallShown ? this.#selectedRowDetail(position, layout.detail.width) : this.#detailOf(selected);
     const lane = handoffLane({ agents: this.#agents, path: analysis.agentPath, handoffs: analysis.handoffs, position, width: layout.lane.width, colours: this.#colours });
     const eventCount = Math.max(run.eventCount, this.#lastSeq + 1);
     const live = run.status !== 'running' ? '' : this.#playback.playing ? '  ● live: following new events' : '  ● live (G follows)';
@@ -166,7 +197,9 @@ export class RunPage implements Page {
         span(run.status === 'running' ? '● recording' : run.status, { fg: STATUS_COLOURS[run.status], bold: true }),
         span(`  ${eventCount} events  ${formatDuration(run.durationUs)}  ·  ${run.id.slice(0, 8)}${run.resumedFrom ? `  ·  resumes ${formatResumedFrom(run)}` : ''}  ·  ${formatStart(run.startedAt)}  ·  runtape`),
       ],
-      timeline: { title: [span(` Timeline${live}`)], lines: rows.map((r) => timelineLine(r, layout.timeline.width, this.#colours, this.#summaries)) },
+      timeline: this.#waterfallShown
+        ? this.#waterfallPane(position, clockUs, totalUs, live, layout.timeline)
+        : { title: [span(` Timeline${live}`)], lines: rows.map((r) => timelineLine(r, layout.timeline.width, this.#colours, this.#summaries)) },
       lane: { title: [span(` Handoffs (${analysis.handoffs.length})  ] next  [ previous`)], lines: lane.lines, focus: lane.focus },
       text: { title: [span(' Output text, up to the playhead')], lines: textPaneLines(paragraphs, this.#colours) },
       detail: { title: [span(` ${detail.title}  (J/K scroll)`)], lines: detail.lines, key: detailKey, matchLine: detail.matchLine },
@@ -183,6 +216,8 @@ export class RunPage implements Page {
         gapBeforeUs,
         selectedSeq: selected?.seq ?? null,
         lastSeq: this.#lastSeq,
+        pauseOnHandoff: this.#pauseOnHandoff,
+        gaps: run.gaps,
       }),
     });
   }
@@ -194,12 +229,13 @@ export class RunPage implements Page {
   destroy(): void {
     this.#searches++; // a search still running stops
     this.#feed.stop();
+    this.#waterfall.stop();
     this.#playback.dispose();
     for (const timer of this.#timers) clearInterval(timer);
     this.#view.destroy();
   }
 
-  #bindActions(): Record<RunAction, () => void | Promise<void>> {
+  #bindActions(): Record<RunAction, (key: KeyName) => void | Promise<void>> {
     const toggle = (level: EventLevel) => () => this.#timeline.toggle(level);
     const jump = (names: readonly string[], direction: 1 | -1, what: string) => async () => {
       if (!(await this.#playback.jump(names, direction))) this.#host.say(`no ${what} ${direction === 1 ? 'after' : 'before'} this point`);
@@ -208,10 +244,10 @@ export class RunPage implements Page {
       playPause: () => this.#playback.toggle(),
       slower: () => this.#changeSpeed(-1),
       faster: () => this.#changeSpeed(1),
-      next: async () => this.#stepTo(await this.#timeline.neighbour(this.#playback.position, 1)),
-      previous: () => this.#stepBack(1),
-      pageDown: async () => this.#stepTo(await this.#timeline.neighbour(this.#playback.position, 1, this.#pageRows())),
-      pageUp: () => this.#stepBack(this.#pageRows()),
+      next: async () => (this.#waterfallShown ? this.#stepRows(1, 1) : this.#stepTo(await this.#timeline.neighbour(this.#playback.position, 1))),
+      previous: () => (this.#waterfallShown ? this.#stepRows(-1, 1) : this.#stepBack(1)),
+      pageDown: async () => (this.#waterfallShown ? this.#stepRows(1, this.#pageRows()) : this.#stepTo(await this.#timeline.neighbour(this.#playback.position, 1, this.#pageRows()))),
+      pageUp: () => (this.#waterfallShown ? this.#stepRows(-1, this.#pageRows()) : this.#stepBack(this.#pageRows())),
       start: () => this.#seekTo(-1),
       end: () => (this.#run.status === 'running' ? this.#followLive() : this.#seekTo(this.#lastSeq)),
       seek: () =>
@@ -221,7 +257,17 @@ export class RunPage implements Page {
           value: '',
           onSubmit: (text) => this.#seekToPoint(text),
         }),
+      jumpPercent: (key) => this.#jumpToPercent(Number(key) * 10),
       idleCap: () => this.#playback.setIdleLimit(this.#playback.idleLimitUs === null ? IDLE_CAP_US : null),
+      pauseOnHandoff: () => {
+        this.#pauseOnHandoff = !this.#pauseOnHandoff;
+        this.#host.say(this.#pauseOnHandoff ? 'pause on handoff: on (playing stops when a handoff occurs)' : 'pause on handoff: off');
+      },
+      waterfall: () => {
+        this.#waterfallShown = !this.#waterfallShown;
+        // Read when first asked for: a look at the events alone costs no second pass over the run.
+        this.#waterfall.start();
+      },
       toggleRaw: toggle('raw'),
       toggleItem: toggle('item'),
       toggleAgent: toggle('agent'),
@@ -253,6 +299,10 @@ export class RunPage implements Page {
       // Following a recording, the playhead can see new events before the analysis does.
       this.#grewTo(event.seq);
       await this.#stopFollowingAtEnd();
+      if (this.#pauseOnHandoff && this.#playback.playing && (JUMP_TARGETS.handoff as readonly string[]).includes(event.name)) {
+        this.#playback.pause();
+        this.#host.say(`paused at a handoff (#${event.seq}); space plays on, p turns pausing on handoffs off`);
+      }
       this.#host.requestRender();
     }
   }
@@ -287,6 +337,48 @@ export class RunPage implements Page {
   async #stepBack(count: number): Promise<void> {
     const selected = await this.#timeline.selectedAt(this.#playback.position);
     await this.#seekTo(selected ? ((await this.#timeline.neighbour(selected.seq, -1, count))?.seq ?? -1) : -1);
+  }
+
+  /** `count` waterfall rows forward or back from the playhead's, pausing there; before the first, to the start. */
+  async #stepRows(direction: 1 | -1, count: number): Promise<void> {
+    const rows = this.#waterfall.rows;
+    let position = this.#playback.position;
+    let target: WaterfallRow | undefined;
+    for (let i = 0; i < count; i++) {
+      const next = neighbourRow(rows, position, direction);
+      if (!next) break;
+      target = next;
+      position = next.seq!;
+    }
+    if (target) await this.#seekTo(target.seq!);
+    else if (direction === -1) await this.#seekTo(-1);
+    else this.#host.say('end of the waterfall: no row starts later');
+  }
+
+  /** Like asciinema's 0–9: the playhead to a share of the run's length, playing on if it was playing. */
+  async #jumpToPercent(percent: number): Promise<void> {
+    const totalUs = this.#run.durationUs ?? this.#feed.analysis.lastTUs;
+    if (percent === 0) await this.#playback.seekSeq(-1);
+    else await this.#playback.seekTime((totalUs * percent) / 100);
+  }
+
+  #waterfallPane(position: number, clockUs: number, totalUs: number, live: string, rect: Rect): { title: Line; lines: Line[] } {
+    const rows = this.#waterfall.rows;
+    const progress = this.#waterfall.progress(this.#run.eventCount);
+    const reading = progress < 1 ? `  reading ${Math.floor(progress * 100)}%` : '';
+    const view = waterfallView({ rows, selected: rowAt(rows, position), top: this.#waterfallTop, clockUs, totalUs, width: rect.width, height: Pane.bodyHeight(rect), colours: this.#colours });
+    this.#waterfallTop = view.top;
+    return { title: [span(` Waterfall (${rows.length} rows)${reading}${live}  w: events`)], lines: view.lines };
+  }
+
+  /** The playhead's waterfall row in the detail pane, remembered while it stays the same row. */
+  #selectedRowDetail(position: number, width: number): { key: string; detail: Detail } {
+    const rows = this.#waterfall.rows;
+    const index = rowAt(rows, position);
+    const row = index === null ? undefined : rows[index];
+    const remembered = this.#rowDetail;
+    const current = remembered && remembered.row === row && remembered.width === width ? remembered : (this.#rowDetail = { row, width, detail: waterfallDetail(row, width) });
+    return { key: `row:${row?.seq ?? -1}`, detail: current.detail };
   }
 
   #pageRows(): number {

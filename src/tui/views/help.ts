@@ -8,7 +8,7 @@ export interface HelpSection {
 
 /** The help overlay: every key of every section, straight from the key tables the handlers use. */
 export function helpLines(sections: readonly HelpSection[]): Line[] {
-  const keysOf = (b: Binding) => b.keys.map(keyLabel).join(' ');
+  const keysOf = (b: Binding) => b.label ?? b.keys.map(keyLabel).join(' ');
   const width = Math.max(...sections.flatMap((s) => s.bindings.map((b) => keysOf(b).length)));
   const lines: Line[] = [];
   for (const section of sections) {

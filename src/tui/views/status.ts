@@ -1,7 +1,9 @@
 import { formatDuration, formatOffset } from '../../display/format.js';
 import { EVENT_LEVELS, type EventLevel } from '../../events/levels.js';
 import { sanitizeLine } from '../../events/sanitize.js';
+import type { SeqRange } from '../../store/types.js';
 import { formatSpeed, type Speed } from '../../replay/speed.js';
+import { LEVEL_TOGGLES, RUN_KEYS, keyFor } from '../keys.js';
 import { span, type Line } from './styled.js';
 import { GAP_MARK_US } from './timeline.js';
 
@@ -22,6 +24,10 @@ export interface TimingInput {
   gapBeforeUs: number | null;
   selectedSeq: number | null;
   lastSeq: number;
+  /** Playing stops when a handoff occurs. */
+  pauseOnHandoff?: boolean;
+  /** Events the recorder lost (its writer stuck or dead). */
+  gaps?: readonly SeqRange[];
 }
 
 const SEP = span('  ');
@@ -46,6 +52,9 @@ export function timingLine(t: TimingInput): Line {
     span(`#${t.selectedSeq ?? '—'}/${t.lastSeq}`),
   ];
   if (t.idleLimitUs !== null) line.push(SEP, span(`idle cap ${formatDuration(t.idleLimitUs)}`, { fg: 'yellow' }));
+  if (t.pauseOnHandoff) line.push(SEP, span('pause on handoff', { fg: 'yellow' }));
+  const lost = (t.gaps ?? []).reduce((n, g) => n + g.toSeq - g.fromSeq + 1, 0);
+  if (lost > 0) line.push(SEP, span(`${lost} event${lost === 1 ? '' : 's'} lost in ${t.gaps!.length} gap${t.gaps!.length === 1 ? '' : 's'}`, { fg: 'red', bold: true }));
   if (t.analysed < 1) line.push(SEP, span(`analysing ${Math.floor(t.analysed * 100)}%`, { fg: 'gray' }));
   else if (t.atEnd && !t.playing) line.push(SEP, span('end of run', { fg: 'gray' }));
   return line;
@@ -56,8 +65,8 @@ export function timingLine(t: TimingInput): Line {
  * how far its search is while one runs (`searching` from 0 to 1).
  */
 export function filterLine(input: { shown: ReadonlySet<EventLevel>; counts: Record<EventLevel, number>; search: string | null; searching?: number | null }): Line {
-  const line: Line = EVENT_LEVELS.flatMap((level, i) => [
-    span(`[${input.shown.has(level) ? 'x' : ' '}] ${i + 1} ${level} ${input.counts[level]}`, input.shown.has(level) ? { bold: true } : { fg: 'gray' }),
+  const line: Line = EVENT_LEVELS.flatMap((level) => [
+    span(`[${input.shown.has(level) ? 'x' : ' '}] ${keyFor(RUN_KEYS, LEVEL_TOGGLES[level])} ${level} ${input.counts[level]}`, input.shown.has(level) ? { bold: true } : { fg: 'gray' }),
     span('  '),
   ]);
   if (input.search === null) return line;

@@ -3,7 +3,7 @@ import { EVENT_LEVELS, type EventLevel } from '../../events/levels.js';
 import { sanitizeLine } from '../../events/sanitize.js';
 import { summarizeEvent } from '../../events/summarize.js';
 import type { EventFilter, RunStore } from '../../store/runStore.js';
-import type { StoredEvent } from '../../store/types.js';
+import type { SeqRange, StoredEvent } from '../../store/types.js';
 import type { AgentColours } from './agentColours.js';
 import { span, type Line, type SpanStyle } from './styled.js';
 import { fitWidth } from './width.js';
@@ -20,21 +20,31 @@ export type TimelineRow =
       /** Already played (at or before the playhead); later rows are still to come. */
       played: boolean;
     }
-  | { kind: 'gap'; us: number };
+  | { kind: 'gap'; us: number }
+  /** Events the recorder lost between two stored ones (its writer stuck or dead). */
+  | { kind: 'lost'; range: SeqRange };
+
+/** The rows between two neighbouring shown events: events lost between them, a long silence. */
+function separatorRows(before: StoredEvent, event: StoredEvent, gaps: readonly SeqRange[], markUs: number): TimelineRow[] {
+  const rows: TimelineRow[] = gaps.filter((g) => g.fromSeq > before.seq && g.toSeq < event.seq).map((range) => ({ kind: 'lost', range }));
+  if (event.tUs - before.tUs >= markUs) rows.push({ kind: 'gap', us: event.tUs - before.tUs });
+  return rows;
+}
 
 /**
  * The rows for a window of shown events: one per event, plus a gap row wherever the time between two
- * neighbours is at least `gapMarkUs`. At most `height` rows.
+ * neighbours is at least `gapMarkUs`, and a lost row wherever the recorder lost events between them. At
+ * most `height` rows.
  */
 export function timelineRows(
   events: readonly StoredEvent[],
-  options: { height: number; selectedSeq: number | null; position: number; gapMarkUs?: number },
+  options: { height: number; selectedSeq: number | null; position: number; gapMarkUs?: number; gaps?: readonly SeqRange[] },
 ): TimelineRow[] {
   const mark = options.gapMarkUs ?? GAP_MARK_US;
   const rows: TimelineRow[] = [];
   for (const [i, event] of events.entries()) {
     const before = events[i - 1];
-    if (before && event.tUs - before.tUs >= mark) rows.push({ kind: 'gap', us: event.tUs - before.tUs });
+    if (before) rows.push(...separatorRows(before, event, options.gaps ?? [], mark));
     rows.push({ kind: 'event', event, selected: event.seq === options.selectedSeq, played: event.seq <= options.position });
     if (rows.length >= options.height) break;
   }
@@ -51,6 +61,7 @@ export function timelineRows(
 export class Timeline {
   readonly #store: RunStore;
   readonly #runId: string;
+  readonly #gaps: () => readonly SeqRange[];
   readonly #levels = new Set<EventLevel>(EVENT_LEVELS);
   /** Seq at which the window starts (its first row is the first shown event at or after it). */
   #top = 0;
@@ -59,9 +70,11 @@ export class Timeline {
   #windowCache: { key: string; events: StoredEvent[] } | undefined;
   #selectedCache: { key: string; event: StoredEvent | undefined } | undefined;
 
-  constructor(store: RunStore, runId: string) {
+  /** `gaps`: the events the recorder lost, as the run record says now. */
+  constructor(store: RunStore, runId: string, gaps: () => readonly SeqRange[] = () => []) {
     this.#store = store;
     this.#runId = runId;
+    this.#gaps = gaps;
   }
 
   get levels(): ReadonlySet<EventLevel> {
@@ -123,7 +136,7 @@ export class Timeline {
   async #layout(height: number, selected: StoredEvent | undefined, position: number): Promise<{ events: StoredEvent[]; rows: TimelineRow[] }> {
     // One event more than fits tells whether more follow below the window.
     const events = await this.#window(this.#top, height + 1);
-    return { events, rows: timelineRows(events, { height, selectedSeq: selected?.seq ?? null, position }) };
+    return { events, rows: timelineRows(events, { height, selectedSeq: selected?.seq ?? null, position, gaps: this.#gaps() }) };
   }
 
   /** The window's top: unchanged while the selected row is in view with a few rows of context, else moved. */
@@ -145,7 +158,7 @@ export class Timeline {
     let top = event.seq;
     let later = event;
     for (const e of before) {
-      const cost = 1 + (later.tUs - e.tUs >= GAP_MARK_US ? 1 : 0);
+      const cost = 1 + separatorRows(e, later, this.#gaps(), GAP_MARK_US).length;
       if (used + cost > rowsAbove) break;
       used += cost;
       top = e.seq;
@@ -187,6 +200,12 @@ export class Summaries {
  * Rows ahead of the playhead are grey; the playhead's row is inverted.
  */
 export function timelineLine(row: TimelineRow, width: number, colours: AgentColours, summaries: Summaries): Line {
+  if (row.kind === 'lost') {
+    const { fromSeq, toSeq } = row.range;
+    const count = toSeq - fromSeq + 1;
+    const label = `  ╳╳╳╳ ${count} event${count === 1 ? '' : 's'} lost (#${fromSeq}${count === 1 ? '' : `–#${toSeq}`}): the recorder's writer was stuck `;
+    return [span(fitWidth(label + '╳'.repeat(Math.max(0, width - label.length)), width), { fg: 'red', bold: true })];
+  }
   if (row.kind === 'gap') {
     const label = `  ┈┈┈┈ ${formatDuration(row.us)} gap `;
     return [span(fitWidth(label + '┈'.repeat(Math.max(0, width - label.length)), width), { fg: 'yellow' })];
