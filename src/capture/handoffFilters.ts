@@ -1,6 +1,7 @@
 import type { Agent, Handoff, HandoffInputData, RunConfig } from '@openai/agents';
 import { isHandoff, reachableAgents } from '../recorder/agentGraph.js';
 import { currentCapture } from './captureContext.js';
+import { quietly } from './quietly.js';
 import { snapshot } from './snapshot.js';
 import type { HandoffCaptureRecord, HandoffInputSnapshot } from './types.js';
 
@@ -71,13 +72,4 @@ function handoffOf(data: HandoffInputData): Pick<HandoffCaptureRecord, 'callId' 
   if (output?.type !== 'handoff_output_item') return { callId: null, from: '', to: '' };
   const callId = (output.rawItem as { callId?: unknown }).callId;
   return { callId: typeof callId === 'string' ? callId : null, from: output.sourceAgent.name, to: output.targetAgent.name };
-}
-
-/** Capture never breaks the run: what it cannot snapshot, it leaves out. */
-function quietly<T>(fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch {
-    return undefined;
-  }
 }
