@@ -9,6 +9,8 @@ import {
   type StreamRunOptions,
   type StreamedRunResult,
 } from '@openai/agents';
+import { observeRunConfigFilter } from '../capture/handoffFilters.js';
+import { prepareRunCapture } from '../capture/runCapture.js';
 import { modelName } from './agentGraph.js';
 import { systemClock } from './clock.js';
 import { recordNonStreamedRun } from './nonStreamedRun.js';
@@ -28,6 +30,8 @@ export class RecordingRunner extends Runner {
   constructor(config: Partial<RunConfig> = {}, recordOptions: RecordOptions = {}) {
     super(config);
     this.#recordOptions = recordOptions;
+    // The run-level handoff filter is this runner's own: observed here, for every run it records.
+    observeRunConfigFilter(this.config);
     // The writer thread starts now, while the application sets up, rather than with the first run.
     writerFor(recordOptions);
   }
@@ -51,6 +55,7 @@ export class RecordingRunner extends Runner {
     const startingAgent = resumed ? input.currentAgent : agent;
     const runnerModel = modelName(this.config.model);
     const clock = this.#recordOptions.clock ?? systemClock;
+    prepareRunCapture(this, startingAgent);
     const recordOptions: RecordStartOptions = {
       ...this.#recordOptions,
       startingAgent,
