@@ -20,11 +20,17 @@ export function prepareRunCapture(runner: Runner, startingAgent: Agent<any, any>
   });
 }
 
+/** How a run ended: its result (a streamed one's, even when it failed), or the error it failed with before it had one. */
+export interface RunOutcome {
+  result?: AgentGuardrailResults;
+  error?: unknown;
+}
+
 /**
  * What is read once a run ended, before its recording closes: the input and output guardrail results the
  * SDK kept (on the result, or on the state a failed run's error carries), and tool calls left open.
  */
-export function finishRunCapture(sink: CaptureSink, ended: { result?: AgentGuardrailResults; error?: unknown }, startingAgent: string): void {
+export function finishRunCapture(sink: CaptureSink, ended: RunOutcome, startingAgent: string): void {
   quietly(() => {
     const results = ended.result ?? guardrailResultsOfError(ended.error);
     if (results) captureGuardrailResults(sink, results, startingAgent);

@@ -33,6 +33,8 @@ export interface RecordStartOptions extends RecordOptions {
   startedAt?: number;
   /** For a run resumed from a RunState: the tool calls it was interrupted at. */
   resumesCallIds?: string[];
+  /** Capture modules record what each agent saw into this run (a RecordingRunner's: it runs the run from its start). */
+  captured?: boolean;
 }
 
 /** The recording of each recorded result. */
@@ -102,6 +104,7 @@ export function startRecording(options: RecordStartOptions, input: unknown): Run
     clock,
     warn,
     resumesCallIds: options.resumesCallIds ?? [],
+    captured: options.captured ?? false,
   });
 }
 
@@ -110,9 +113,12 @@ export function registerRecording(result: object, recording: RunRecording): void
   recordings.set(result, recording);
 }
 
-/** The observer that records one streamed run into the database the options name. */
-export function recordingObserver(result: StreamedRunResult<any, any>, options: RecordStartOptions): ResultObserver {
-  const recording = startRecording(options, options.input !== undefined ? options.input : result.input);
+/** The observer that records one streamed run into the database the options name (into `recording`, when it exists already). */
+export function recordingObserver(
+  result: StreamedRunResult<any, any>,
+  options: RecordStartOptions,
+  recording = startRecording(options, options.input !== undefined ? options.input : result.input),
+): ResultObserver {
   registerRecording(result, recording);
   watchLateCancel(result, recording, options.signal);
   return {

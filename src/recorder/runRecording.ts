@@ -1,4 +1,6 @@
 import type { Agent, RunStreamEvent } from '@openai/agents';
+import { captureEnded } from '../capture/captureContext.js';
+import type { CaptureKind, CaptureRecords, CaptureSink } from '../capture/types.js';
 import { newRunId } from '../store/runStore.js';
 import type { RunEnd } from '../store/types.js';
 import { describeAgentGraph } from './agentGraph.js';
@@ -22,14 +24,17 @@ export interface RunRecordingInit {
   warn: (message: string) => void;
   /** For a run resumed from a RunState: the tool calls it was interrupted at (they name the run it continues). */
   resumesCallIds: string[];
+  /** Whether capture modules record into it (a RecordingRunner's run; not a run `record` wrapped once started). */
+  captured: boolean;
 }
 
 /**
  * One run's recording, on the application's thread: stamps each event as the SDK produces it (seq and
- * offset on the run's clock) and hands it to the process's writer thread in its compact form. Nothing here
- * waits on the database. A failing store is reported once; the run goes on.
+ * offset on the run's clock) and hands it to the process's writer thread in its compact form, with what
+ * capture modules saw (it is their sink). Nothing here waits on the database. A failing store is reported
+ * once; the run goes on.
  */
-export class RunRecording {
+export class RunRecording implements CaptureSink {
   readonly runId = newRunId();
   readonly #stored: Promise<void>;
   readonly #writer: RecordingWriter | null;
@@ -39,6 +44,7 @@ export class RunRecording {
   #seq = 0;
   #ended = false;
   #failure: string | null = null;
+  readonly #ending: (() => void)[] = [];
 
   constructor(writer: RecordingWriter | null, init: RunRecordingInit) {
     this.#writer = writer;
@@ -64,6 +70,7 @@ export class RunRecording {
         metadata: init.metadata,
         agents: describeAgentGraph(init.startingAgent, init.runnerModel),
         resumedFrom: null,
+        captured: init.captured,
       },
       init.resumesCallIds,
       {
@@ -87,6 +94,21 @@ export class RunRecording {
     this.#writer!.pushEvent(this.#slot, this.#seq++, tUs, event);
   }
 
+  /** The seq the run's next event gets. */
+  nextSeq(): number {
+    return this.#seq;
+  }
+
+  capture<K extends CaptureKind>(kind: K, record: CaptureRecords[K]): void {
+    if (this.#ended || this.#failure) return;
+    this.#writer!.pushCapture(this.#slot, kind, record);
+  }
+
+  /** `fn` runs when the run ends, just before its end is recorded: a capture module's last word (a call left open). */
+  whenEnding(fn: () => void): void {
+    this.#ending.push(fn);
+  }
+
   /** Settles when everything about the run that will be stored is stored; the process stays up for it. */
   stored(): Promise<void> {
     if (this.#writer && this.#slot >= 0) this.#writer.holdUntilEnded(this.#slot);
@@ -104,7 +126,9 @@ export class RunRecording {
 
   end(end: RunEnd): void {
     if (this.#ended) return;
+    for (const fn of this.#ending.splice(0)) fn();
     this.#ended = true;
+    captureEnded(this);
     if (this.#writer && this.#slot >= 0) this.#writer.endRun(this.#slot, end);
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { CaptureKind, CaptureRecords } from '../capture/types.js';
 import type { EventLevel } from '../events/levels.js';
 import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, StoredEvent } from './types.js';
 
@@ -26,6 +27,9 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+/** What was captured of a run beyond its events, by kind, each in the order captured, items in place. */
+export type RunCaptures = { [K in CaptureKind]?: readonly CaptureRecords[K][] };
+
 export function newRunId(): string {
   return randomBytes(8).toString('hex');
 }
@@ -49,10 +53,11 @@ export interface RunStore {
   /** Records that the store failed during the run, so nobody mistakes the stored events for all of them. */
   markPartial(runId: string, reason: string): Promise<void>;
   /**
-   * Adds a whole run (an exported one) with its agent graph and events, all or nothing: when reading `events`
-   * fails (a malformed line) or the store does, nothing of the run is kept. Refuses a run id already stored.
+   * Adds a whole run (an exported one) with its agent graph, events and captures, all or nothing: when reading
+   * `events` fails (a malformed line) or the store does, nothing of the run is kept. Refuses a run id already
+   * stored. `captures` is read once `events` is done (an export carries them after the events).
    */
-  importRun(run: RunRecord, agents: readonly AgentRecord[], events: AsyncIterable<StoredEvent>): Promise<void>;
+  importRun(run: RunRecord, agents: readonly AgentRecord[], events: AsyncIterable<StoredEvent>, captures?: () => RunCaptures): Promise<void>;
   deleteRun(runId: string): Promise<void>;
 
   // ---- reading -------------------------------------------------------------------------------------
@@ -70,6 +75,11 @@ export interface RunStore {
   iterateEvents(runId: string, options?: { fromSeq?: number; filter?: EventFilter; windowSize?: number }): AsyncGenerator<StoredEvent>;
   /** The seq of the first event at or after a time offset (µs); undefined when every event is earlier. */
   seqAtTime(runId: string, tUs: number): Promise<number | undefined>;
+  /**
+   * What the recorder captured of a run beyond its events, of one kind (model calls, handoffs, ...), in the
+   * order captured, each stored item back in place. Empty when nothing was captured (see `RunRecord.captured`).
+   */
+  captures<K extends CaptureKind>(runId: string, kind: K): Promise<CaptureRecords[K][]>;
   /** The highest seq stored for a run (-1 when it has none yet). */
   lastSeq(runId: string): Promise<number>;
 

@@ -32,6 +32,11 @@ export interface RunRecord {
   runState: string | null;
   /** The id of the interrupted run this run resumed. */
   resumedFrom: string | null;
+  /**
+   * Whether what each agent saw (its model calls) was captured: a RecordingRunner's run. False for a run
+   * `record(result)` wrapped after it had started, and for runs an older runtape recorded.
+   */
+  captured: boolean;
   host: string | null;
   pid: number | null;
   /** Stored columns that did not hold what runtape writes (read as empty values instead), e.g. `tags`. */
@@ -90,6 +95,8 @@ export interface NewRun {
   agents: AgentRecord[];
   /** The id of the interrupted run this run resumes, when known. */
   resumedFrom?: string | null;
+  /** Whether capture modules record what each agent saw (a RecordingRunner's run); default false. */
+  captured?: boolean;
 }
 
 export interface RunEnd {

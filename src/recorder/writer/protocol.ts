@@ -1,3 +1,4 @@
+import type { CaptureKind } from '../../capture/types.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
 
 /**
@@ -24,7 +25,12 @@ export interface WriterBatch {
   textLengths: Int32Array;
   /** Events lost while the writer was stuck or dead: written once the writer can take them. */
   gaps: { slot: number; fromSeq: number; toSeq: number }[];
-  /** Runs that ended, written after the batch's events. */
+  /**
+   * What capture modules saw (model calls, handoff filters, ...), in the order they saw it, written after the
+   * batch's events: plain JSON-able records; the writer stores each distinct input item once per run.
+   */
+  captures: { slot: number; kind: CaptureKind; record: unknown }[];
+  /** Runs that ended, written after the batch's events and captures. */
   ends: { slot: number; end: RunEnd }[];
   /**
    * Runs the application cancelled after their end was recorded: breaking out of the loop, or cancelling the

@@ -3,6 +3,8 @@ import { errorMessage } from '../../errors.js';
 import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
 import type { RunStreamEvent } from '@openai/agents';
+import type { CaptureKind } from '../../capture/types.js';
+import { toJsonText } from '../../events/serialize.js';
 import { describeInPlace, writeCompactEvent, type EventKind } from './compactEvent.js';
 import type { WriterBatch, WriterInit, WriterReport } from './protocol.js';
 import { startWriterWorker } from './startWorker.js';
@@ -115,6 +117,12 @@ export class RecordingWriter {
     if (i + 1 === BATCH_SIZE || ((i & 63) === 63 && performance.now() - this.#batchStartedAt >= BATCH_DELAY_MS)) this.#post();
   }
 
+  /** A capture module's record (once per model call, handoff, tool call ...): not the hot path. */
+  pushCapture(slot: number, kind: CaptureKind, record: unknown): void {
+    this.#batch.captures.push({ slot, kind, record });
+    this.#armTimer();
+  }
+
   endRun(slot: number, end: RunEnd): void {
     this.#batch.ends.push({ slot, end });
     this.#post();
@@ -146,6 +154,7 @@ export class RecordingWriter {
       // A value structured cloning cannot carry (a function or class instance in a provider payload):
       // serialize that batch here instead.
       for (let i = 0; i < batch.length; i++) describeInPlace(batch, i);
+      for (const capture of batch.captures) capture.record = JSON.parse(toJsonText(capture.record));
       this.#worker.postMessage(batch);
     }
     this.#posted++;
@@ -181,6 +190,8 @@ export class RecordingWriter {
     }
     next.creates.unshift(...batch.creates);
     next.gaps.unshift(...batch.gaps, ...[...ranges].map(([slot, range]) => ({ slot, ...range })));
+    // What was captured is not an event: it waits for the next batch rather than becoming a gap.
+    next.captures.unshift(...batch.captures);
     next.ends.unshift(...batch.ends);
     next.cancels.unshift(...batch.cancels);
     this.#armTimer();
@@ -191,8 +202,8 @@ export class RecordingWriter {
    * so `process.exit()` right after a run's loop still leaves the run stored whole.
    */
   flushSync(timeoutMs: number): void {
-    const { length, creates, ends, cancels } = this.#batch;
-    if (length > 0 || creates.length > 0 || ends.length > 0 || cancels.length > 0) this.#post();
+    const { length, creates, captures, ends, cancels } = this.#batch;
+    if (length > 0 || creates.length > 0 || captures.length > 0 || ends.length > 0 || cancels.length > 0) this.#post();
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const handled = Atomics.load(this.#handled, 0);
@@ -245,6 +256,7 @@ function emptyBatch(): WriterBatch {
     texts: [],
     textLengths: new Int32Array(BATCH_SIZE),
     gaps: [],
+    captures: [],
     ends: [],
     cancels: [],
   };

@@ -78,6 +78,10 @@ function writeBatch(batch: WriterBatch): void {
       created.push(slot);
     }
     for (const [slot, events] of groupEvents(batch)) store().appendEvents(runs.get(slot)!.runId, events);
+    for (const { slot, kind, record } of batch.captures) {
+      const run = runs.get(slot);
+      if (run && !run.failure) store().appendCapture(run.runId, kind, record);
+    }
     for (const gap of batch.gaps) {
       const run = runs.get(gap.slot);
       if (run && !run.failure) store().addGap(run.runId, gap.fromSeq, gap.toSeq);
@@ -116,7 +120,12 @@ function groupEvents(batch: WriterBatch): Map<number, StoredEvent[]> {
 /** The batch could not be written (disk full, read-only, corrupt): every run it touched stops recording. */
 function failRuns(batch: WriterBatch, error: unknown): void {
   const message = errorMessage(error);
-  const touched = new Set<number>([...batch.creates.map((c) => c.slot), ...batch.slots.subarray(0, batch.length), ...batch.ends.map((e) => e.slot)]);
+  const touched = new Set<number>([
+    ...batch.creates.map((c) => c.slot),
+    ...batch.slots.subarray(0, batch.length),
+    ...batch.captures.map((c) => c.slot),
+    ...batch.ends.map((e) => e.slot),
+  ]);
   for (const { slot, run } of batch.creates) if (!runs.has(slot)) runs.set(slot, { runId: run.id, activeAgent: null, failure: null, created: false });
   for (const slot of touched) {
     const run = runs.get(slot);

@@ -31,6 +31,7 @@ export interface RunRow {
   error_details: string | null;
   run_state: string | null;
   resumed_from: string | null;
+  captured: number;
   host: string | null;
   pid: number | null;
 }
@@ -87,6 +88,7 @@ export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
     cancelledBy: row.cancelled_by === 'signal' || row.cancelled_by === 'consumer' ? row.cancelled_by : null,
     runState: row.run_state,
     resumedFrom: row.resumed_from,
+    captured: row.captured === 1,
     host: row.host,
     pid: row.pid,
     ...read.mark(),

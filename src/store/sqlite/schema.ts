@@ -106,6 +106,29 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
     then: moveEventsIntoBlocks,
   },
+  { sql: `
+  -- 1 when the recorder captured what each agent saw (a RecordingRunner's run); 0 for a run record() wrapped
+  -- after it had started, and for runs an older runtape recorded.
+  ALTER TABLE runs ADD COLUMN captured INTEGER NOT NULL DEFAULT 0;
+
+  -- What capture modules saw, per run and kind (modelCall, handoff, toolCall, guardrail, span), numbered
+  -- from 1 in the order captured. Item lists in a record hold item numbers of capture_items.
+  CREATE TABLE captures (
+    run_pk INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
+    kind   TEXT NOT NULL,
+    n      INTEGER NOT NULL,
+    record TEXT NOT NULL,  -- JSON
+    PRIMARY KEY (run_pk, kind, n)
+  ) WITHOUT ROWID;
+
+  -- Each distinct conversation item of a run, once (a request repeats the conversation so far).
+  CREATE TABLE capture_items (
+    run_pk INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
+    n      INTEGER NOT NULL,
+    item   TEXT NOT NULL,  -- JSON
+    PRIMARY KEY (run_pk, n)
+  ) WITHOUT ROWID;
+  ` },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -5,6 +5,8 @@ import type { EventWindow, OpenOptions } from '../runStore.js';
 import { THIS_HOST, effectiveStatus } from '../runLiveness.js';
 import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, StoredEvent } from '../types.js';
 import { openDatabase } from './database.js';
+import type { CaptureKind, CaptureRecords } from '../../capture/types.js';
+import { CaptureTable } from './captureTable.js';
 import { EventBlockTable } from './eventBlockTable.js';
 import { agentFromRow, runFromRow, type AgentRow, type RunRow } from './rows.js';
 import { explainSqliteError } from './sqliteErrors.js';
@@ -21,6 +23,7 @@ export class SqliteEngine {
   readonly #db: Database.Database;
   readonly #runPks = new Map<string, number>();
   readonly #events: EventBlockTable;
+  readonly #captures: CaptureTable;
 
   private constructor(
     db: Database.Database,
@@ -28,6 +31,7 @@ export class SqliteEngine {
   ) {
     this.#db = db;
     this.#events = new EventBlockTable(db);
+    this.#captures = new CaptureTable(db);
   }
 
   /** Opens (creating when writable) the database at `path`, a resolved file path. */
@@ -56,8 +60,8 @@ export class SqliteEngine {
         .transaction(() => {
           const { pk } = this.#db
             .prepare(
-              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, resumed_from, host, pid)
-               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, resumed_from, captured, host, pid)
+               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
             )
             .get(
               run.id,
@@ -70,6 +74,7 @@ export class SqliteEngine {
               JSON.stringify(run.tags),
               toJsonText(run.metadata),
               run.resumedFrom ?? null,
+              run.captured ? 1 : 0,
               THIS_HOST,
               process.pid,
             ) as { pk: number };
@@ -111,6 +116,12 @@ export class SqliteEngine {
       count.run(events.length, pk);
       for (const e of events) if (e.name === TOOL_APPROVAL_REQUESTED) interruption.run(e.payload, pk, e.payload);
     });
+  }
+
+  /** Stores what a capture module saw, in the caller's transaction (the writer's batch). */
+  appendCapture(runId: string, kind: CaptureKind, record: unknown): void {
+    const pk = this.#pkOf(runId);
+    this.#guard(() => this.#captures.append(pk, kind, record));
   }
 
   /** Stores the run's end, and merges the small blocks its last batches left. */
@@ -187,6 +198,7 @@ export class SqliteEngine {
     this.#guard(() => this.#db.prepare(`DELETE FROM runs WHERE pk = ?`).run(pk));
     this.#runPks.delete(runId);
     this.#events.forget();
+    this.#captures.forget();
   }
 
   /** Inserts a whole run's row and agents (from an export), in the caller's `transaction`. */
@@ -198,8 +210,8 @@ export class SqliteEngine {
       const { pk } = this.#db
         .prepare(
           `INSERT INTO runs (id, name, status, started_at, duration_us, starting_agent, last_agent, input, final_output,
-             error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, error_details, run_state, resumed_from, host, pid)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+             error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, error_details, run_state, resumed_from, captured, host, pid)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
         )
         .get(
           run.id,
@@ -225,6 +237,7 @@ export class SqliteEngine {
           errorDetailsJson(run.error),
           run.runState ?? null,
           run.resumedFrom ?? null,
+          run.captured ? 1 : 0,
           run.host,
           run.pid,
         ) as { pk: number };
@@ -244,6 +257,7 @@ export class SqliteEngine {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
       this.#runPks.clear();
       this.#events.forget();
+      this.#captures.forget();
       throw error;
     }
   }
@@ -340,6 +354,12 @@ export class SqliteEngine {
    */
   #snapshot<T>(read: () => T): T {
     return this.#db.transaction(read)();
+  }
+
+  /** A run's captures of one kind, in the order captured, their items in place. */
+  captures<K extends CaptureKind>(runId: string, kind: K): CaptureRecords[K][] {
+    const pk = this.#pkOf(runId);
+    return this.#guard(() => this.#snapshot(() => this.#captures.read(pk, kind)));
   }
 
   /** The highest seq stored for a run (-1 when it has none yet). */

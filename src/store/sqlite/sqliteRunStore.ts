@@ -1,5 +1,6 @@
 import { eventsInWindows } from '../eventWindows.js';
-import type { EventFilter, EventWindow, OpenOptions, RunStore } from '../runStore.js';
+import type { CaptureKind, CaptureRecords } from '../../capture/types.js';
+import type { EventFilter, EventWindow, OpenOptions, RunCaptures, RunStore } from '../runStore.js';
 import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, StoredEvent } from '../types.js';
 import { BLOCK_EVENTS } from './eventBlockTable.js';
 import { SqliteEngine } from './sqliteEngine.js';
@@ -39,7 +40,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   /** One write transaction around the whole import. On one connection, other calls meanwhile would join it: nothing else runs during an import. */
-  async importRun(run: RunRecord, agents: readonly AgentRecord[], events: AsyncIterable<StoredEvent>): Promise<void> {
+  async importRun(run: RunRecord, agents: readonly AgentRecord[], events: AsyncIterable<StoredEvent>, captures?: () => RunCaptures): Promise<void> {
     await this.engine.transaction(async () => {
       this.engine.insertImportedRun(run, agents);
       let batch: StoredEvent[] = [];
@@ -51,6 +52,9 @@ export class SqliteRunStore implements RunStore {
         }
       }
       this.engine.appendEvents(run.id, batch);
+      for (const [kind, records] of Object.entries(captures?.() ?? {}) as [CaptureKind, readonly unknown[]][]) {
+        for (const record of records) this.engine.appendCapture(run.id, kind, record);
+      }
     });
   }
 
@@ -84,6 +88,10 @@ export class SqliteRunStore implements RunStore {
 
   async seqAtTime(runId: string, tUs: number): Promise<number | undefined> {
     return this.engine.seqAtTime(runId, tUs);
+  }
+
+  async captures<K extends CaptureKind>(runId: string, kind: K): Promise<CaptureRecords[K][]> {
+    return this.engine.captures(runId, kind);
   }
 
   async lastSeq(runId: string): Promise<number> {
