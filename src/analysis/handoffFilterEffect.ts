@@ -10,7 +10,7 @@ export interface FilterEffect {
 }
 
 /** The effect of the filter a captured handoff went through; null when none applied (or it did not return). */
-export function filterEffect(record: HandoffCaptureRecord): FilterEffect | null {
+export function filterEffect(record: Pick<HandoffCaptureRecord, 'filter' | 'before' | 'after'>): FilterEffect | null {
   if (!record.filter || !record.after) return null;
   const before = conversationItems(record.before);
   const kept = new Map<string, number>();
@@ -22,7 +22,7 @@ export function filterEffect(record: HandoffCaptureRecord): FilterEffect | null 
     if (left > 0) kept.set(key, left - 1);
     return left === 0;
   });
-  return { ...record.filter, total: before.length, removed };
+  return { name: record.filter.name, source: record.filter.source, total: before.length, removed };
 }
 
 /**
