@@ -114,8 +114,12 @@ describe('runtape export / import / rm', () => {
     expect(exported.status).toBe(0);
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     const header = JSON.parse(lines[0]!);
-    expect(header).toMatchObject({ format: 'runtape-run', version: 1 });
-    expect(lines).toHaveLength(header.run.eventCount + 1);
+    expect(header).toMatchObject({ format: 'runtape-run', version: 2, run: { captured: true } });
+    // The events, then what each agent saw: the demo run's model calls.
+    const rest = lines.slice(1).map((line) => JSON.parse(line) as { seq?: number; capture?: string });
+    expect(rest.filter((line) => line.seq !== undefined)).toHaveLength(header.run.eventCount);
+    expect(rest.slice(header.run.eventCount).map((line) => line.capture)).toEqual(rest.slice(header.run.eventCount).map(() => 'modelCall'));
+    expect(rest.length).toBeGreaterThan(header.run.eventCount);
 
     const other = join(dir, 'other.db');
     const imported = runCli(['import', file], { db: other });

@@ -1,3 +1,4 @@
+import type { ModelCallRecord } from '../capture/types.js';
 import type { RunStore } from '../store/runStore.js';
 import type { AgentRecord, RunRecord } from '../store/types.js';
 import { analyzeEvents, type RunAnalysis } from './runAnalyzer.js';
@@ -7,9 +8,17 @@ export interface RunReport {
   run: RunRecord;
   agents: AgentRecord[];
   analysis: RunAnalysis;
+  /** Each agent's instructions as its first model call sent them (function instructions resolved), when calls were captured. */
+  instructionsSent: { agent: string; call: number; instructions: string | null }[];
 }
 
 export async function buildRunReport(store: RunStore, run: RunRecord): Promise<RunReport> {
   const analysis = await analyzeEvents(store.iterateEvents(run.id), run.durationUs ?? undefined);
-  return { run, agents: await store.agents(run.id), analysis };
+  return { run, agents: await store.agents(run.id), analysis, instructionsSent: firstInstructions(await store.captures(run.id, 'modelCall')) };
+}
+
+function firstInstructions(calls: readonly ModelCallRecord[]): RunReport['instructionsSent'] {
+  const seen = new Map<string, RunReport['instructionsSent'][number]>();
+  for (const c of calls) if (!seen.has(c.agent)) seen.set(c.agent, { agent: c.agent, call: c.call, instructions: c.instructions });
+  return [...seen.values()];
 }

@@ -123,6 +123,8 @@ export interface CaptureRecords {
   span: SpanCaptureRecord;
 }
 export type CaptureKind = keyof CaptureRecords;
+/** Every kind, in the order an export lists them. */
+export const CAPTURE_KINDS: readonly CaptureKind[] = ['modelCall', 'handoff', 'toolCall', 'guardrail', 'span'];
 
 /**
  * Where capture modules hand what they saw, on the application's thread: the run's recording. It stamps

@@ -125,6 +125,14 @@ program
   );
 
 program
+  .command('calls <run> [call]')
+  .description('the model calls of a run: what each agent was sent (a table; a call number shows that call whole)')
+  .option('--json', 'machine-readable output')
+  .action(async (ref: string, call: string | undefined, options: { json?: boolean }) =>
+    withStore('read', async (store) => (await import('./commands/calls.js')).callsCommand(store, ref, call, options, print)),
+  );
+
+program
   .command('replay <run>')
   .description('print a run as it happened, at the recorded pace (text, every event, or JSON lines)')
   .option('--speed <x>', 'playback speed, 0.1 to 100, or instant', '1')

@@ -1,14 +1,16 @@
 import { RuntapeError } from '../errors.js';
 import { terminalSafeJson } from '../events/sanitize.js';
 import { toJsonText } from '../events/serialize.js';
-import { EXPORT_FORMAT, EXPORT_VERSION, parseEventLine, parseHeader, type ExportHeader } from './exportFormat.js';
-import type { RunStore } from './runStore.js';
+import { CAPTURE_KINDS, type CaptureKind } from '../capture/types.js';
+import { EXPORT_FORMAT, EXPORT_VERSION, isCaptureLine, parseCaptureLine, parseEventLine, parseHeader, type ExportHeader } from './exportFormat.js';
+import type { RunCaptures, RunStore } from './runStore.js';
 import type { AgentRecord, RunRecord, StoredEvent } from './types.js';
 
 /**
  * The JSON-lines exchange format: one header line (the run and its agent graph), then one line per event
- * in seq order, each carrying the event's payload verbatim, so export → import round-trips exactly.
- * The lines' schemas are in exportFormat.ts.
+ * in seq order, each carrying the event's payload verbatim, then one line per capture (kind by kind, each in
+ * the order captured, items in place), so export → import round-trips exactly. The lines' schemas are in
+ * exportFormat.ts.
  */
 export async function* exportRunLines(store: RunStore, runId: string): AsyncGenerator<string> {
   const run = await store.getRun(runId);
@@ -16,6 +18,9 @@ export async function* exportRunLines(store: RunStore, runId: string): AsyncGene
   const header: ExportHeader = { format: EXPORT_FORMAT, version: EXPORT_VERSION, run, agents: await store.agents(runId) };
   yield terminalSafeJson(toJsonText(header));
   for await (const e of store.iterateEvents(runId)) yield eventLine(e);
+  for (const kind of CAPTURE_KINDS) {
+    for (const record of await store.captures(runId, kind)) yield terminalSafeJson(toJsonText({ capture: kind, record }));
+  }
 }
 
 /**
@@ -58,9 +63,16 @@ export async function importRunLines(store: RunStore, lines: AsyncIterable<strin
     fail('empty file, expected a runtape export');
   }
   const { run, agents } = readHeader(first.value, fail);
-  /** The events after the header; a bad one fails the import, which the store then rolls back whole. */
+  const captures: { [K in CaptureKind]?: unknown[] } = {};
+  /** The events after the header (and the captures after them); a bad line fails the import, which the store then rolls back whole. */
   async function* events(): AsyncGenerator<StoredEvent> {
     for await (const value of parsed) {
+      if (isCaptureLine(value)) {
+        const { kind, record } = readCapture(value, fail);
+        (captures[kind] ??= []).push(record);
+        continue;
+      }
+      if (Object.keys(captures).length > 0) fail('an event after the captures (events come first)');
       const event = readEvent(value, nextSeq, fail);
       if (event.tUs < lastTUs) fail(`event t_us ${event.tUs} is earlier than the one before (${lastTUs}); offsets never go back`);
       lastTUs = event.tUs;
@@ -71,7 +83,7 @@ export async function importRunLines(store: RunStore, lines: AsyncIterable<strin
       fail(`the header announces ${run.eventCount} events but the file holds ${nextSeq} (truncated?)`);
     }
   }
-  await store.importRun(run, agents, events());
+  await store.importRun(run, agents, events(), () => captures as RunCaptures);
   return (await store.getRun(run.id))!;
 }
 
@@ -81,6 +93,12 @@ function readHeader(value: unknown, fail: (why: string) => never): { run: RunRec
   const { run, agents } = header.value;
   // A run exported while it was being recorded is not running here: nobody is recording it.
   return { run: run.status === 'running' ? { ...run, status: 'incomplete', host: null, pid: null } : run, agents };
+}
+
+function readCapture(value: unknown, fail: (why: string) => never): { kind: CaptureKind; record: unknown } {
+  const line = parseCaptureLine(value);
+  if (!line.ok) fail(line.why);
+  return line.value;
 }
 
 function readEvent(value: unknown, expectedSeq: number, fail: (why: string) => never): StoredEvent {

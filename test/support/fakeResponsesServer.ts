@@ -1,7 +1,9 @@
 /**
  * A local stand-in for the OpenAI Responses API, so tests can drive the real
  * `openai` client + `OpenAIResponsesModel` path (HTTP, SSE decoding, raw
- * `model` events) offline and without an API key.
+ * `model` events) offline and without an API key. It answers
+ * `POST /v1/chat/completions` from the same script too (fakeChatCompletions.ts),
+ * for `OpenAIChatCompletionsModel`.
  *
  * Event shapes follow the installed `openai` package types
  * (`OpenAI.Responses.ResponseStreamEvent`), which the compiler checks below.
@@ -9,6 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type OpenAI from 'openai';
+import { chatChunks, chatCompletion } from './fakeChatCompletions.js';
 
 export type FakeTurn =
   | { kind: 'text'; deltas: string[]; delayMs?: number }
@@ -18,7 +21,7 @@ export type FakeTurn =
 export interface FakeResponsesServer {
   /** Base URL for `new OpenAI({ baseURL })`, e.g. `http://127.0.0.1:PORT/v1`. */
   url: string;
-  /** Parsed JSON bodies of every `POST /v1/responses`, in arrival order (including failed ones). */
+  /** Parsed JSON bodies of every request (`/v1/responses` or `/v1/chat/completions`), in arrival order (including failed ones). */
   requests: unknown[];
   close(): Promise<void>;
 }
@@ -174,7 +177,7 @@ export async function startFakeResponsesServer(turns: FakeTurn[]): Promise<FakeR
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (req.method !== 'POST' || path !== '/v1/responses') {
+    if (req.method !== 'POST' || (path !== '/v1/responses' && path !== '/v1/chat/completions')) {
       sendError(res, 404, `fakeResponsesServer: unsupported route ${req.method} ${path}`);
       return;
     }
@@ -200,6 +203,7 @@ export async function startFakeResponsesServer(turns: FakeTurn[]): Promise<FakeR
       return;
     }
 
+    if (path === '/v1/chat/completions') return sendChat(res, turn, body);
     if (!body.stream) {
       // Non-streamed requests get the final response object, as the real API returns.
       let final: UnsequencedEvent | undefined;
@@ -224,6 +228,24 @@ export async function startFakeResponsesServer(turns: FakeTurn[]): Promise<FakeR
       res.write(`event: ${wire.type}\ndata: ${JSON.stringify(wire)}\n\n`);
     }
     res.end();
+  }
+
+  async function sendChat(res: ServerResponse, turn: Exclude<FakeTurn, { kind: 'error' }>, body: RequestBody): Promise<void> {
+    const id = nextId('chatcmpl');
+    const model = body.model ?? 'gpt-4.1';
+    if (!body.stream) {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': nextId('req') });
+      res.end(JSON.stringify(chatCompletion(turn, id, model)));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': nextId('req') });
+    res.flushHeaders();
+    for await (const chunk of chatChunks(turn, id, model)) {
+      if (res.destroyed) return;
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    }
+    // Chat Completions streams end with a sentinel.
+    res.end('data: [DONE]\n\n');
   }
 
   const server = createServer((req, res) => {

@@ -29,7 +29,7 @@ export function formatHandoff(h: HandoffStep): string {
   return `${formatOffset(h.tUs)}  ${sanitizeLine(h.from)} → ${sanitizeLine(h.to)}${via}${args}  (#${h.requestedSeq ?? h.seq})${reason}`;
 }
 
-function formatReport({ run, agents, analysis: a }: RunReport): string {
+function formatReport({ run, agents, analysis: a, instructionsSent }: RunReport): string {
   const lines: string[] = [];
   const cancelled = run.cancelledBy ? ` (by ${run.cancelledBy === 'signal' ? 'the application\'s abort signal' : 'its consumer'})` : '';
   const status = run.status + cancelled + (run.recording === 'partial' ? ` (recording partial: ${sanitizeLine(run.recordingError ?? '')})` : '') + formatUnreadable(run);
@@ -59,7 +59,10 @@ function formatReport({ run, agents, analysis: a }: RunReport): string {
     const targets = agent.handoffs.map((h) => h.agent).join(', ') || '—';
     lines.push(`  ${sanitizeLine(agent.name)}${agent.model ? `  [${sanitizeLine(agent.model)}]` : ''}${formatUnreadable(agent)}`);
     lines.push(`      tools: ${truncateLine(tools, 100)}   handoffs → ${truncateLine(targets, 80)}`);
+    const sent = instructionsSent.find((i) => i.agent === agent.name);
+    if (sent) lines.push(`      instructions (as sent, call ${sent.call}): ${sent.instructions === null ? '—' : truncateLine(sent.instructions, 110)}`);
   }
+  if (!run.captured) lines.push('  (no model calls recorded for this run: instructions as sent are unknown)');
 
   lines.push('', `Handoffs  ${a.agentPath.map(sanitizeLine).join(' → ') || '—'}`);
   if (a.handoffs.length === 0) lines.push('  none');
