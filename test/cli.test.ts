@@ -115,10 +115,10 @@ describe('runtape export / import / rm', () => {
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     const header = JSON.parse(lines[0]!);
     expect(header).toMatchObject({ format: 'runtape-run', version: 2, run: { captured: true } });
-    // The events, then what each agent saw: the demo run's model calls.
+    // The events, then what each agent saw: the demo run's model calls, its filtered handoff, its tool calls.
     const rest = lines.slice(1).map((line) => JSON.parse(line) as { seq?: number; capture?: string });
     expect(rest.filter((line) => line.seq !== undefined)).toHaveLength(header.run.eventCount);
-    expect(rest.slice(header.run.eventCount).map((line) => line.capture)).toEqual(rest.slice(header.run.eventCount).map(() => 'modelCall'));
+    expect(new Set(rest.slice(header.run.eventCount).map((line) => line.capture))).toEqual(new Set(['modelCall', 'handoff', 'toolCall']));
     expect(rest.length).toBeGreaterThan(header.run.eventCount);
 
     const other = join(dir, 'other.db');
