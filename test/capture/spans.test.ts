@@ -1,9 +1,14 @@
 import { Runner, setTraceProcessors, setTracingDisabled, type Span, type Trace, type TracingProcessor } from '@openai/agents';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingRunner, openStore, recordedRunId, recordingStored } from '../../src/index.js';
 import { withCapture } from '../../src/capture/captureContext.js';
 import { observeSpans } from '../../src/capture/spans.js';
 import { CollectingSink } from '../support/collectingSink.js';
 import { twoAgentRun } from '../support/scriptedTurns.js';
+import { useTempDir } from '../support/tempDb.js';
+
+const tempDir = useTempDir();
 
 /** An application's processor: every span it is handed, as JSON, in the order it got them. */
 class ApplicationProcessor implements TracingProcessor {
@@ -24,11 +29,12 @@ function shapeOf(spans: Record<string, any>[]): unknown[] {
   return spans.map((s) => ({ data: s.span_data, error: s.error, parent: ids.get(s.parent_id) ?? s.parent_id }));
 }
 
-async function weatherRun(runner: Runner): Promise<void> {
+async function weatherRun(runner: Runner) {
   const { triage } = twoAgentRun();
   const result = await runner.run(triage, 'Weather in Paris?', { stream: true });
   for await (const _ of result);
   await result.completed;
+  return result;
 }
 
 describe('spans', () => {
@@ -72,5 +78,23 @@ describe('spans', () => {
     const recorded = new Set(sink.records.span.map((s) => s.spanId));
     expect(recorded.size).toBe(app.ended.length / 2);
     expect(new Set(sink.records.span.map((s) => s.traceId)).size).toBe(1);
+  });
+
+  it('stores the spans of a RecordingRunner run, and its application processor sees what it would under Runner', async () => {
+    const without = new ApplicationProcessor();
+    setTraceProcessors([without]);
+    await weatherRun(new Runner());
+
+    const app = new ApplicationProcessor();
+    setTraceProcessors([app]);
+    const store = await openStore(join(tempDir(), 'runs.db'));
+    const result = await weatherRun(new RecordingRunner({}, { db: store }));
+    await recordingStored(result);
+    const spans = await store.captures(recordedRunId(result)!, 'span');
+    await store.close();
+
+    expect(shapeOf(app.ended)).toEqual(shapeOf(without.ended));
+    expect(spans.map((s) => s.spanId)).toEqual(app.ended.map((s) => s.id));
+    expect(spans.map((s) => s.data)).toEqual(app.ended.map((s) => s.span_data));
   });
 });
