@@ -1,4 +1,4 @@
-import { Agent, handoff, tool, ToolGuardrailFunctionOutputFactory, defineToolInputGuardrail, type HandoffInputData } from '@openai/agents';
+import { Agent, InputGuardrailTripwireTriggered, handoff, tool, ToolGuardrailFunctionOutputFactory, defineToolInputGuardrail, type HandoffInputData } from '@openai/agents';
 import { ScriptedModel, assistantMessage, functionCall, modelResponse } from '@openai/agents/testing';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -116,4 +116,35 @@ describe('a recorded run: what its handoff filters, tools and guardrails did', (
     const without = JSON.parse(runCli(['handoffs', recordedRunId(plain)!, '--json'], { db }).stdout).handoffs[0];
     expect(without).toMatchObject({ inputFilter: null, call: 1 });
   });
+
+  for (const stream of [true, false]) {
+    it(`stores a tripped input guardrail of a run that failed on it (${stream ? 'streamed' : 'non-streamed'})`, async () => {
+      const store = await openStore(join(tempDir(), 'runs.db'));
+      const agent = new Agent({
+        name: 'Triage',
+        instructions: 'Route.',
+        model: new ScriptedModel([answer(stream, 'Hello.')]),
+        inputGuardrails: [{ name: 'no_orders', execute: async () => ({ tripwireTriggered: true, outputInfo: { reason: 'orders are closed' } }) }],
+      });
+      const runner = new RecordingRunner({ tracingDisabled: true }, { db: store });
+      let failure: unknown;
+      if (stream) {
+        const result = await runner.run(agent, QUESTION, { stream: true });
+        failure = await (async () => {
+          for await (const _ of result);
+          await result.completed;
+        })().catch((error: unknown) => error);
+        await recordingStored(result);
+      } else {
+        failure = await runner.run(agent, QUESTION).catch((error: unknown) => error);
+      }
+      expect(failure).toBeInstanceOf(InputGuardrailTripwireTriggered);
+      // The run's end is stored after its captures (a non-streamed failure has no result to await).
+      await expect.poll(async () => (await store.listRuns({ limit: 1 }))[0]?.status, { timeout: 5000 }).toBe('error');
+      const [run] = await store.listRuns({ limit: 1 });
+      const guardrails = await store.captures(run!.id, 'guardrail');
+      await store.close();
+      expect(guardrails).toMatchObject([{ name: 'no_orders', kind: 'input', agent: 'Triage', tripwire: true, result: { reason: 'orders are closed' } }]);
+    });
+  }
 });
