@@ -8,8 +8,8 @@ import type { HandoffCaptureRecord, HandoffInputSnapshot } from './types.js';
 type HandoffInputFilter = NonNullable<Handoff<any, any>['inputFilter']>;
 type FilterSource = NonNullable<HandoffCaptureRecord['filter']>['source'];
 
-/** The application's filter behind each observing wrapper: a wrapper is never wrapped again. */
-const originals = new WeakMap<HandoffInputFilter, HandoffInputFilter>();
+/** The observing wrappers made so far: a wrapper is never wrapped again. */
+const observers = new WeakSet<HandoffInputFilter>();
 
 /**
  * Observes the input filter of every handoff reachable from `start` that has one of its own. The SDK reads
@@ -36,26 +36,29 @@ export function observeRunConfigFilter(config: Pick<RunConfig, 'handoffInputFilt
  * run it is a plain call through, and anything the capture itself trips on never reaches the SDK.
  */
 function observedFilter(filter: HandoffInputFilter, source: FilterSource): HandoffInputFilter {
-  if (originals.has(filter)) return filter;
+  if (observers.has(filter)) return filter;
   const observed = {
     // A method, not an arrow function: `this` passes through, and it has no `prototype` of its own.
     inputFilter(this: unknown, data: HandoffInputData): HandoffInputData {
       const sink = currentCapture();
       if (!sink) return filter.call(this, data);
+      // Read before the filter runs: it may change the arrays it is given in place.
       const tUs = sink.elapsedUs();
+      const handoff = quietly(() => handoffOf(data));
       const before = quietly(() => snapshotInput(data));
       const after = filter.call(this, data);
       quietly(() => {
-        if (before) sink.capture('handoff', { ...handoffOf(data), call: null, tUs, filter: { name: filter.name || null, source }, before, after: snapshotInput(after) });
+        // `call` is left to whoever reads the run: the model call numbers are the model-call capture's.
+        if (handoff && before) sink.capture('handoff', { ...handoff, call: null, tUs, filter: { name: filter.name || null, source }, before, after: snapshotInput(after) });
       });
       return after;
     },
   }.inputFilter;
   // The filter's own properties (its name, anything the application hung on it) are the wrapper's too.
-  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(filter))) {
-    if (key !== 'prototype') Object.defineProperty(observed, key, descriptor);
+  for (const key of Reflect.ownKeys(filter)) {
+    if (key !== 'prototype') Object.defineProperty(observed, key, Object.getOwnPropertyDescriptor(filter, key)!);
   }
-  originals.set(observed, filter);
+  observers.add(observed);
   return observed;
 }
 
