@@ -70,7 +70,7 @@ describe('a recorded run: what its handoff filters, tools and guardrails did', (
       expect(JSON.stringify(handoffRecord!.before)).toContain(QUESTION);
       expect(JSON.stringify(handoffRecord!.after)).not.toContain(QUESTION);
       expect(await store.captures(runId, 'toolCall')).toMatchObject([
-        { callId: 'call_lookup', tool: 'lookup_order', agent: 'Orders', arguments: '{"id":"42"}', output: 'order 42: ships tomorrow', error: null },
+        { callId: 'call_lookup', tool: 'lookup_order', agent: 'Orders', arguments: '{"id":"42"}', output: null, error: null },
       ]);
       expect((await store.captures(runId, 'guardrail')).map((g) => [g.kind, g.name, g.agent, g.tripwire])).toEqual([
         ['tool_input', 'order_ids_only', 'Orders', false],

@@ -13,9 +13,9 @@ const listening = new WeakSet<Runner>();
 /**
  * Records each tool call a recorded run makes through the runner's own `agent_tool_start` and `agent_tool_end`
  * hooks: listeners beside the application's, added once per runner, and a no-op for runs nobody records.
- * The tool objects stay untouched (the SDK keys a function tool's input parser by its `invoke`). The SDK's
- * hooks tell an error only as the output it hands the model (`String(error)`, or the tool's error function's
- * message): that is what `output` holds then; the tool's span carries the error when tracing is on.
+ * The tool objects stay untouched (the SDK keys a function tool's input parser by its `invoke`). The output is
+ * not stored twice: the run's `tool_output` item for the same call id carries it (a failed tool's too, as the
+ * error text the SDK hands the model), so `output` is null here; the tool's span has the error when tracing is on.
  */
 export function observeToolCalls(runner: Runner): void {
   if (listening.has(runner)) return;
@@ -24,9 +24,9 @@ export function observeToolCalls(runner: Runner): void {
     const sink = currentCapture();
     if (sink) quietly(() => toolStarted(sink, agent, tool, details));
   });
-  runner.on('agent_tool_end', (_context, _agent, tool, output, details) => {
+  runner.on('agent_tool_end', (_context, _agent, tool, _output, details) => {
     const sink = currentCapture();
-    if (sink) quietly(() => toolEnded(sink, tool, output, details));
+    if (sink) quietly(() => toolEnded(sink, tool, details));
   });
 }
 
@@ -51,12 +51,12 @@ function toolStarted(sink: CaptureSink, agent: Agent<any, any>, tool: Tool, deta
   });
 }
 
-function toolEnded(sink: CaptureSink, tool: Tool, output: string, details: ToolCallDetails): void {
+function toolEnded(sink: CaptureSink, tool: Tool, details: ToolCallDetails): void {
   const key = callIdOf(details) ?? tool.name;
   const start = started.get(sink)?.get(key);
   if (!start) return;
   started.get(sink)!.delete(key);
-  sink.capture('toolCall', { ...start, output, endUs: sink.elapsedUs(), error: null });
+  sink.capture('toolCall', { ...start, output: null, endUs: sink.elapsedUs(), error: null });
 }
 
 /** The id of the tool call a runner hook is about. */
