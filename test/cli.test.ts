@@ -81,7 +81,13 @@ describe('runtape ls / show / handoffs', () => {
     expect(report.run.eventCount).toBe(report.analysis.eventCount);
 
     const handoffs = JSON.parse(runCli(['handoffs', runs[0]!.id, '--json'], { db: demoDb }).stdout);
-    expect(handoffs.handoffs).toEqual(report.analysis.handoffs);
+    expect(handoffs.handoffs.map(({ call: _call, inputFilter: _filter, ...step }: Record<string, unknown>) => step)).toEqual(report.analysis.handoffs);
+    // The demo hands over to technical support through a filter; each handoff names the model call that asked for it.
+    expect(handoffs.handoffs.map((h: { inputFilter: { name: string } | null }) => h.inputFilter?.name ?? null)).toEqual([null, null, 'dropOtherAgentsWork']);
+    const calls = handoffs.handoffs.map((h: { call: number }) => h.call);
+    expect(calls.every((c: unknown) => typeof c === 'number')).toBe(true);
+    expect([...calls].sort((a, b) => a - b)).toEqual(calls);
+    expect(runCli(['handoffs', runs[0]!.id], { db: demoDb }).stdout).toMatch(/filter dropOtherAgentsWork removed \d+ of \d+ items: reasoning "[^"]+", call find_duplicate_charges, output of find_duplicate_charges/);
   });
 
   it('names runs by unique prefix or "last", and says so when a name matches none or several', () => {
@@ -109,10 +115,10 @@ describe('runtape export / import / rm', () => {
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     const header = JSON.parse(lines[0]!);
     expect(header).toMatchObject({ format: 'runtape-run', version: 2, run: { captured: true } });
-    // The events, then what each agent saw: the demo run's model calls.
+    // The events, then what each agent saw: the demo run's model calls, its filtered handoff, its tool calls.
     const rest = lines.slice(1).map((line) => JSON.parse(line) as { seq?: number; capture?: string });
     expect(rest.filter((line) => line.seq !== undefined)).toHaveLength(header.run.eventCount);
-    expect(rest.slice(header.run.eventCount).map((line) => line.capture)).toEqual(rest.slice(header.run.eventCount).map(() => 'modelCall'));
+    expect(new Set(rest.slice(header.run.eventCount).map((line) => line.capture))).toEqual(new Set(['modelCall', 'handoff', 'toolCall']));
     expect(rest.length).toBeGreaterThan(header.run.eventCount);
 
     const other = join(dir, 'other.db');

@@ -11,6 +11,8 @@ export interface HandoffStep {
   seq: number;
   requestedSeq: number | null;
   occurredSeq: number | null;
+  /** The id of the tool call that requested it (the handoff tool's call). */
+  callId: string | null;
   toolName: string | null;
   /** Arguments the model passed to the handoff tool, when any. */
   arguments: string | null;
@@ -58,7 +60,7 @@ export class RunAnalyzer {
   readonly #activeUs = new Map<string, number>();
   #activeSince = 0;
   readonly #handoffs: HandoffStep[] = [];
-  #pending: { requestedSeq: number | null; occurredSeq: number | null; toolName: string | null; arguments: string | null; reason: string | null } | null = null;
+  #pending: Pick<HandoffStep, 'requestedSeq' | 'occurredSeq' | 'callId' | 'toolName' | 'arguments' | 'reason'> | null = null;
   #lastWords: string | null = null;
   #toolCalls = 0;
   #lastT = 0;
@@ -104,6 +106,7 @@ export class RunAnalyzer {
         this.#pending = {
           requestedSeq: event.seq,
           occurredSeq: null,
+          callId: item?.rawItem?.callId ?? null,
           toolName: item?.rawItem?.name ?? null,
           arguments: args && args !== '{}' ? args : null,
           reason: this.#lastWords,
@@ -111,7 +114,10 @@ export class RunAnalyzer {
         break;
       }
       case 'handoff_occurred':
-        this.#pending = { ...(this.#pending ?? { requestedSeq: null, toolName: item?.rawItem?.name ?? null, arguments: null, reason: this.#lastWords }), occurredSeq: event.seq };
+        this.#pending = {
+          ...(this.#pending ?? { requestedSeq: null, callId: item?.rawItem?.callId ?? null, toolName: item?.rawItem?.name ?? null, arguments: null, reason: this.#lastWords }),
+          occurredSeq: event.seq,
+        };
         break;
     }
   }
@@ -128,6 +134,7 @@ export class RunAnalyzer {
         seq: event.seq,
         requestedSeq: this.#pending?.requestedSeq ?? null,
         occurredSeq: this.#pending?.occurredSeq ?? null,
+        callId: this.#pending?.callId ?? null,
         toolName: this.#pending?.toolName ?? null,
         arguments: this.#pending?.arguments ?? null,
         reason: this.#pending?.reason ?? null,

@@ -1,6 +1,7 @@
 import { Agent, handoff, type Handoff } from '@openai/agents';
 import { z } from 'zod';
 import { createBillingTools } from './billingTools.js';
+import { dropOtherAgentsWork } from './handoffFilter.js';
 import { DemoModel } from './model.js';
 import type { Pacer } from './pacing.js';
 import { createTechnicalTools } from './technicalTools.js';
@@ -25,8 +26,24 @@ const HandoffReason = z.object({
  * control moved. The reason lives in the call's arguments; the SDK requires an
  * `onHandoff` callback whenever a handoff takes input, but there is nothing to do with it.
  */
-function handoffWithReason(agent: Agent): Handoff {
-  return handoff(agent, { inputType: HandoffReason, onHandoff: () => {} });
+function handoffWithReason(agent: Agent, inputFilter?: typeof dropOtherAgentsWork): Handoff {
+  return handoff(agent, { inputType: HandoffReason, onHandoff: () => {}, ...(inputFilter ? { inputFilter } : {}) });
+}
+
+/**
+ * The technical agent's instructions are a function, resolved by the SDK for each model call: they name the
+ * tools the agent has at that moment, so they stay right when its tools change.
+ */
+function technicalInstructions(_context: unknown, agent: Agent): string {
+  const tools = agent.tools.map((t) => (t as { name: string }).name);
+  return [
+    'You are a technical support engineer for Acme Cloud.',
+    `Your diagnostic tools: ${tools.join(', ')}.`,
+    'Check check_service_status for the affected service and region before diagnosing.',
+    'When the customer gives latency numbers, summarise them with compute_latency_stats.',
+    'Explain the likely cause, link it to any open incident id, and give concrete next steps.',
+    'If the customer has billing questions, hand them back to the Triage Agent.',
+  ].join(' ');
 }
 
 export function createDemoCast(pacer: Pacer): DemoCast {
@@ -68,13 +85,7 @@ export function createDemoCast(pacer: Pacer): DemoCast {
   const technical = new Agent({
     name: 'Technical Support Agent',
     handoffDescription: 'Diagnoses API errors, outages and performance problems.',
-    instructions: [
-      'You are a technical support engineer for Acme Cloud.',
-      'Check check_service_status for the affected service and region before diagnosing.',
-      'When the customer gives latency numbers, summarise them with compute_latency_stats.',
-      'Explain the likely cause, link it to any open incident id, and give concrete next steps.',
-      'If the customer has billing questions, hand them back to the Triage Agent.',
-    ].join(' '),
+    instructions: technicalInstructions,
     model: models.technical,
     tools: createTechnicalTools(pacer),
   });
@@ -82,7 +93,8 @@ export function createDemoCast(pacer: Pacer): DemoCast {
   const transfers = {
     toTriage: handoffWithReason(triage),
     toBilling: handoffWithReason(billing),
-    toTechnical: handoffWithReason(technical),
+    // Technical support starts from the conversation, without the billing agent's tool calls and reasoning.
+    toTechnical: handoffWithReason(technical, dropOtherAgentsWork),
   };
   // Assigned after construction: the graph is cyclic (specialists hand back to triage).
   triage.handoffs = [transfers.toBilling, transfers.toTechnical];

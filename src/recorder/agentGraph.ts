@@ -8,12 +8,17 @@ type AnyAgent = Agent<any, any>;
  * Agents serialize to `{name}` only, so everything worth seeing later is read off the live objects here.
  */
 export function describeAgentGraph(start: AnyAgent, runnerModel?: string): AgentRecord[] {
-  const seen = new Map<string, AgentRecord>();
+  return reachableAgents(start).map((agent) => describeAgent(agent, runnerModel));
+}
+
+/** The agents reachable from `start` through handoffs, each once (by name), `start` first. */
+export function reachableAgents(start: AnyAgent): AnyAgent[] {
+  const seen = new Map<string, AnyAgent>();
   const pending: AnyAgent[] = [start];
   while (pending.length > 0) {
     const agent = pending.shift()!;
     if (seen.has(agent.name)) continue;
-    seen.set(agent.name, describeAgent(agent, runnerModel));
+    seen.set(agent.name, agent);
     for (const h of agent.handoffs ?? []) pending.push(handoffTarget(h));
   }
   return [...seen.values()];
@@ -31,7 +36,7 @@ function describeAgent(agent: AnyAgent, runnerModel: string | undefined): AgentR
   };
 }
 
-function isHandoff(h: AnyAgent | Handoff<any, any>): h is Handoff<any, any> {
+export function isHandoff(h: AnyAgent | Handoff<any, any>): h is Handoff<any, any> {
   return 'agentName' in h && 'toolName' in h;
 }
 

@@ -7,6 +7,7 @@ import {
   type Runner,
 } from '@openai/agents';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { callIdOf } from '../capture/toolCalls.js';
 import type { RunRecording } from './runRecording.js';
 
 /** The stream event name the SDK gives each kind of run item (its `runner/streaming` does the same by class). */
@@ -30,10 +31,10 @@ class HookTimes {
   readonly #byCallId = new Map<string, number>();
   readonly #handoffs: number[] = [];
   constructor(readonly recording: RunRecording) {}
-  toolStarted(callId: string | undefined): void {
+  toolStarted(callId: string | null): void {
     if (callId) this.#byCallId.set(`call:${callId}`, this.recording.elapsedUs());
   }
-  toolEnded(callId: string | undefined): void {
+  toolEnded(callId: string | null): void {
     if (callId) this.#byCallId.set(`output:${callId}`, this.recording.elapsedUs());
   }
   handedOff(): void {
@@ -80,11 +81,6 @@ function watchHooks(runner: Runner): void {
   runner.on('agent_tool_start', (_context, _agent, _tool, details) => activeRuns.getStore()?.toolStarted(callIdOf(details)));
   runner.on('agent_tool_end', (_context, _agent, _tool, _result, details) => activeRuns.getStore()?.toolEnded(callIdOf(details)));
   runner.on('agent_handoff', () => activeRuns.getStore()?.handedOff());
-}
-
-function callIdOf(details: { toolCall?: unknown } | undefined): string | undefined {
-  const callId = (details?.toolCall as { callId?: unknown } | undefined)?.callId;
-  return typeof callId === 'string' ? callId : undefined;
 }
 
 function recordItems(recording: RunRecording, items: readonly RunItem[], times: HookTimes): void {

@@ -10,6 +10,8 @@ import {
   type StreamedRunResult,
 } from '@openai/agents';
 import { withCapture } from '../capture/captureContext.js';
+import { observeRunConfigFilter } from '../capture/handoffFilters.js';
+import { finishRunCapture, prepareRunCapture, type RunOutcome } from '../capture/runCapture.js';
 import { modelName } from './agentGraph.js';
 import { systemClock } from './clock.js';
 import { recordNonStreamedRun } from './nonStreamedRun.js';
@@ -49,6 +51,8 @@ export class RecordingRunner extends Runner {
       this.#rerun = new RunnerRerun(rerun, recordOptions.db);
       this.#rerun.install(this);
     }
+    // The run-level handoff filter is this runner's own: observed here, for every run it records.
+    observeRunConfigFilter(this.config);
     // The writer thread starts now, while the application sets up, rather than with the first run.
     writerFor(recordOptions);
     prepareRunnerCapture(this);
@@ -89,10 +93,16 @@ export class RecordingRunner extends Runner {
       captured: session !== undefined || (this.#recordOptions.capture ?? true),
     };
     const recording = startRecording(recordOptions, recordOptions.input);
-    if (recordOptions.captured) startRunCapture(this, recording, startingAgent);
+    // How the run ended, for what capture reads off the SDK's result (or a failed run's error) at its end.
+    const ended: RunOutcome = {};
+    if (recordOptions.captured) {
+      prepareRunCapture(this, startingAgent);
+      startRunCapture(this, recording, startingAgent);
+      recording.whenEnding(() => finishRunCapture(recording, ended, startingAgent.name));
+    }
     const inRun = <T>(start: () => T): T => (recordOptions.captured ? withCapture(recording, start) : start());
     if (!options?.stream) {
-      const start = () => this.#runNonStreamed(recording, () => inRun(() => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>)));
+      const start = () => this.#runNonStreamed(recording, ended, () => inRun(() => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>)));
       return rerun && session ? rerun.run(session, start, async () => {}) : start();
     }
     const start = async () => {
@@ -100,24 +110,29 @@ export class RecordingRunner extends Runner {
       try {
         return await observeRunStartedBy(
           () => inRun(() => super.run(agent, input, options)),
-          (result) => ((bound = true), recordingObserver(result, recordOptions, recording)),
+          (result) => ((bound = true), (ended.result = result), recordingObserver(result, recordOptions, recording)),
         );
       } catch (error) {
         // The run failed before it had a result: its recording says so.
-        if (!bound) recording.end(failedRunEnd(error, recording.elapsedUs()));
+        if (!bound) {
+          ended.error = error;
+          recording.end(failedRunEnd(error, recording.elapsedUs()));
+        }
         throw error;
       }
     };
     return rerun && session ? rerun.run(session, start, (result) => result.completed) : start();
   }
 
-  async #runNonStreamed<T extends RunResult<any, any>>(recording: RunRecording, start: () => Promise<T>): Promise<T> {
+  async #runNonStreamed<T extends RunResult<any, any>>(recording: RunRecording, ended: RunOutcome, start: () => Promise<T>): Promise<T> {
     try {
       const result = await recordNonStreamedRun(this, recording, start);
+      ended.result = result;
       registerRecording(result, recording);
       recording.end(runEndOf(result, recording.elapsedUs(), undefined, undefined));
       return result;
     } catch (error) {
+      ended.error = error;
       recording.end(failedRunEnd(error, recording.elapsedUs()));
       throw error;
     }

@@ -1,16 +1,32 @@
+import { handoffDetails } from '../../analysis/handoffDetails.js';
+import { describeFilterEffect, filterEffect } from '../../analysis/handoffFilterEffect.js';
 import { readHandoffs } from '../../analysis/handoffReader.js';
 import type { RunStore } from '../../store/runStore.js';
-import { sanitizeLine, terminalSafeJson } from '../../events/sanitize.js';
+import { sanitizeLine, terminalSafeJson, truncateLine } from '../../events/sanitize.js';
 import { formatHandoff } from './show.js';
 
-/** Who handed off to whom, when, and why: the handoff part of `show`, alone, or as JSON. Reads only the events handoffs need. */
+/**
+ * Who handed off to whom, when, and why: the handoff part of `show`, alone, or as JSON; with, when the run
+ * was captured, the model call that asked for each handoff and what its input filter passed on. Reads only
+ * the events handoffs need.
+ */
 export async function handoffsCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): Promise<void> {
   const run = await store.resolveRun(ref);
-  const { agentPath, handoffs } = await readHandoffs(store, run.id);
+  const [{ agentPath, handoffs: analysed }, captured, calls] = await Promise.all([
+    readHandoffs(store, run.id),
+    store.captures(run.id, 'handoff'),
+    store.captures(run.id, 'modelCall'),
+  ]);
+  const handoffs = handoffDetails(analysed, captured, calls);
   if (options.json) {
     print(terminalSafeJson(JSON.stringify({ runId: run.id, path: agentPath, handoffs }, null, 2)));
     return;
   }
   print(`${agentPath.map(sanitizeLine).join(' → ')}`);
-  for (const h of handoffs) print(formatHandoff(h));
+  for (const h of handoffs) {
+    print(formatHandoff(h));
+    if (h.call !== null) print(`      requested by call ${h.call}`);
+    const effect = h.inputFilter ? filterEffect({ filter: h.inputFilter, before: h.inputFilter.before, after: h.inputFilter.after }) : null;
+    if (effect) print(`      ${truncateLine(describeFilterEffect(effect), 240)}`);
+  }
 }
