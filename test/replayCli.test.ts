@@ -35,7 +35,7 @@ describe('runtape replay', () => {
   it('prints stored events as JSON lines, exactly as export does, and honours filters and ranges', () => {
     const db = demoDb();
     const jsonl = runCli(['replay', 'last', '--speed', 'instant', '--format', 'jsonl'], { db }).stdout;
-    // The export's event lines (what each agent saw follows them, as `capture` lines).
+    // The export's event lines (after the header; the captures follow them).
     const exported = runCli(['export', 'last'], { db }).stdout.split('\n').slice(1).filter((line) => !line.startsWith('{"capture"')).join('\n');
     expect(jsonl).toBe(exported);
 

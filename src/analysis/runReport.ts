@@ -1,5 +1,6 @@
 import type { ModelCallRecord } from '../capture/types.js';
 import type { RunStore } from '../store/runStore.js';
+import { capturesIfReadable } from '../store/unreadableCaptures.js';
 import type { AgentRecord, RunRecord } from '../store/types.js';
 import { analyzeEvents, type RunAnalysis } from './runAnalyzer.js';
 
@@ -14,7 +15,9 @@ export interface RunReport {
 
 export async function buildRunReport(store: RunStore, run: RunRecord): Promise<RunReport> {
   const analysis = await analyzeEvents(store.iterateEvents(run.id), run.durationUs ?? undefined);
-  return { run, agents: await store.agents(run.id), analysis, instructionsSent: firstInstructions(await store.captures(run.id, 'modelCall')) };
+  const calls = await capturesIfReadable(() => store.captures(run.id, 'modelCall'));
+  const shown = calls ? run : { ...run, unreadable: [...(run.unreadable ?? []), 'captures'] };
+  return { run: shown, agents: await store.agents(run.id), analysis, instructionsSent: firstInstructions(calls ?? []) };
 }
 
 function firstInstructions(calls: readonly ModelCallRecord[]): RunReport['instructionsSent'] {

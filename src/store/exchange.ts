@@ -4,6 +4,7 @@ import { toJsonText } from '../events/serialize.js';
 import { CAPTURE_KINDS, type CaptureKind } from '../capture/types.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, isCaptureLine, parseCaptureLine, parseEventLine, parseHeader, type ExportHeader } from './exportFormat.js';
 import type { RunCaptures, RunStore } from './runStore.js';
+import { capturesIfReadable } from './unreadableCaptures.js';
 import type { AgentRecord, RunRecord, StoredEvent } from './types.js';
 
 /**
@@ -20,8 +21,9 @@ export async function* exportRunLines(store: RunStore, runId: string): AsyncGene
   const header: ExportHeader = { format: EXPORT_FORMAT, version: EXPORT_VERSION, run, agents: await store.agents(runId) };
   yield terminalSafeJson(toJsonText(header));
   for await (const e of store.iterateEvents(runId, { toSeq: lastSeq })) yield eventLine(e);
+  // A run whose captures were damaged still exports its events (as `show` still shows them).
   for (const kind of CAPTURE_KINDS) {
-    for (const record of await store.captures(runId, kind)) yield terminalSafeJson(toJsonText({ capture: kind, record }));
+    for (const record of (await capturesIfReadable(() => store.captures(runId, kind))) ?? []) yield terminalSafeJson(toJsonText({ capture: kind, record }));
   }
 }
 

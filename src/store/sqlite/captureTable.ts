@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { mapItemLists } from '../../capture/itemLists.js';
 import type { CaptureKind, CaptureRecords } from '../../capture/types.js';
+import { RuntapeError } from '../../errors.js';
 import { toJsonText } from '../../events/serialize.js';
+import { UnreadableCapturesError } from '../unreadableCaptures.js';
 import { ARCHIVE_DEFLATE_AGENTS, archiveDictionary, decodeArchive, encodeArchive } from './captureArchive.js';
 
 /** What the table knows of one run while it is written: the items stored so far, and how many records of each kind. */
@@ -42,9 +44,9 @@ export class CaptureTable {
   read<K extends CaptureKind>(pk: number, kind: K): CaptureRecords[K][] {
     const items = new Map<number, unknown>();
     const records: unknown[] = [];
-    const archive = this.#db.prepare(`SELECT codec, data FROM capture_archives WHERE run_pk = ?`).get(pk) as { codec: number; data: Buffer } | undefined;
+    const archive = this.#db.prepare(`SELECT run_pk AS pk, codec, data FROM capture_archives WHERE run_pk = ?`).get(pk) as { pk: number; codec: number; data: Buffer } | undefined;
     if (archive) {
-      const unpacked = decodeArchive(archive.codec, archive.data, this.#dictionary(pk));
+      const unpacked = this.#unpack(archive);
       for (const [n, item] of unpacked.items) items.set(n, item);
       for (const [k, , record] of unpacked.records) if (k === kind) records.push(record);
     }
@@ -68,6 +70,16 @@ export class CaptureTable {
     this.#db.prepare(`DELETE FROM captures WHERE run_pk = ?`).run(pk);
     this.#db.prepare(`DELETE FROM capture_items WHERE run_pk = ?`).run(pk);
     this.#indexes.delete(pk);
+  }
+
+  /** The archive, decoded against its run's agent graph; a graph changed since (by another tool) leaves it unreadable. */
+  #unpack(archive: { pk: number; codec: number; data: Buffer }) {
+    try {
+      return decodeArchive(archive.codec, archive.data, this.#dictionary(archive.pk));
+    } catch (error) {
+      if (error instanceof RuntapeError) throw error;
+      throw new UnreadableCapturesError(`the captured calls of this run cannot be read (its agent graph was changed after they were stored)`);
+    }
   }
 
   #dictionary(pk: number): Buffer {
