@@ -13,11 +13,15 @@ import { useTempDir } from './support/tempDb.js';
 
 const tempDir = useTempDir();
 
-/** What `runtape handoffs --json` prints, as data. */
+/**
+ * What `runtape handoffs --json` prints, as data, without what it adds from the captures (the requesting
+ * call, the input filter): the rest is what the analysis of the events finds.
+ */
 async function handoffsJson(store: SqliteRunStore, runId: string): Promise<{ path: string[]; handoffs: unknown[] }> {
   const printed: string[] = [];
   await handoffsCommand(store, runId, { json: true }, (text) => printed.push(text));
-  return JSON.parse(printed.join('\n'));
+  const read = JSON.parse(printed.join('\n')) as { path: string[]; handoffs: Record<string, unknown>[] };
+  return { ...read, handoffs: read.handoffs.map(({ call: _call, inputFilter: _filter, ...fromEvents }) => fromEvents) };
 }
 
 describe('runtape handoffs', () => {

@@ -4,7 +4,6 @@
  * nothing any reader sees, and the next import removes what it staged. The import reads from a FIFO, so the
  * test decides how far it has got: the properties are checked while it is provably still running.
  */
-import Database from 'better-sqlite3';
 import { spawn, execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync } from 'node:fs';
@@ -16,7 +15,7 @@ import { exportRunLines } from '../../src/store/exchange.js';
 import { runCli } from '../support/cli.js';
 import { storeLargeRun } from '../support/largeRun.js';
 import { startRecordingChild } from '../support/recordingChild.js';
-import { integrityCheck } from '../support/sqlite.js';
+import { integrityCheck, rowCounts } from '../support/sqlite.js';
 import { useSharedTempDir, useTempDir } from '../support/tempDb.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -80,17 +79,6 @@ function importThroughFifo(db: string) {
     },
     end: () => pipe.end(),
   };
-}
-
-/** Rows per table, read through a connection of its own (what another process sees committed). */
-function rowCounts(db: string): Record<string, number> {
-  const raw = new Database(db, { readonly: true });
-  try {
-    const tables = raw.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck().all() as string[];
-    return Object.fromEntries(tables.map((t) => [t, raw.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
-  } finally {
-    raw.close();
-  }
 }
 
 /** Waits (bounded) until the import has committed this many staged blocks; a runtape that stages nothing never gets there. */

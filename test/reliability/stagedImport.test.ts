@@ -2,26 +2,15 @@
  * An import is staged in bounded transactions that other connections see committed, yet no reader sees the
  * run until it is published; a failing import removes all it staged.
  */
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/index.js';
 import { exportRunLines, importRunLines } from '../../src/store/exchange.js';
 import { storeLargeRun } from '../support/largeRun.js';
+import { rowCounts } from '../support/sqlite.js';
 import { useTempDir } from '../support/tempDb.js';
 
 const tempDir = useTempDir();
-
-/** Rows per table, through a connection of its own: what another process sees committed. */
-function rowCounts(db: string): Record<string, number> {
-  const raw = new Database(db, { readonly: true });
-  try {
-    const tables = raw.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck().all() as string[];
-    return Object.fromEntries(tables.map((t) => [t, raw.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
-  } finally {
-    raw.close();
-  }
-}
 
 async function exportedLines(dir: string, events: number): Promise<{ runId: string; lines: string[] }> {
   const store = await openStore(join(dir, 'source.db'));

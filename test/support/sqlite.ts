@@ -27,3 +27,14 @@ export async function allEvents(store: RunStore, runId: string): Promise<StoredE
 export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
+
+/** Rows per table, read through a connection of its own (what another process sees committed). */
+export function rowCounts(db: string): Record<string, number> {
+  const raw = new Database(db, { readonly: true });
+  try {
+    const tables = raw.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck().all() as string[];
+    return Object.fromEntries(tables.map((t) => [t, raw.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+  } finally {
+    raw.close();
+  }
+}
