@@ -1,5 +1,5 @@
 import type { Agent, InputGuardrailResult, OutputGuardrailResult } from '@openai/agents';
-import { reachableAgents } from '../recorder/agentGraph.js';
+import { reachableAgents } from './agentObjects.js';
 import { currentCapture } from './captureContext.js';
 import { quietly } from './quietly.js';
 import { snapshot } from './snapshot.js';

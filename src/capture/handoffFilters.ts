@@ -1,5 +1,5 @@
 import type { Agent, Handoff, HandoffInputData, RunConfig } from '@openai/agents';
-import { isHandoff, reachableAgents } from '../recorder/agentGraph.js';
+import { isHandoff, reachableAgents } from './agentObjects.js';
 import { currentCapture } from './captureContext.js';
 import { quietly } from './quietly.js';
 import { snapshot } from './snapshot.js';

@@ -1,6 +1,7 @@
 import type { Agent, Model, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
 import { toErrorRecord } from '../events/serialize.js';
 import { currentCapture } from './captureContext.js';
+import { modelName } from './agentObjects.js';
 import { sentRequest } from './modelRequest.js';
 import type { CaptureSink, ModelCallRecord } from './types.js';
 
@@ -225,8 +226,7 @@ export function captureModelCalls(model: Model): void {
 }
 
 function nameOf(model: Model): string | null {
-  const named = resolvedNames.get(model) ?? (model as { model?: unknown; name?: unknown }).model ?? (model as { name?: unknown }).name;
-  return typeof named === 'string' ? named : model.constructor.name;
+  return resolvedNames.get(model) ?? modelName(model) ?? null;
 }
 
 /**

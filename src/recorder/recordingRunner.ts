@@ -12,7 +12,7 @@ import {
 import { withCapture } from '../capture/captureContext.js';
 import { observeRunConfigFilter } from '../capture/handoffFilters.js';
 import { finishRunCapture, prepareRunCapture, type RunOutcome } from '../capture/runCapture.js';
-import { modelName } from './agentGraph.js';
+import { modelName } from '../capture/agentObjects.js';
 import { systemClock } from './clock.js';
 import { recordNonStreamedRun } from './nonStreamedRun.js';
 import { recordingObserver, registerRecording, startRecording, writerFor, type RecordOptions, type RecordStartOptions } from './record.js';

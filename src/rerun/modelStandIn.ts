@@ -1,6 +1,6 @@
 import type { Model } from '@openai/agents';
 import { answerModelCallsWith } from '../capture/modelCalls.js';
-import { modelName } from '../recorder/agentGraph.js';
+import { modelName } from '../capture/agentObjects.js';
 import { currentRerun } from './rerunContext.js';
 import { RerunModel } from './rerunModel.js';
 
