@@ -16,6 +16,9 @@ const HEAVY = [
 export default defineConfig({
   test: {
     globalSetup: ['test/globalSetup.ts'],
+    // Most tests wait on processes they start (the CLI, tmux, recorders): two workers keep both cores busy
+    // (vitest's default on a 2-core machine is one).
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Tracing would try to export to the network; the tests are offline.
