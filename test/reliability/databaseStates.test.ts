@@ -26,7 +26,17 @@ let exportFile: string;
 /** What each reading command prints from the template, read normally. */
 const expected = new Map<string, string>();
 
-const READS: string[][] = [['ls'], ['ls', '--json'], ['show', 'last'], ['handoffs', 'last'], ['replay', 'last', '--speed', 'instant'], ['export', 'last']];
+const READS: string[][] = [
+  ['ls'],
+  ['ls', '--json'],
+  ['show', 'last'],
+  ['handoffs', 'last'],
+  ['calls', 'last', '--json'],
+  ['replay', 'last', '--speed', 'instant'],
+  ['export', 'last'],
+  ['diff', 'last', 'last', '--json'],
+  ['script', 'last'],
+];
 
 beforeAll(() => {
   const dir = sharedDir();
