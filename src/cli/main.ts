@@ -192,7 +192,7 @@ program
   .hook('preAction', () => void (failureStatus = 2))
   .exitOverride(usageErrorExit)
   .action(async (ref: string, options: RerunCommandOptions) =>
-    compared(await withStore('write', async (store) => (await import('./commands/rerun.js')).rerunCommand(store, ref, options, print))),
+    compared(await withStore('update', async (store) => (await import('./commands/rerun.js')).rerunCommand(store, ref, options, print))),
   );
 
 program
