@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect as globalExpect, it } from 'vitest';
 import { startFakeResponsesServer } from '../support/fakeResponsesServer.js';
 import { OTHER_SUPPORTED_SDK_VERSIONS } from '../support/sdkVersions.js';
 
@@ -56,7 +56,7 @@ async function installRuntape(version: string, tarball: string, home: string): P
   writeFileSync(join(app, 'package.json'), JSON.stringify({ ...manifest, overrides: { 'better-sqlite3': ownVersion } }, null, 2));
   await run('npm', ['install', ...NPM_FLAGS, tarball], { cwd: app, env: npmEnv });
   const appSqlite = join(app, 'node_modules/better-sqlite3');
-  expect((JSON.parse(readFileSync(join(appSqlite, 'package.json'), 'utf8')) as { version: string }).version).toBe(ownVersion);
+  globalExpect((JSON.parse(readFileSync(join(appSqlite, 'package.json'), 'utf8')) as { version: string }).version).toBe(ownVersion);
   rmSync(appSqlite, { recursive: true });
   symlinkSync(ownSqlite, appSqlite);
   return app;
@@ -95,7 +95,8 @@ afterAll(() => {
 
 // The two applications install side by side (npm mostly waits on the disk and the registry).
 describe.concurrent('the packed package installed into an application', () => {
-  it.each([OLDEST, NEWEST])('records through the application\'s own client on @openai/agents %s, with one SDK instance', async (version) => {
+  // Concurrent tests take their hooks and `expect` from their own context (the global ones follow whichever test ran last).
+  it.for([OLDEST, NEWEST])('records through the application\'s own client on @openai/agents %s, with one SDK instance', { timeout: 180_000 }, async (version, { expect, onTestFinished }) => {
     const app = await installRuntape(version, tarball, home);
 
     // One @openai/agents in the whole tree: the application's, which runtape's peer dependency resolves to.
@@ -119,5 +120,5 @@ describe.concurrent('the packed package installed into an application', () => {
     // The application's own runtape command finds the run in the default database.
     const { stdout: listed } = await run('npx', ['--no-install', 'runtape', 'ls', '--json'], { cwd: app, env: { ...env, ...npmEnv } });
     expect(JSON.parse(listed)).toMatchObject([{ id: runId, name: 'installed from the tarball', status: 'completed', finalOutput: 'Recorded through your client.', sdkVersion: version }]);
-  }, 180_000);
+  });
 });

@@ -3,41 +3,22 @@
  * Responses API), then the server stopped and the default client pointed at the dead port. The same agents
  * re-run from the recording, offline, through the real runner and the real store.
  */
-import { Agent, setDefaultOpenAIClient, setTracingDisabled, tool } from '@openai/agents';
+import { setDefaultOpenAIClient, setTracingDisabled } from '@openai/agents';
 import OpenAI from 'openai';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { z } from 'zod';
 import { DivergenceError, RecordingRunner, openStore, recordedRunId, recordingStored, type RunStore } from '../../src/index.js';
 import { runCli } from '../support/cli.js';
 import { startFakeResponsesServer } from '../support/fakeResponsesServer.js';
+import { ORDERS_ANSWER as answer, ORDERS_QUESTION as question, ordersApp } from '../support/ordersApp.js';
 import { useSharedTempDir } from '../support/tempDb.js';
 
 const tempDir = useSharedTempDir();
-const question = 'Where is my order 1234?';
-const answer = 'Order 1234 shipped yesterday; it arrives Friday.';
 let store: RunStore;
 let dbPath: string;
 let sourceId: string;
 let rerunId: string;
 let changedId: string;
-let lookups: string[] = [];
-
-/** The application: Triage hands off to Orders, which looks the order up, then answers. */
-function agents(ordersInstructions = 'You are Orders; today is day 42.') {
-  const lookupOrder = tool({
-    name: 'lookup_order',
-    description: 'Find an order by its number',
-    parameters: z.object({ order: z.string() }),
-    execute: async ({ order }) => {
-      lookups.push(order);
-      return `order ${order}: shipped yesterday, arrives Friday`;
-    },
-  });
-  const orders = new Agent({ name: 'Orders', instructions: ordersInstructions, model: 'gpt-4.1', tools: [lookupOrder] });
-  const triage = new Agent({ name: 'Triage', instructions: 'Route the customer.', model: 'gpt-4.1-mini', handoffs: [orders] });
-  return { triage, orders };
-}
 
 beforeAll(async () => {
   setTracingDisabled(true);
@@ -49,7 +30,7 @@ beforeAll(async () => {
     { kind: 'text', deltas: ['Order 1234 ', 'shipped yesterday; ', 'it arrives Friday.'] },
   ]);
   setDefaultOpenAIClient(new OpenAI({ baseURL: server.url, apiKey: 'test-key', maxRetries: 0 }));
-  const result = await new RecordingRunner({}, { db: store, name: 'source' }).run(agents().triage, question, { stream: true });
+  const result = await new RecordingRunner({}, { db: store, name: 'source' }).run(ordersApp().triage, question, { stream: true });
   for await (const _ of result);
   await recordingStored(result);
   expect(result.finalOutput).toBe(answer);
@@ -65,9 +46,9 @@ afterAll(async () => {
 });
 
 it('re-runs the recording offline with match strict: the same final output, the tools run again, the new run recorded and linked', async () => {
-  lookups = [];
+  const { triage, lookups } = ordersApp();
   const runner = new RecordingRunner({}, { db: store, name: 'rerun', rerun: { run: sourceId, match: 'strict' } });
-  const result = await runner.run(agents().triage, question, { stream: true });
+  const result = await runner.run(triage, question, { stream: true });
   const text: string[] = [];
   for await (const event of result) {
     if (event.type === 'raw_model_stream_event' && event.data.type === 'output_text_delta') text.push(event.data.delta);
@@ -93,7 +74,7 @@ it('re-runs the recording offline with match strict: the same final output, the 
 
 it('throws a DivergenceError naming the call, Orders and its instructions when they changed, and the run ends error', async () => {
   const runner = new RecordingRunner({}, { db: store, name: 'changed', rerun: { run: sourceId } });
-  const result = await runner.run(agents('You are Orders. Be terse.').triage, question, { stream: true });
+  const result = await runner.run(ordersApp({ instructions: 'You are Orders. Be terse.' }).triage, question, { stream: true });
   const failure = await (async () => {
     for await (const _ of result);
   })().then(
@@ -115,7 +96,7 @@ it('serves a non-streamed run too, and a normalizer lets a field that legitimate
     {},
     { db: store, rerun: { run: sourceId, normalize: { instructions: (text) => String(text).replace(/day \d+/, 'day N') } } },
   );
-  const result = await runner.run(agents('You are Orders; today is day 43.').triage, question);
+  const result = await runner.run(ordersApp({ instructions: 'You are Orders; today is day 43.' }).triage, question);
   expect(result.finalOutput).toBe(answer);
   expect(result.lastAgent?.name).toBe('Orders');
 });
