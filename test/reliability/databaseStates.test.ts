@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
-import { asUnprivilegedUser, expectOneLineError, runCli, type CliResult } from '../support/cli.js';
+import { asUnprivilegedUser, expectOneLineError, runCli, runCliAsync, type CliResult } from '../support/cli.js';
 import { useSharedTempDir, useTempDir } from '../support/tempDb.js';
 
 const sharedDir = useSharedTempDir();
@@ -95,6 +95,13 @@ function snapshot(db: string): string[] {
   return [db, `${db}-wal`].map((f) => (existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent'));
 }
 
+/** Commands one after another, each seeing what the one before left. */
+async function runInTurn(run: (args: string[]) => Promise<CliResult>, commands: string[][]): Promise<CliResult[]> {
+  const outs: CliResult[] = [];
+  for (const command of commands) outs.push(await run(command));
+  return outs;
+}
+
 function expectNoStack(out: CliResult): void {
   expect(out.stderr).not.toMatch(/\n\s+at /);
   expect(out.stderr).not.toMatch(/unexpected error/);
@@ -102,15 +109,17 @@ function expectNoStack(out: CliResult): void {
 
 describe('every command against a database that cannot be used as it is', () => {
   for (const state of STATES) {
-    it(`${state}: the right output or one line, and the database unchanged`, () => {
+    it(`${state}: the right output or one line, and the database unchanged`, async () => {
       const { db, wrap, release } = prepare(state);
       const before = snapshot(db);
-      const run = (args: string[]) => runCli(args, { db, wrap, timeoutMs: 30_000 });
+      const run = (args: string[]) => runCliAsync(args, { db, wrap, timeoutMs: 30_000 });
+      /** The commands at once (each mostly starts up or waits on the lock), answers in the commands' order. */
+      const runAll = (commands: string[][]) => Promise.all(commands.map(run));
       try {
         const unusable = state === 'corrupt' ? /is corrupt|not a runtape database/ : state === 'newer schema' ? /newer than this runtape supports/ : /.*/;
         // Reading commands.
-        for (const command of READS) {
-          const out = run(command);
+        for (const [i, out] of (await runAll(READS)).entries()) {
+          const command = READS[i]!;
           expectNoStack(out);
           if (state === 'locked' || state === 'read-only') {
             // A writer's lock never stops a reader (WAL); a read-only database reads as any other.
@@ -124,12 +133,14 @@ describe('every command against a database that cannot be used as it is', () => 
           }
         }
         // The inspector needs a terminal: without one, it says so (or that there is nothing to inspect).
-        expectOneLineError(run(['inspect', 'last']), /needs a terminal|no runs yet|no database|corrupt|not a runtape database|newer than|read-only|locked/);
+        expectOneLineError(await run(['inspect', 'last']), /needs a terminal|no runs yet|no database|corrupt|not a runtape database|newer than|read-only|locked/);
 
         // Commands that write.
         const writes: Record<string, string[]> = { rm: ['rm', 'last'], import: ['import', exportFile], demo: ['demo', '--pace', '0', '--quiet', '--scenario', 'latency-regression'] };
-        for (const [name, command] of Object.entries(writes)) {
-          const out = run(command);
+        // Against a missing database each write creates it for the next: one after another there; at once elsewhere.
+        const outs = state === 'missing' ? await runInTurn(run, Object.values(writes)) : await runAll(Object.values(writes));
+        for (const [i, [name]] of Object.entries(writes).entries()) {
+          const out = outs[i]!;
           expectNoStack(out);
           if (state === 'missing' && name !== 'rm') {
             expect({ name, status: out.status, stderr: out.stderr }).toEqual({ name, status: 0, stderr: name === 'demo' ? expect.any(String) : '' });
@@ -142,7 +153,7 @@ describe('every command against a database that cannot be used as it is', () => 
         }
 
         // record: the agent runs whatever the database; unrecorded, it says so once.
-        const recorded = run(['record', AGENT_MODULE, 'hi']);
+        const recorded = await run(['record', AGENT_MODULE, 'hi']);
         expectNoStack(recorded);
         expect(recorded.stdout).toMatch(/\S/); // the agent's answer
         // stderr also carries the live markers of agent changes and tool calls ([→ Poet], [tool …]).
