@@ -8,10 +8,15 @@ export interface Figure {
   baseline?: { name: string; value: Summary };
   /** value ÷ baseline, per repetition. */
   ratio?: Summary;
-  /** What the ratio should be: at most or at least this. */
-  target?: { atMost?: number; atLeast?: number };
+  /** What the ratio should be, at most or at least; or, for a goal in absolute terms, what the value should be. */
+  target?: Bound | { value: Bound };
   /** How it was measured, or what it means; kept short. */
   note?: string;
+}
+
+export interface Bound {
+  atMost?: number;
+  atLeast?: number;
 }
 
 export interface BenchContext {
@@ -29,8 +34,16 @@ export interface Benchmark {
   run(context: BenchContext): Promise<Figure[]>;
 }
 
+/** The bound a figure is held to, and the median it applies to (the ratio's, or the value's). */
+export function targetOf(figure: Figure): { bound: Bound; median: number } | undefined {
+  if (!figure.target) return undefined;
+  if ('value' in figure.target) return { bound: figure.target.value, median: figure.value.median };
+  return figure.ratio && { bound: figure.target, median: figure.ratio.median };
+}
+
 export function meetsTarget(figure: Figure): boolean | undefined {
-  if (!figure.target || !figure.ratio) return undefined;
-  const r = figure.ratio.median;
-  return (figure.target.atMost === undefined || r <= figure.target.atMost) && (figure.target.atLeast === undefined || r >= figure.target.atLeast);
+  const target = targetOf(figure);
+  if (!target) return undefined;
+  const { bound, median } = target;
+  return (bound.atMost === undefined || median <= bound.atMost) && (bound.atLeast === undefined || median >= bound.atLeast);
 }

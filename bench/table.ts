@@ -1,4 +1,4 @@
-import { meetsTarget, type Figure } from './benchmark.js';
+import { meetsTarget, targetOf, type Figure } from './benchmark.js';
 import type { Summary } from './stats.js';
 
 function num(value: number): string {
@@ -14,9 +14,11 @@ function spread(s: Summary, unit = ''): string {
 }
 
 function targetCell(figure: Figure): string {
-  if (!figure.target) return '';
-  const { atMost, atLeast } = figure.target;
-  const wanted = [atMost !== undefined ? `≤ ${atMost}` : '', atLeast !== undefined ? `≥ ${atLeast}` : ''].filter(Boolean).join(' ');
+  const target = targetOf(figure);
+  if (!target) return '';
+  const { atMost, atLeast } = target.bound;
+  const unit = figure.target && 'value' in figure.target ? ` ${figure.unit}` : '';
+  const wanted = [atMost !== undefined ? `≤ ${atMost}${unit}` : '', atLeast !== undefined ? `≥ ${atLeast}${unit}` : ''].filter(Boolean).join(' ');
   return `${wanted} ${meetsTarget(figure) ? 'met' : 'MISSED'}`;
 }
 
