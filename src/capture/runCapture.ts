@@ -22,7 +22,7 @@ export function prepareRunCapture(runner: Runner, startingAgent: Agent<any, any>
 
 /** How a run ended: its result (a streamed one's, even when it failed), or the error it failed with before it had one. */
 export interface RunOutcome {
-  result?: AgentGuardrailResults;
+  result?: AgentGuardrailResults & { error?: unknown };
   error?: unknown;
 }
 
@@ -34,6 +34,7 @@ export function finishRunCapture(sink: CaptureSink, ended: RunOutcome, startingA
   quietly(() => {
     const results = ended.result ?? guardrailResultsOfError(ended.error);
     if (results) captureGuardrailResults(sink, results, startingAgent);
-    endToolCalls(sink);
+    // A streamed run that failed has its result, which holds the error.
+    endToolCalls(sink, ended.error ?? ended.result?.error);
   });
 }

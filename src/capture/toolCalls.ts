@@ -1,5 +1,6 @@
 import type { Agent, Runner, Tool } from '@openai/agents';
-import { currentCapture } from './captureContext.js';
+import { currentCapture, enterToolCall } from './captureContext.js';
+import { toErrorRecord } from '../events/serialize.js';
 import { quietly } from './quietly.js';
 import type { CaptureSink, ToolCallCaptureRecord } from './types.js';
 
@@ -22,7 +23,9 @@ export function observeToolCalls(runner: Runner): void {
   listening.add(runner);
   runner.on('agent_tool_start', (_context, agent, tool, details) => {
     const sink = currentCapture();
-    if (sink) quietly(() => toolStarted(sink, agent, tool, details));
+    if (!sink) return;
+    quietly(() => toolStarted(sink, agent, tool, details));
+    enterToolCall({ sink, callId: callIdOf(details), tool: tool.name });
   });
   runner.on('agent_tool_end', (_context, _agent, tool, _output, details) => {
     const sink = currentCapture();
@@ -30,10 +33,32 @@ export function observeToolCalls(runner: Runner): void {
   });
 }
 
-/** The run ended: a tool call it started and never saw end (an abort, a crash in the tool's run) is recorded open. */
-export function endToolCalls(sink: CaptureSink): void {
-  for (const start of started.get(sink)?.values() ?? []) sink.capture('toolCall', { ...start, output: null, endUs: null, error: null });
+/**
+ * The run ended: a tool call it started and never saw end is recorded now. A tool that threw with no
+ * `errorFunction` (`errorFunction: null`) ends the run with the SDK's `ToolCallError`, whose `error` is the
+ * tool's own, and the SDK calls no hook for it: that call ends here, with its error, when the run's error
+ * says it is a tool's (a `ToolTimeoutError` names its tool). Any other call left open (an abort, a sibling
+ * still running) is recorded open.
+ */
+export function endToolCalls(sink: CaptureSink, runError: unknown): void {
+  const endUs = sink.elapsedUs();
+  for (const start of started.get(sink)?.values() ?? []) {
+    const error = toolErrorOf(runError, start.tool);
+    sink.capture('toolCall', { ...start, output: null, endUs: error ? endUs : null, error: error ? toErrorRecord(error) : null });
+  }
   started.delete(sink);
+}
+
+/**
+ * The tool's own error when the run's error is a tool's: by name, as the SDK's classes differ between its
+ * supported versions (`ToolCallError` carries the tool's error; `ToolTimeoutError` is one and names its tool).
+ */
+function toolErrorOf(runError: unknown, tool: string): unknown {
+  if (typeof runError !== 'object' || runError === null) return undefined;
+  const { name, error, toolName } = runError as { name?: unknown; error?: unknown; toolName?: unknown };
+  if (name === 'ToolCallError') return error ?? runError;
+  if (name === 'ToolTimeoutError' && toolName === tool) return runError;
+  return undefined;
 }
 
 function toolStarted(sink: CaptureSink, agent: Agent<any, any>, tool: Tool, details: ToolCallDetails): void {
