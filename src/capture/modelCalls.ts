@@ -3,6 +3,7 @@ import { toErrorRecord } from '../events/serialize.js';
 import { currentCapture } from './captureContext.js';
 import { modelName } from './agentObjects.js';
 import { sentRequest } from './modelRequest.js';
+import { toolTurnOver } from './toolCalls.js';
 import type { CaptureSink, ModelCallRecord } from './types.js';
 
 /**
@@ -21,6 +22,7 @@ class RunModelCalls {
 
   /** A model was asked for a response: a new call, or another attempt of the call that just failed. */
   begin(request: ModelRequest, model: string | null): CallInProgress {
+    toolTurnOver(this.sink);
     const startUs = this.sink.elapsedUs();
     const failed = this.#failed;
     this.#failed = undefined;

@@ -66,7 +66,8 @@ export async function runRecorded(
     ...(runnerModel ? { runnerModel } : {}),
     ...(runOptions?.signal ? { signal: runOptions.signal } : {}),
     ...(resumed ? { resumesCallIds: interruptedCallIds(input) } : {}),
-    ...(parent ? { parent: { runId: parent.runId, callId: parent.callId } } : {}),
+    // A child run is named after the tool that ran it, unless its runner names its runs.
+    ...(parent ? { parent: { runId: parent.runId, callId: parent.callId }, name: options.name ?? parent.tool } : {}),
     startedAt: clock.now(),
     captured: options.capture ?? true,
   };

@@ -117,5 +117,7 @@ export interface RunFilter {
   /** Runs started at or after this epoch ms. */
   since?: number;
   tag?: string;
+  /** The child runs of this run (agents used as tools in its tool calls). */
+  parentRunId?: string;
   limit?: number;
 }

@@ -387,6 +387,7 @@ export class SqliteEngine {
     if (filter.since !== undefined) (where.push('started_at >= ?'), params.push(filter.since));
     if (filter.name !== undefined) (where.push(`instr(lower(coalesce(name, '')), lower(?)) > 0`), params.push(filter.name));
     if (filter.agent !== undefined) (where.push('pk IN (SELECT run_pk FROM agents WHERE name = ?)'), params.push(filter.agent));
+    if (filter.parentRunId !== undefined) (where.push('parent_run_id = ?'), params.push(filter.parentRunId));
     // Tags that are not a JSON list (a bad row) match no tag, rather than failing the whole list.
     if (filter.tag !== undefined) (where.push("CASE WHEN NOT json_valid(runs.tags) THEN 0 WHEN json_type(runs.tags) = 'array' THEN EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = ?) ELSE 0 END"), params.push(filter.tag));
     // A recorder that died leaves 'running' in its row: whether such a run is running or incomplete is only
