@@ -87,7 +87,7 @@ function labelOf(row: WaterfallRow): string {
   switch (row.kind) {
     case 'tool':
       // A tool call that ran an agent used as a tool names the child run it recorded (enter opens it).
-      return `${row.label}()${row.childRun ? ` → run ${row.childRun.runId.slice(0, 8)}` : ''}`;
+      return `${row.label}()${row.childRun ? ` → ${row.childRun.runId.slice(0, 8)}` : ''}`;
     case 'guardrail':
       return `guard ${row.label}`;
     case 'model':
