@@ -66,7 +66,7 @@ describe('a recorded run: what its handoff filters, tools and guardrails did', (
       const runId = recordedRunId(result)!;
 
       const [handoffRecord] = await store.captures(runId, 'handoff');
-      expect(handoffRecord).toMatchObject({ callId: 'call_handoff', from: 'Triage', to: 'Orders', filter: { name: 'dropHistory', source: 'handoff' } });
+      expect(handoffRecord).toMatchObject({ callId: 'call_handoff', from: 'Triage', to: 'Orders', filter: { name: 'dropHistory', source: 'handoff' }, call: 1 });
       expect(JSON.stringify(handoffRecord!.before)).toContain(QUESTION);
       expect(JSON.stringify(handoffRecord!.after)).not.toContain(QUESTION);
       expect(await store.captures(runId, 'toolCall')).toMatchObject([
@@ -113,8 +113,13 @@ describe('a recorded run: what its handoff filters, tools and guardrails did', (
     const withFilter = JSON.parse(runCli(['handoffs', recordedRunId(filtered)!, '--json'], { db }).stdout).handoffs[0];
     expect(withFilter.inputFilter).toMatchObject({ name: 'keepNewItems', source: 'runConfig' });
     expect(runCli(['handoffs', recordedRunId(filtered)!], { db }).stdout).toContain(`filter keepNewItems (run config) removed 1 of 3 items: user "${QUESTION}"`);
+    // A handoff without a filter has its record too: filter none, before and after the same, what Orders was sent.
     const without = JSON.parse(runCli(['handoffs', recordedRunId(plain)!, '--json'], { db }).stdout).handoffs[0];
-    expect(without).toMatchObject({ inputFilter: null, call: 1 });
+    expect(without).toMatchObject({ inputFilter: { name: null, source: null }, call: 1 });
+    expect(without.inputFilter.after).toEqual(without.inputFilter.before);
+    expect(JSON.stringify(without.inputFilter.before)).toContain(QUESTION);
+    expect(JSON.stringify(without.inputFilter.before)).toContain('transfer_to_Orders');
+    expect(runCli(['handoffs', recordedRunId(plain)!], { db }).stdout).toContain('no input filter: the next agent was sent all 3 items');
   });
 
   for (const stream of [true, false]) {

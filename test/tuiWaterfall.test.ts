@@ -119,9 +119,9 @@ describe('the waterfall in the inspector', () => {
       terminal.keys('Space');
       const screen = await terminal.waitFor((s) => statusLine(s).includes(`#${handoff.seq}/${last}`) && statusLine(s).includes('paused'));
       expect(screen).toContain('paused at a handoff');
-      // The handoff's row is the selected one; nothing recorded its filter.
+      // The handoff's row is the selected one; it had no input filter: its record is what the next agent was sent.
       expect(screen).toMatch(/▶ {3}\S.* → /);
-      expect(screen).toContain('no request recorded for this handoff');
+      expect(screen).toContain('no input filter: the next agent saw the conversation whole');
     }
     // Off again: playing runs to the end.
     terminal.keys('p', 'Space');

@@ -5,8 +5,12 @@ import type { HandoffStep } from './runAnalyzer.js';
 export interface HandoffDetails extends HandoffStep {
   /** The number of the model call whose response requested the handoff; null when no calls were captured. */
   call: number | null;
-  /** The input filter it went through (the conversation before and after), or null when none applied or none was captured. */
-  inputFilter: (NonNullable<HandoffCaptureRecord['filter']> & Pick<HandoffCaptureRecord, 'before' | 'after'>) | null;
+  /**
+   * The input filter it went through and the conversation before and after it: name and source null when no
+   * filter applied (before and after are then the same, what the next agent was sent). Null when nothing was
+   * captured of it (a run recorded without capture, or by an older runtape: it kept only filtered handoffs).
+   */
+  inputFilter: { name: string | null; source: NonNullable<HandoffCaptureRecord['filter']>['source'] | null; before: HandoffCaptureRecord['before']; after: HandoffCaptureRecord['after'] } | null;
 }
 
 /** Each handoff step with what capture saw of it: matched by the tool call that requested it. */
@@ -15,8 +19,9 @@ export function handoffDetails(steps: readonly HandoffStep[], captured: readonly
     const record = captured.find((r) => r.callId !== null && r.callId === step.callId);
     return {
       ...step,
+      // Recorded with the handoff since this version; worked out from the calls for older recordings.
       call: record?.call ?? requestingCall(step, calls),
-      inputFilter: record?.filter ? { ...record.filter, before: record.before, after: record.after } : null,
+      inputFilter: record ? { name: record.filter?.name ?? null, source: record.filter?.source ?? null, before: record.before, after: record.after ?? record.before } : null,
     };
   });
 }

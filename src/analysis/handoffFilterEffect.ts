@@ -52,6 +52,12 @@ export function describeConversationItem(item: RawItem & { content?: unknown }, 
   }
 }
 
+/** A handoff no filter applied to: `the next agent was sent all 5 items`. */
+export function describeUnfiltered(sent: HandoffInputSnapshot): string {
+  const count = conversationItems(sent).length;
+  return `the next agent was sent all ${count} item${count === 1 ? '' : 's'}`;
+}
+
 /** `filter dropHistory removed 3 of 5 items: user "…", …` (or kept all of them). Not sanitized. */
 export function describeFilterEffect(effect: FilterEffect): string {
   const name = `filter ${effect.name ?? '(anonymous)'}${effect.source === 'runConfig' ? ' (run config)' : ''}`;

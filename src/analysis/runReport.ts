@@ -2,6 +2,7 @@ import type { ModelCallRecord } from '../capture/types.js';
 import type { RunStore } from '../store/runStore.js';
 import { capturesIfReadable } from '../store/unreadableCaptures.js';
 import type { AgentRecord, RunRecord } from '../store/types.js';
+import { childRunsOf, type ChildRunLink } from './childRuns.js';
 import { analyzeEvents, type RunAnalysis } from './runAnalyzer.js';
 
 /** Everything `runtape show` says about a run, as data (its --json output). */
@@ -11,13 +12,15 @@ export interface RunReport {
   analysis: RunAnalysis;
   /** Each agent's instructions as its first model call sent them (function instructions resolved), when calls were captured. */
   instructionsSent: { agent: string; call: number; instructions: string | null }[];
+  /** The runs agents used as tools ran in this run's tool calls, in the order they started. */
+  childRuns: ChildRunLink[];
 }
 
 export async function buildRunReport(store: RunStore, run: RunRecord): Promise<RunReport> {
   const analysis = await analyzeEvents(store.iterateEvents(run.id), run.durationUs ?? undefined);
   const calls = await capturesIfReadable(() => store.captures(run.id, 'modelCall'));
   const shown = calls ? run : { ...run, unreadable: [...(run.unreadable ?? []), 'captures'] };
-  return { run: shown, agents: await store.agents(run.id), analysis, instructionsSent: firstInstructions(calls ?? []) };
+  return { run: shown, agents: await store.agents(run.id), analysis, instructionsSent: firstInstructions(calls ?? []), childRuns: await childRunsOf(store, run) };
 }
 
 function firstInstructions(calls: readonly ModelCallRecord[]): RunReport['instructionsSent'] {

@@ -1,4 +1,5 @@
 import type { GuardrailCaptureRecord, HandoffCaptureRecord, ModelCallRecord } from '../capture/types.js';
+import type { ChildRunLink } from './childRuns.js';
 import { parsePayload } from '../events/payload.js';
 import type { ErrorRecord } from '../events/serialize.js';
 import type { SeqRange, StoredEvent } from '../store/types.js';
@@ -46,6 +47,8 @@ export interface WaterfallRow {
   modelCall?: ModelCallRecord;
   handoff?: HandoffCaptureRecord;
   guardrail?: GuardrailCaptureRecord;
+  /** A tool call that ran an agent used as a tool: the child run it recorded. */
+  childRun?: ChildRunLink;
 }
 
 /** What the capture layer recorded about a run, when it did: attached to the matching rows. */
@@ -53,6 +56,8 @@ export interface WaterfallCaptures {
   modelCalls?: readonly ModelCallRecord[];
   handoffs?: readonly HandoffCaptureRecord[];
   guardrails?: readonly GuardrailCaptureRecord[];
+  /** The run's child runs (agents used as tools), each under the tool call that started it. */
+  childRuns?: readonly ChildRunLink[];
 }
 
 /** How the run ended, when it has: a guardrail's tripwire shows in the stream only as the error that ends it. */
@@ -152,6 +157,8 @@ export class WaterfallBuilder {
         const handoff = handoffCaptureFor(row, handoffRows.indexOf(row), handoffCaptures);
         return handoff ? { ...row, handoff } : { ...row };
       }
+      const childRun = row.kind === 'tool' && row.callId ? captures.childRuns?.find((child) => child.callId === row.callId) : undefined;
+      if (childRun) return { ...row, childRun };
       return { ...row };
     });
     for (const { range, startUs, endUs } of this.#gaps) {

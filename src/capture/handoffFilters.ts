@@ -1,9 +1,10 @@
-import type { Agent, Handoff, HandoffInputData, RunConfig } from '@openai/agents';
+import type { Agent, Handoff, HandoffInputData, ModelRequest, RunConfig, Runner } from '@openai/agents';
 import { isHandoff, reachableAgents } from './agentObjects.js';
 import { currentCapture } from './captureContext.js';
+import { beforeNextCall, lastCallNumber } from './modelCalls.js';
 import { quietly } from './quietly.js';
 import { snapshot } from './snapshot.js';
-import type { HandoffCaptureRecord, HandoffInputSnapshot } from './types.js';
+import type { CaptureSink, HandoffCaptureRecord, HandoffInputSnapshot } from './types.js';
 
 type HandoffInputFilter = NonNullable<Handoff<any, any>['inputFilter']>;
 type FilterSource = NonNullable<HandoffCaptureRecord['filter']>['source'];
@@ -48,8 +49,8 @@ function observedFilter(filter: HandoffInputFilter, source: FilterSource): Hando
       const before = quietly(() => snapshotInput(data));
       const after = filter.call(this, data);
       quietly(() => {
-        // `call` is left to whoever reads the run: the model call numbers are the model-call capture's.
-        if (handoff && before) sink.capture('handoff', { ...handoff, call: null, tUs, filter: { name: filter.name || null, source }, before, after: snapshotInput(after) });
+        // The call that requested it is the run's last: the filter runs before the next agent's first call.
+        if (handoff && before) sink.capture('handoff', { ...handoff, call: lastCallNumber(sink), tUs, filter: { name: filter.name || null, source }, before, after: snapshotInput(after) });
       });
       return after;
     },
@@ -60,6 +61,43 @@ function observedFilter(filter: HandoffInputFilter, source: FilterSource): Hando
   }
   observers.add(observed);
   return observed;
+}
+
+const listening = new WeakSet<Runner>();
+
+/**
+ * Records the handoffs of a recorded run that no input filter applies to, so that every handoff has a record:
+ * filter none, before and after the same. Such a handoff gets no wrapper (a filter it did not have would change
+ * what the SDK does) and the runner's `agent_handoff` hook is told no conversation, so the record is the
+ * conversation the next agent was sent, whole (as `inputHistory`), taken from its first model call's request,
+ * and made then; a run that ends before that call has none. Listened to once per runner.
+ */
+export function observeUnfilteredHandoffs(runner: Runner): void {
+  if (listening.has(runner)) return;
+  listening.add(runner);
+  runner.on('agent_handoff', (_context, from, to) => {
+    const sink = currentCapture();
+    if (sink) quietly(() => unfilteredHandoff(sink, runner, from, to));
+  });
+}
+
+function unfilteredHandoff(sink: CaptureSink, runner: Runner, from: Agent<any, any>, to: Agent<any, any>): void {
+  const taken = (from.handoffs ?? []).find((h) => (isHandoff(h) ? h.agent === to || h.agentName === to.name : h === to));
+  // The SDK reads `handoff.inputFilter ?? runConfig.handoffInputFilter`: a filter applies, and its wrapper records it.
+  if (typeof ((taken && isHandoff(taken) ? taken.inputFilter : undefined) ?? runner.config.handoffInputFilter) === 'function') return;
+  const tUs = sink.elapsedUs();
+  const call = lastCallNumber(sink);
+  beforeNextCall(sink, (request) => {
+    const sent = snapshot<HandoffInputSnapshot>({ inputHistory: request.input, preHandoffItems: [], newItems: [] });
+    sink.capture('handoff', { callId: handoffCallId(request), call, from: from.name, to: to.name, tUs, filter: null, before: sent, after: sent });
+  });
+}
+
+/** The handoff's tool call, from its output: the SDK adds it last to what the next agent is sent. */
+function handoffCallId(request: ModelRequest): string | null {
+  if (typeof request.input === 'string') return null;
+  const output = request.input.findLast((item) => item.type === 'function_call_result') as { callId?: unknown } | undefined;
+  return typeof output?.callId === 'string' ? output.callId : null;
 }
 
 function snapshotInput(data: HandoffInputData): HandoffInputSnapshot {

@@ -3,6 +3,8 @@ import { toErrorRecord } from '../events/serialize.js';
 import { currentCapture } from './captureContext.js';
 import { modelName } from './agentObjects.js';
 import { sentRequest } from './modelRequest.js';
+import { quietly } from './quietly.js';
+import { toolTurnOver } from './toolCalls.js';
 import type { CaptureSink, ModelCallRecord } from './types.js';
 
 /**
@@ -14,6 +16,8 @@ class RunModelCalls {
   #calls = 0;
   /** The agent whose turn it is (the runner's `agent_start`): a request does not name its agent. */
   agent: Agent<any, any> | undefined;
+  /** What waits for the next call's request (a handoff without a filter: what the next agent was sent). */
+  readonly nextCall: ((request: ModelRequest) => void)[] = [];
   /** The last call, while a retry may still join it. */
   #failed: { record: ModelCallRecord; input: ModelRequest['input'] } | undefined;
 
@@ -21,6 +25,7 @@ class RunModelCalls {
 
   /** A model was asked for a response: a new call, or another attempt of the call that just failed. */
   begin(request: ModelRequest, model: string | null): CallInProgress {
+    toolTurnOver(this.sink);
     const startUs = this.sink.elapsedUs();
     const failed = this.#failed;
     this.#failed = undefined;
@@ -30,6 +35,7 @@ class RunModelCalls {
       return new CallInProgress(this, failed.record, request.input);
     }
     if (failed) this.sink.capture('modelCall', failed.record);
+    for (const fn of this.nextCall.splice(0)) quietly(() => fn(request));
     const record: ModelCallRecord = {
       call: ++this.#calls,
       agent: this.agent?.name ?? '?',
@@ -60,6 +66,11 @@ class RunModelCalls {
   flush(): void {
     if (this.#failed) this.sink.capture('modelCall', this.#failed.record);
     this.#failed = undefined;
+  }
+
+  /** The number of the last call begun; 0 before the first. */
+  get count(): number {
+    return this.#calls;
   }
 
   seqNow(): number {
@@ -140,6 +151,19 @@ function callsOf(sink: CaptureSink): RunModelCalls {
 /** The runner started an agent's turn in the run `sink` records: that agent's calls follow. */
 export function agentStarted(sink: CaptureSink, agent: Agent<any, any>): void {
   callsOf(sink).agent = agent;
+}
+
+/**
+ * The number of the run's last model call, the one whose response is being acted on (a handoff's filter runs
+ * before the next call starts); null before the run's first call (a run resumed from a RunState).
+ */
+export function lastCallNumber(sink: CaptureSink): number | null {
+  return runs.get(sink)?.count || null;
+}
+
+/** `fn` is told the request of the run's next model call, as it is sent (once). */
+export function beforeNextCall(sink: CaptureSink, fn: (request: ModelRequest) => void): void {
+  callsOf(sink).nextCall.push(fn);
 }
 
 /** The run `sink` records is ending: a failed call that no retry followed is captured now. */

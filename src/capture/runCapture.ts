@@ -1,6 +1,6 @@
 import type { Agent, Runner } from '@openai/agents';
 import { captureGuardrailResults, guardrailResultsOfError, observeToolGuardrails, type AgentGuardrailResults } from './guardrails.js';
-import { observeHandoffFilters } from './handoffFilters.js';
+import { observeHandoffFilters, observeUnfilteredHandoffs } from './handoffFilters.js';
 import { observeSpans } from './spans.js';
 import { endToolCalls, observeToolCalls } from './toolCalls.js';
 import { quietly } from './quietly.js';
@@ -8,12 +8,13 @@ import type { CaptureSink } from './types.js';
 
 /**
  * Installs what observes a run about to start on `runner` from `startingAgent`: the input filters of the
- * handoffs it can reach, its tool calls and tool guardrails, its spans. Each piece is installed once and
+ * handoffs it can reach (and the handoffs without one), its tool calls and tool guardrails, its spans. Each piece is installed once and
  * gated by the recorded run's async context, so a run nobody records passes through untouched.
  */
 export function prepareRunCapture(runner: Runner, startingAgent: Agent<any, any>): void {
   quietly(() => {
     observeHandoffFilters(startingAgent);
+    observeUnfilteredHandoffs(runner);
     observeToolGuardrails(startingAgent);
     observeToolCalls(runner);
     observeSpans();
@@ -22,7 +23,7 @@ export function prepareRunCapture(runner: Runner, startingAgent: Agent<any, any>
 
 /** How a run ended: its result (a streamed one's, even when it failed), or the error it failed with before it had one. */
 export interface RunOutcome {
-  result?: AgentGuardrailResults;
+  result?: AgentGuardrailResults & { error?: unknown };
   error?: unknown;
 }
 
@@ -34,6 +35,7 @@ export function finishRunCapture(sink: CaptureSink, ended: RunOutcome, startingA
   quietly(() => {
     const results = ended.result ?? guardrailResultsOfError(ended.error);
     if (results) captureGuardrailResults(sink, results, startingAgent);
-    endToolCalls(sink);
+    // A streamed run that failed has its result, which holds the error.
+    endToolCalls(sink, ended.error ?? ended.result?.error);
   });
 }

@@ -1,5 +1,6 @@
 import type { Agent, Runner, Tool } from '@openai/agents';
-import { currentCapture } from './captureContext.js';
+import { currentCapture, enterToolCall } from './captureContext.js';
+import { toErrorRecord } from '../events/serialize.js';
 import { quietly } from './quietly.js';
 import type { CaptureSink, ToolCallCaptureRecord } from './types.js';
 
@@ -8,6 +9,12 @@ type ToolCallDetails = { toolCall?: unknown } | undefined;
 
 /** The tool calls each recorded run has started and not yet ended, by call id. */
 const started = new WeakMap<CaptureSink, Map<string, ToolStart>>();
+/**
+ * The tool calls of a recorded run that ended since its last model call started, each with the output its
+ * `agent_tool_end` gave: held until the next model call starts (or the run ends), because a tool that threw with no `errorFunction`
+ * ends too, with `String(error)` as its output, and only the run's error then says it failed.
+ */
+const ended = new WeakMap<CaptureSink, { record: ToolCallCaptureRecord; output: unknown }[]>();
 const listening = new WeakSet<Runner>();
 
 /**
@@ -22,18 +29,58 @@ export function observeToolCalls(runner: Runner): void {
   listening.add(runner);
   runner.on('agent_tool_start', (_context, agent, tool, details) => {
     const sink = currentCapture();
-    if (sink) quietly(() => toolStarted(sink, agent, tool, details));
+    if (!sink) return;
+    quietly(() => toolStarted(sink, agent, tool, details));
+    enterToolCall({ sink, callId: callIdOf(details), tool: tool.name });
   });
-  runner.on('agent_tool_end', (_context, _agent, tool, _output, details) => {
+  runner.on('agent_tool_end', (_context, _agent, tool, output, details) => {
     const sink = currentCapture();
-    if (sink) quietly(() => toolEnded(sink, tool, details));
+    if (sink) quietly(() => toolEnded(sink, tool, output, details));
   });
 }
 
-/** The run ended: a tool call it started and never saw end (an abort, a crash in the tool's run) is recorded open. */
-export function endToolCalls(sink: CaptureSink): void {
-  for (const start of started.get(sink)?.values() ?? []) sink.capture('toolCall', { ...start, output: null, endUs: null, error: null });
+/**
+ * The run ended: the tool calls it ended last, and any it started and never saw end, are recorded now. A
+ * tool that threw with no `errorFunction` (`errorFunction: null`) ends the run with the SDK's `ToolCallError`,
+ * whose `error` is the tool's own; the SDK gives no hook that error (SDK 0.20 calls `agent_tool_end` with
+ * `String(error)` as the output, earlier versions call nothing): that call is recorded with its error, found
+ * by that output, or, never ended, as the one the run's error is about (a `ToolTimeoutError` names its tool).
+ * Any other call left open (an abort) is recorded open.
+ */
+export function endToolCalls(sink: CaptureSink, runError: unknown): void {
+  const failure = toolFailureOf(runError);
+  for (const { record, output } of ended.get(sink) ?? []) {
+    const failed = failure?.error !== undefined && output === String(failure.error);
+    sink.capture('toolCall', failed ? { ...record, error: toErrorRecord(failure.error) } : record);
+  }
+  ended.delete(sink);
+  const endUs = sink.elapsedUs();
+  for (const start of started.get(sink)?.values() ?? []) {
+    const error = failure && (failure.tool === undefined || failure.tool === start.tool) ? failure.error : undefined;
+    sink.capture('toolCall', { ...start, output: null, endUs: error ? endUs : null, error: error ? toErrorRecord(error) : null });
+  }
   started.delete(sink);
+}
+
+/**
+ * The tool's own error when the run's error is a tool's, and the tool when it names one: by class name, as
+ * the SDK's classes differ between its supported versions.
+ */
+function toolFailureOf(runError: unknown): { error: unknown; tool?: string } | undefined {
+  if (typeof runError !== 'object' || runError === null) return undefined;
+  const { name, error, toolName } = runError as { name?: unknown; error?: unknown; toolName?: unknown };
+  if (name === 'ToolCallError') return { error: error ?? runError };
+  if (name === 'ToolTimeoutError' && typeof toolName === 'string') return { error: runError, tool: toolName };
+  return undefined;
+}
+
+/**
+ * A model call starts: the tool calls of the turn before it are all over, and they succeeded (a failure
+ * without an `errorFunction` would have ended the run instead).
+ */
+export function toolTurnOver(sink: CaptureSink): void {
+  for (const { record } of ended.get(sink) ?? []) sink.capture('toolCall', record);
+  ended.delete(sink);
 }
 
 function toolStarted(sink: CaptureSink, agent: Agent<any, any>, tool: Tool, details: ToolCallDetails): void {
@@ -51,12 +98,14 @@ function toolStarted(sink: CaptureSink, agent: Agent<any, any>, tool: Tool, deta
   });
 }
 
-function toolEnded(sink: CaptureSink, tool: Tool, details: ToolCallDetails): void {
+function toolEnded(sink: CaptureSink, tool: Tool, output: unknown, details: ToolCallDetails): void {
   const key = callIdOf(details) ?? tool.name;
   const start = started.get(sink)?.get(key);
   if (!start) return;
   started.get(sink)!.delete(key);
-  sink.capture('toolCall', { ...start, output: null, endUs: sink.elapsedUs(), error: null });
+  const runEnded = ended.get(sink) ?? [];
+  ended.set(sink, runEnded);
+  runEnded.push({ record: { ...start, output: null, endUs: sink.elapsedUs(), error: null }, output });
 }
 
 /** The id of the tool call a runner hook is about. */

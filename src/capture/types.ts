@@ -76,7 +76,10 @@ export interface HandoffCaptureRecord {
   from: string;
   to: string;
   tUs: number;
-  /** null when no filter applied (then `after` is null too). */
+  /**
+   * null when no filter applied: then `before` and `after` are the same, the conversation the next agent was
+   * sent, whole (runtape before this version stored no record, or one with `after` null).
+   */
   filter: { name: string | null; source: 'handoff' | 'runConfig' } | null;
   before: HandoffInputSnapshot;
   after: HandoffInputSnapshot | null;

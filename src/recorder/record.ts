@@ -6,7 +6,7 @@ import { BUSY_TIMEOUT_MS, type RunStore } from '../store/runStore.js';
 import { systemClock, type RecordingClock } from './clock.js';
 import { observeResult, type ResultObserver } from './resultHooks.js';
 import { runEndOf } from './runEnd.js';
-import { RunRecording } from './runRecording.js';
+import { RunRecording, type RunParent } from './runRecording.js';
 import { RecordingWriter } from './writer/recordingWriter.js';
 
 export interface RecordOptions {
@@ -46,7 +46,10 @@ export interface RecordStartOptions extends RecordOptions {
   resumesCallIds?: string[];
   /** Capture modules record what each agent saw into this run (a RecordingRunner's: it runs the run from its start). */
   captured?: boolean;
+  /** For a child run (an agent used as a tool): the recorded run and the tool call it runs in. */
+  parent?: RunParent;
 }
+
 
 /** The recording of each recorded result. */
 const recordings = new WeakMap<object, RunRecording>();
@@ -124,6 +127,7 @@ export function startRecording(options: RecordStartOptions, input: unknown): Run
     warn,
     resumesCallIds: options.resumesCallIds ?? [],
     captured: options.captured ?? false,
+    parent: options.parent ?? null,
     redaction: redactionSpecOf(options.redact),
   });
 }

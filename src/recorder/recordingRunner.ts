@@ -9,19 +9,13 @@ import {
   type StreamRunOptions,
   type StreamedRunResult,
 } from '@openai/agents';
-import { withCapture } from '../capture/captureContext.js';
 import { observeRunConfigFilter } from '../capture/handoffFilters.js';
-import { finishRunCapture, prepareRunCapture, type RunOutcome } from '../capture/runCapture.js';
-import { modelName } from '../capture/agentObjects.js';
-import { systemClock } from './clock.js';
-import { recordNonStreamedRun } from './nonStreamedRun.js';
-import { recordingObserver, registerRecording, startRecording, writerFor, type RecordOptions, type RecordStartOptions } from './record.js';
-import { failedRunEnd, runEndOf } from './runEnd.js';
-import { observeRunStartedBy } from './resultHooks.js';
+import { recordChildRuns, recordsItsOwnRuns } from './childRuns.js';
+import { writerFor, type RecordOptions } from './record.js';
+import { runRecorded } from './recordedRun.js';
 import type { RerunOptions } from '../rerun/rerunOptions.js';
 import { RunnerRerun } from '../rerun/runnerRerun.js';
-import { prepareRunnerCapture, startRunCapture } from './runnerCapture.js';
-import type { RunRecording } from './runRecording.js';
+import { prepareRunnerCapture } from './runnerCapture.js';
 
 type RunInput<TContext, TAgent extends Agent<any, any>> = string | AgentInputItem[] | RunState<TContext, TAgent>;
 
@@ -56,6 +50,9 @@ export class RecordingRunner extends Runner {
     // The writer thread starts now, while the application sets up, rather than with the first run.
     writerFor(recordOptions);
     prepareRunnerCapture(this);
+    recordsItsOwnRuns(this);
+    // An agent used as a tool in this runner's runs runs on a runner of the SDK's: recorded as a child run.
+    recordChildRuns();
   }
 
   override run<TAgent extends Agent<any, any>, TContext = undefined>(
@@ -73,77 +70,15 @@ export class RecordingRunner extends Runner {
     input: RunInput<TContext, TAgent>,
     options?: StreamRunOptions<TContext, TAgent> | NonStreamRunOptions<TContext, TAgent>,
   ): Promise<RunResult<TContext, TAgent> | StreamedRunResult<TContext, TAgent>> {
-    const resumed = input instanceof RunState;
-    const startingAgent = resumed ? input.currentAgent : agent;
     const rerun = this.#rerun;
-    const session = rerun ? await rerun.begin(startingAgent) : undefined;
-    const runnerModel = modelName(this.config.model);
-    const clock = this.#recordOptions.clock ?? systemClock;
-    const recordOptions: RecordStartOptions = {
-      ...this.#recordOptions,
-      ...(session ? { metadata: { ...this.#recordOptions.metadata, rerunOf: session.source.run.id } } : {}),
-      startingAgent,
-      // A resumed run's input is the whole serialized state; a marker says where it came from instead.
-      input: resumed ? { resumedFrom: 'RunState', agent: startingAgent.name } : input,
-      ...(runnerModel ? { runnerModel } : {}),
-      ...(options?.signal ? { signal: options.signal } : {}),
-      ...(resumed ? { resumesCallIds: interruptedCallIds(input) } : {}),
-      startedAt: clock.now(),
-      // A re-run is always captured: the Model objects its agents hold are answered through the capture patch.
-      captured: session !== undefined || (this.#recordOptions.capture ?? true),
-    };
-    const recording = startRecording(recordOptions, recordOptions.input);
-    // How the run ended, for what capture reads off the SDK's result (or a failed run's error) at its end.
-    const ended: RunOutcome = {};
-    if (recordOptions.captured) {
-      prepareRunCapture(this, startingAgent);
-      startRunCapture(this, recording, startingAgent);
-      recording.whenEnding(() => finishRunCapture(recording, ended, startingAgent.name));
-    }
-    const inRun = <T>(start: () => T): T => (recordOptions.captured ? withCapture(recording, start) : start());
-    if (!options?.stream) {
-      const start = () => this.#runNonStreamed(recording, ended, () => inRun(() => super.run(agent, input, options as NonStreamRunOptions<TContext, TAgent>)));
-      return rerun && session ? rerun.run(session, start, async () => {}) : start();
-    }
-    const start = async () => {
-      let bound = false;
-      try {
-        return await observeRunStartedBy(
-          () => inRun(() => super.run(agent, input, options)),
-          (result) => ((bound = true), (ended.result = result), recordingObserver(result, recordOptions, recording)),
-        );
-      } catch (error) {
-        // The run failed before it had a result: its recording says so.
-        if (!bound) {
-          ended.error = error;
-          recording.end(failedRunEnd(error, recording.elapsedUs()));
-        }
-        throw error;
-      }
-    };
-    return rerun && session ? rerun.run(session, start, (result) => result.completed) : start();
+    const session = rerun ? await rerun.begin(input instanceof RunState ? input.currentAgent : agent) : undefined;
+    const recordOptions: RecordOptions = session
+      ? // A re-run is always captured: the Model objects its agents hold are answered through the capture patch.
+        { ...this.#recordOptions, metadata: { ...this.#recordOptions.metadata, rerunOf: session.source.run.id }, capture: true }
+      : this.#recordOptions;
+    const start = () => runRecorded(this, recordOptions, agent, input, options, (a, i, o) => super.run(a, i, o as NonStreamRunOptions<any, any>)) as Promise<any>;
+    if (!rerun || !session) return start();
+    return rerun.run(session, start, options?.stream ? (result) => result.completed : async () => {});
   }
-
-  async #runNonStreamed<T extends RunResult<any, any>>(recording: RunRecording, ended: RunOutcome, start: () => Promise<T>): Promise<T> {
-    try {
-      const result = await recordNonStreamedRun(this, recording, start);
-      ended.result = result;
-      registerRecording(result, recording);
-      recording.end(runEndOf(result, recording.elapsedUs(), undefined, undefined));
-      return result;
-    } catch (error) {
-      ended.error = error;
-      recording.end(failedRunEnd(error, recording.elapsedUs()));
-      throw error;
-    }
-  }
-
 }
 
-/** The tool calls a RunState stopped at for approval. */
-function interruptedCallIds(state: RunState<any, any>): string[] {
-  return state
-    .getInterruptions()
-    .map((item) => (item.rawItem as { callId?: unknown }).callId)
-    .filter((id): id is string => typeof id === 'string');
-}

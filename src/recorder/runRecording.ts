@@ -10,6 +10,12 @@ import { agentsSdkVersion } from './sdkVersion.js';
 import { EventKind } from './writer/compactEvent.js';
 import type { RecordingWriter } from './writer/recordingWriter.js';
 
+/** The recorded run, and its tool call, that a child run (an agent used as a tool) runs in. */
+export interface RunParent {
+  runId: string;
+  callId: string | null;
+}
+
 export interface RunRecordingInit {
   name: string | null;
   startingAgent: Agent<any, any>;
@@ -29,6 +35,8 @@ export interface RunRecordingInit {
   captured: boolean;
   /** What the writer masks before storing anything of the run. */
   redaction: RedactionSpec;
+  /** For a child run: the recorded run and the tool call it runs in. */
+  parent: RunParent | null;
 }
 
 /**
@@ -73,6 +81,8 @@ export class RunRecording implements CaptureSink {
         metadata: init.metadata,
         agents: describeAgentGraph(init.startingAgent, init.runnerModel),
         resumedFrom: null,
+        parentRunId: init.parent?.runId ?? null,
+        parentCallId: init.parent?.callId ?? null,
         captured: init.captured,
       },
       init.resumesCallIds,

@@ -70,7 +70,14 @@ const runV1 = z.object({
 const headerV1 = z.object({ format: z.literal(EXPORT_FORMAT), version: z.literal(1), run: runV1, agents: z.array(agentV1) });
 
 /** Version 2: whether the run's model calls were captured (a version 1 run's were not). */
-const runV2 = runV1.omit({ host: true, pid: true }).extend({ captured: z.boolean(), host: nullableString, pid: z.number().int().nullable().default(null) });
+const runV2 = runV1.omit({ host: true, pid: true }).extend({
+  captured: z.boolean(),
+  // Added within version 2 (a child run's link to its parent run's tool call): older files import without one.
+  parentRunId: z.string().regex(/^[0-9a-f]{1,64}$/, 'expected a hex run id').nullable().default(null),
+  parentCallId: nullableString,
+  host: nullableString,
+  pid: z.number().int().nullable().default(null),
+});
 const headerV2 = z.object({ format: z.literal(EXPORT_FORMAT), version: z.literal(2), run: runV2, agents: z.array(agentV1) });
 
 const attemptV2 = z.object({ attempt: z.number().int().positive(), startUs: z.number().int(), endUs: z.number().int().nullable(), error: errorSchema.nullable() });
@@ -139,7 +146,7 @@ export function parseHeader(value: unknown): Parsed<{ run: RunRecord; agents: Ag
     const header = headerV1.safeParse(value);
     if (!header.success) return { ok: false, why: `header ${describeIssue(header.error, value)}` };
     const { host, pid, ...run } = header.data.run;
-    return { ok: true, value: { run: { ...run, captured: false, host, pid } as RunRecord, agents: header.data.agents as AgentRecord[] } };
+    return { ok: true, value: { run: { ...run, captured: false, parentRunId: null, parentCallId: null, host, pid } as RunRecord, agents: header.data.agents as AgentRecord[] } };
   }
   const header = headerV2.safeParse(value);
   if (!header.success) return { ok: false, why: `header ${describeIssue(header.error, value)}` };

@@ -31,6 +31,9 @@ export interface RunRecord {
   runState: string | null;
   /** The id of the interrupted run this run resumed. */
   resumedFrom: string | null;
+  /** For a child run (an agent used as a tool): the run whose tool call started it, and that call's id. */
+  parentRunId: string | null;
+  parentCallId: string | null;
   /**
    * Whether what each agent saw (its model calls) was captured: a RecordingRunner's run. False for a run
    * `record(result)` wrapped after it had started, and for runs an older runtape recorded.
@@ -85,6 +88,9 @@ export interface NewRun {
   agents: AgentRecord[];
   /** The id of the interrupted run this run resumes, when known. */
   resumedFrom?: string | null;
+  /** For a child run: the run and the tool call that started it. */
+  parentRunId?: string | null;
+  parentCallId?: string | null;
   /** Whether capture modules record what each agent saw (a RecordingRunner's run); default false. */
   captured?: boolean;
 }
@@ -111,5 +117,7 @@ export interface RunFilter {
   /** Runs started at or after this epoch ms. */
   since?: number;
   tag?: string;
+  /** The child runs of this run (agents used as tools in its tool calls). */
+  parentRunId?: string;
   limit?: number;
 }

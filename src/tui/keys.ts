@@ -57,6 +57,8 @@ export const RUN_KEYS = [
   { action: 'previousTool', keys: ['{'], help: 'jump to the previous tool call' },
   { action: 'detailDown', keys: ['J'], help: 'scroll the payload down' },
   { action: 'detailUp', keys: ['K'], help: 'scroll the payload up' },
+  { action: 'openChild', keys: ['enter'], help: 'a tool call that ran an agent used as a tool (waterfall row or event): open that child run' },
+  { action: 'openParent', keys: ['u'], help: 'a child run: open the run whose tool call started it' },
   { action: 'back', keys: ['escape', 'backspace'], help: 'back to the runs' },
 ] as const satisfies readonly Binding[];
 

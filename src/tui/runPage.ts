@@ -1,4 +1,7 @@
+import { childRunsOf, type ChildRunLink } from '../analysis/childRuns.js';
 import { formatDuration, formatResumedFrom, formatStart } from '../display/format.js';
+import { formatParentRun } from '../display/runTree.js';
+import { parsePayload } from '../events/payload.js';
 import { RuntapeError } from '../errors.js';
 import type { EventLevel } from '../events/levels.js';
 import { sanitizeLine } from '../events/sanitize.js';
@@ -37,11 +40,12 @@ const LIVE_REFRESH_MS = 1000;
 const CLOCK_TICK_MS = 100;
 
 /** What the capture layer recorded about a run that the waterfall shows: requests, handoff filters, guardrails. */
-async function readCaptures(store: RunStore, runId: string): Promise<WaterfallCaptures> {
+async function readCaptures(store: RunStore, runId: string, childRuns: Promise<ChildRunLink[]>): Promise<WaterfallCaptures> {
   return {
     modelCalls: await store.captures(runId, 'modelCall'),
     handoffs: await store.captures(runId, 'handoff'),
     guardrails: await store.captures(runId, 'guardrail'),
+    childRuns: await childRuns,
   };
 }
 
@@ -78,6 +82,8 @@ export class RunPage implements Page {
   /** The waterfall's first row in view, kept from frame to frame. */
   #waterfallTop = 0;
   #pauseOnHandoff = false;
+  /** The runs agents used as tools ran in this run's tool calls (read once, when first asked for). */
+  #childRuns: Promise<ChildRunLink[]> | undefined;
   readonly #view: RunView;
   readonly #timers: NodeJS.Timeout[];
   readonly #actions: Record<RunAction, (key: KeyName) => void | Promise<void>>;
@@ -140,7 +146,7 @@ export class RunPage implements Page {
 
     this.#waterfall = new WaterfallFeed(store, runId, {
       gaps: run.gaps,
-      captures: () => readCaptures(store, runId),
+      captures: () => readCaptures(store, runId, this.#children()),
       end: () => this.#run,
       live: () => this.#run.status === 'running',
       onUpdate: () => host.requestRender(),
@@ -195,7 +201,7 @@ export class RunPage implements Page {
       header: [
         span(` ${sanitizeLine(run.name ?? '(unnamed run)')}  `, { bold: true }),
         span(run.status === 'running' ? '● recording' : run.status, { fg: STATUS_COLOURS[run.status], bold: true }),
-        span(`  ${eventCount} events  ${formatDuration(run.durationUs)}  ·  ${run.id.slice(0, 8)}${run.resumedFrom ? `  ·  resumes ${formatResumedFrom(run)}` : ''}  ·  ${formatStart(run.startedAt)}  ·  runtape`),
+        span(`  ${eventCount} events  ${formatDuration(run.durationUs)}  ·  ${run.id.slice(0, 8)}${run.resumedFrom ? `  ·  resumes ${formatResumedFrom(run)}` : ''}${run.parentRunId ? `  ·  child of ${formatParentRun(run)}` : ''}  ·  ${formatStart(run.startedAt)}  ·  runtape`),
       ],
       timeline: this.#waterfallShown
         ? this.#waterfallPane(position, clockUs, totalUs, live, layout.timeline)
@@ -290,7 +296,23 @@ export class RunPage implements Page {
       detailDown: () => this.#view.scrollDetail(1),
       detailUp: () => this.#view.scrollDetail(-1),
       back: () => this.#host.openRuns(),
+      openChild: () => this.#openChildRun(),
+      openParent: () => (this.#run.parentRunId ? this.#host.openRun(this.#run.parentRunId) : this.#host.say('this run is no child run: no tool call of another run started it')),
     };
+  }
+
+  #children(): Promise<ChildRunLink[]> {
+    return (this.#childRuns ??= childRunsOf(this.#host.store, this.#run));
+  }
+
+  /** Opens the child run of the tool call in view: the waterfall's row at the playhead, or the selected event. */
+  async #openChildRun(): Promise<void> {
+    const rows = this.#waterfall.rows;
+    const index = this.#waterfallShown ? rowAt(rows, this.#frame.position) : null;
+    const callId = index !== null ? rows[index]!.callId : this.#frame.selected && parsePayload(this.#frame.selected).item?.rawItem?.callId;
+    const child = callId ? (await this.#children()).find((c) => c.callId === callId) : undefined;
+    if (child) return this.#host.openRun(child.runId);
+    this.#host.say('no child run here: enter opens the run an agent used as a tool ran in the selected tool call');
   }
 
   /** Drives the playhead: each event played is a reason to repaint. Ends when the page is disposed. */

@@ -75,6 +75,8 @@ describe('tool calls', () => {
     const events = await withCapture(sink, async () => drain(await runner.run(agent, 'Where is order 42?', { stream: true })));
 
     expect(appSaw).toEqual(['start call_1', 'end call_1', 'start call_2', 'end call_2']);
+    // Ended calls are held until the next model call starts (not captured here) or the run ends.
+    endToolCalls(sink, undefined);
     expect(sink.records.toolCall).toMatchObject([
       { callId: 'call_1', tool: 'lookup_order', agent: 'Orders', arguments: '{"id":"42"}', output: null, error: null },
       { callId: 'call_2', tool: 'lookup_order', agent: 'Orders', arguments: '{"id":"missing"}', output: null, error: null },
@@ -84,13 +86,13 @@ describe('tool calls', () => {
     expect(toolOutputOf(events, 'call_2')).not.toBe('');
     for (const call of sink.records.toolCall) expect(call.endUs).toBeGreaterThan(call.startUs);
     expect(sink.records.toolCall[1]!.startUs).toBeGreaterThan(sink.records.toolCall[0]!.endUs!);
-    endToolCalls(sink);
+    endToolCalls(sink, undefined);
     expect(sink.records.toolCall).toHaveLength(2);
 
     // Outside a recorded run the listeners do nothing.
     const unrecorded = new CollectingSink();
     await drain(await runner.run(lookupAgent(), 'Where is order 42?', { stream: true }));
-    endToolCalls(unrecorded);
+    endToolCalls(unrecorded, undefined);
     expect(unrecorded.records.toolCall).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { handoffDetails } from '../../analysis/handoffDetails.js';
-import { describeFilterEffect, filterEffect } from '../../analysis/handoffFilterEffect.js';
+import { describeFilterEffect, describeUnfiltered, filterEffect } from '../../analysis/handoffFilterEffect.js';
 import { readHandoffs } from '../../analysis/handoffReader.js';
 import type { RunStore } from '../../store/runStore.js';
 import { sanitizeLine, terminalSafeJson, truncateLine } from '../../events/sanitize.js';
@@ -26,7 +26,13 @@ export async function handoffsCommand(store: RunStore, ref: string, options: { j
   for (const h of handoffs) {
     print(formatHandoff(h));
     if (h.call !== null) print(`      requested by call ${h.call}`);
-    const effect = h.inputFilter ? filterEffect({ filter: h.inputFilter, before: h.inputFilter.before, after: h.inputFilter.after }) : null;
+    const filter = h.inputFilter;
+    if (!filter) continue;
+    if (filter.source === null) {
+      print(`      no input filter: ${describeUnfiltered(filter.before)}`);
+      continue;
+    }
+    const effect = filterEffect({ filter: { name: filter.name, source: filter.source }, before: filter.before, after: filter.after });
     if (effect) print(`      ${truncateLine(describeFilterEffect(effect), 240)}`);
   }
 }

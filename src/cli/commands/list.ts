@@ -3,6 +3,7 @@ import type { RunStore } from '../../store/runStore.js';
 import { RUN_STATUSES, type RunFilter, type RunStatus } from '../../store/types.js';
 import { RuntapeError } from '../../errors.js';
 import { formatAgentSpan, formatDuration, formatResumedFrom, formatRunStatus, formatStart, formatTable, formatUnreadable } from '../../display/format.js';
+import { formatParentRun, nestChildRuns, nestedName } from '../../display/runTree.js';
 import { parseSince } from '../parseSince.js';
 
 export interface ListOptions {
@@ -48,16 +49,19 @@ export async function listCommand(store: RunStore, options: ListOptions, print: 
   // A run resumed from another's RunState names it: the chain of an approval reads down the list. The column is
   // there only when a listed run has one, so that lists without resumed runs keep their width.
   const resumes = runs.some((run) => run.resumedFrom);
-  const rows = runs.map((run) => [
+  // A child run (an agent used as a tool) is listed below the run that started it, indented, and names it.
+  const parents = runs.some((run) => run.parentRunId);
+  const rows = nestChildRuns(runs).map(({ run, depth }) => [
     run.id.slice(0, 8),
-    run.name ?? '—',
+    nestedName(run.name ?? '—', depth),
     formatRunStatus(run) + formatUnreadable(run),
     formatStart(run.startedAt),
     formatDuration(run.durationUs),
     formatAgentSpan(run),
     String(run.eventCount),
     ...(resumes ? [formatResumedFrom(run) || '—'] : []),
+    ...(parents ? [formatParentRun(run) || '—'] : []),
   ]);
-  const header = ['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'AGENTS', 'EVENTS', ...(resumes ? ['RESUMES'] : [])];
-  print(formatTable(header, rows, [8, 40, 48, 19, 12, 50, 10, 8]));
+  const header = ['ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'AGENTS', 'EVENTS', ...(resumes ? ['RESUMES'] : []), ...(parents ? ['PARENT'] : [])];
+  print(formatTable(header, rows, [8, 40, 48, 19, 12, 50, 10, ...(resumes ? [8] : []), 8]));
 }

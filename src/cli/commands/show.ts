@@ -2,7 +2,8 @@ import { buildRunReport, type RunReport } from '../../analysis/runReport.js';
 import type { HandoffStep } from '../../analysis/runAnalyzer.js';
 import type { ErrorRecord } from '../../events/serialize.js';
 import type { RunStore } from '../../store/runStore.js';
-import { GAP_CAUSE, formatDuration, formatOffset, formatSeqRange, formatStart, formatUnreadable, formatValue } from '../../display/format.js';
+import type { ChildRunLink } from '../../analysis/childRuns.js';
+import { GAP_CAUSE, formatAgentSpan, formatDuration, formatOffset, formatSeqRange, formatStart, formatUnreadable, formatValue } from '../../display/format.js';
 import { sanitizeLine, terminalSafeJson, truncateLine } from '../../events/sanitize.js';
 
 export async function showCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): Promise<void> {
@@ -29,7 +30,14 @@ export function formatHandoff(h: HandoffStep): string {
   return `${formatOffset(h.tUs)}  ${sanitizeLine(h.from)} → ${sanitizeLine(h.to)}${via}${args}  (#${h.requestedSeq ?? h.seq})${reason}`;
 }
 
-function formatReport({ run, agents, analysis: a, instructionsSent }: RunReport): string {
+/** A child run under its tool call: `+0.412s  translate {"input":"Hello"} (call_hello) → run 7e595d8c Translator  completed 1.2 s`. */
+export function formatChildRun(child: ChildRunLink): string {
+  const call = child.tool ? `${sanitizeLine(child.tool)}${child.arguments ? ` ${truncateLine(child.arguments, 60)}` : ''}` : 'tool call';
+  const callId = child.callId ? ` (${sanitizeLine(child.callId)})` : '';
+  return `${formatOffset(child.callStartUs ?? child.startUs)}  ${call}${callId} → run ${child.runId.slice(0, 8)} ${sanitizeLine(formatAgentSpan(child))}  ${child.status} ${formatDuration(child.durationUs)}`;
+}
+
+function formatReport({ run, agents, analysis: a, instructionsSent, childRuns }: RunReport): string {
   const lines: string[] = [];
   const cancelled = run.cancelledBy ? ` (by ${run.cancelledBy === 'signal' ? 'the application\'s abort signal' : 'its consumer'})` : '';
   const status = run.status + cancelled + (run.recording === 'partial' ? ` (recording partial: ${sanitizeLine(run.recordingError ?? '')})` : '') + formatUnreadable(run);
@@ -40,6 +48,7 @@ function formatReport({ run, agents, analysis: a, instructionsSent }: RunReport)
     lines.push(`  gaps       ${truncateLine(run.gaps.map(formatSeqRange).join(', '), 150)} lost (${GAP_CAUSE})`);
   }
   if (run.resumedFrom) lines.push(`  resumes    run ${run.resumedFrom} (interrupted for approval)`);
+  if (run.parentRunId) lines.push(`  child of   run ${run.parentRunId}${run.parentCallId ? `, tool call ${sanitizeLine(run.parentCallId)}` : ''} (an agent used as a tool)`);
   lines.push(`  input      ${formatValue(run.input)}`);
   if (run.status === 'completed' || run.finalOutput !== null) lines.push(`  output     ${formatValue(run.finalOutput)}`);
   if (run.error) lines.push(`  error      ${sanitizeLine(run.error.name)}${errorDetails(run.error)}: ${truncateLine(run.error.message, 150)}`);
@@ -66,5 +75,9 @@ function formatReport({ run, agents, analysis: a, instructionsSent }: RunReport)
   lines.push('', `Handoffs  ${a.agentPath.map(sanitizeLine).join(' → ') || '—'}`);
   if (a.handoffs.length === 0) lines.push('  none');
   for (const h of a.handoffs) lines.push('  ' + formatHandoff(h));
+  if (childRuns.length > 0) {
+    lines.push('', 'Child runs (agents used as tools, under the tool call that ran each)');
+    for (const child of childRuns) lines.push('  ' + formatChildRun(child));
+  }
   return lines.join('\n');
 }

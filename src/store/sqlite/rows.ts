@@ -31,6 +31,8 @@ export interface RunRow {
   error_details: string | null;
   run_state: string | null;
   resumed_from: string | null;
+  parent_run_id: string | null;
+  parent_call_id: string | null;
   captured: number;
   host: string | null;
   pid: number | null;
@@ -89,6 +91,8 @@ export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
     cancelledBy: row.cancelled_by === 'signal' || row.cancelled_by === 'consumer' ? row.cancelled_by : null,
     runState: row.run_state,
     resumedFrom: row.resumed_from,
+    parentRunId: row.parent_run_id,
+    parentCallId: row.parent_call_id,
     captured: row.captured === 1,
     host: row.host,
     pid: row.pid,

@@ -155,6 +155,13 @@ export const MIGRATIONS: readonly Migration[] = [
     data   BLOB NOT NULL
   );
   ` },
+  { sql: `
+  -- A run an agent used as a tool ran inside another run (a child run): the run and the tool call that started
+  -- it. Null for a top-level run.
+  ALTER TABLE runs ADD COLUMN parent_run_id TEXT;
+  ALTER TABLE runs ADD COLUMN parent_call_id TEXT;
+  CREATE INDEX runs_by_parent ON runs(parent_run_id) WHERE parent_run_id IS NOT NULL;
+  ` },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

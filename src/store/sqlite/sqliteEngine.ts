@@ -61,8 +61,8 @@ export class SqliteEngine {
         .transaction(() => {
           const { pk } = this.#db
             .prepare(
-              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, resumed_from, captured, host, pid, heartbeat_at)
-               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+              `INSERT INTO runs (id, name, status, started_at, starting_agent, last_agent, input, sdk_version, tags, metadata, resumed_from, parent_run_id, parent_call_id, captured, host, pid, heartbeat_at)
+               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
             )
             .get(
               run.id,
@@ -75,6 +75,8 @@ export class SqliteEngine {
               JSON.stringify(run.tags),
               toJsonText(run.metadata),
               run.resumedFrom ?? null,
+              run.parentRunId ?? null,
+              run.parentCallId ?? null,
               run.captured ? 1 : 0,
               THIS_HOST,
               process.pid,
@@ -236,8 +238,8 @@ export class SqliteEngine {
           const { pk } = this.#db
             .prepare(
               `INSERT INTO runs (id, name, status, started_at, duration_us, starting_agent, last_agent, input, final_output,
-                 error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, error_details, run_state, resumed_from, captured, host, pid)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+                 error_name, error_message, error_stack, usage, sdk_version, tags, metadata, event_count, recording, recording_error, gaps, cancelled_by, error_details, run_state, resumed_from, parent_run_id, parent_call_id, captured, host, pid)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
             )
             .get(
               run.id,
@@ -263,6 +265,8 @@ export class SqliteEngine {
               errorDetailsJson(run.error),
               run.runState ?? null,
               run.resumedFrom ?? null,
+              run.parentRunId ?? null,
+              run.parentCallId ?? null,
               run.captured ? 1 : 0,
               run.host,
               run.pid,
@@ -383,6 +387,7 @@ export class SqliteEngine {
     if (filter.since !== undefined) (where.push('started_at >= ?'), params.push(filter.since));
     if (filter.name !== undefined) (where.push(`instr(lower(coalesce(name, '')), lower(?)) > 0`), params.push(filter.name));
     if (filter.agent !== undefined) (where.push('pk IN (SELECT run_pk FROM agents WHERE name = ?)'), params.push(filter.agent));
+    if (filter.parentRunId !== undefined) (where.push('parent_run_id = ?'), params.push(filter.parentRunId));
     // Tags that are not a JSON list (a bad row) match no tag, rather than failing the whole list.
     if (filter.tag !== undefined) (where.push("CASE WHEN NOT json_valid(runs.tags) THEN 0 WHEN json_type(runs.tags) = 'array' THEN EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = ?) ELSE 0 END"), params.push(filter.tag));
     // A recorder that died leaves 'running' in its row: whether such a run is running or incomplete is only

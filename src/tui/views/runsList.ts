@@ -1,4 +1,5 @@
 import { formatAgentSpan, formatDuration, formatResumedFrom, formatRunStatus, formatStart, formatUnreadable } from '../../display/format.js';
+import { formatParentRun, nestChildRuns, nestedName, type RunRow } from '../../display/runTree.js';
 import { sanitizeLine } from '../../events/sanitize.js';
 import type { RunRecord, RunStatus } from '../../store/types.js';
 import { span, type Colour, type Line } from './styled.js';
@@ -6,7 +7,8 @@ import { fitWidth } from './width.js';
 
 interface Column {
   title: string;
-  cell: (run: RunRecord) => string;
+  /** `depth`: how far below the run that started it a child run is listed (0: a run of its own). */
+  cell: (run: RunRecord, depth: number) => string;
   /** Cells wide; or `share`: a part of what the fixed columns leave. */
   width?: number;
   share?: number;
@@ -17,7 +19,7 @@ interface Column {
 const COLUMNS: readonly Column[] = [
   { title: 'ID', width: 8, cell: (run) => run.id.slice(0, 8) },
   // The status column is narrow: a run's unreadable columns are marked after its name.
-  { title: 'NAME', share: 0.45, cell: (run) => (run.name ?? '—') + formatUnreadable(run) },
+  { title: 'NAME', share: 0.45, cell: (run, depth) => nestedName(run.name ?? '—', depth) + formatUnreadable(run) },
   { title: 'STATUS', width: 12, cell: formatRunStatus },
   { title: 'STARTED', width: 19, optional: true, cell: (run) => formatStart(run.startedAt) },
   { title: 'DURATION', width: 9, cell: (run) => formatDuration(run.durationUs) },
@@ -26,6 +28,8 @@ const COLUMNS: readonly Column[] = [
   // The run this one resumed from its RunState (interrupted for approval): the chain reads down the list. A narrow
   // terminal still finds it by filtering on the run's id, and in the run page's header.
   { title: 'RESUMES', width: 8, optional: true, cell: formatResumedFrom },
+  // The run whose tool call started a child run (an agent used as a tool): listed below it, and named here.
+  { title: 'PARENT', width: 8, optional: true, cell: formatParentRun },
 ];
 
 /** Below this width the optional columns go, so that names and agents keep some room. */
@@ -33,10 +37,13 @@ const ALL_COLUMNS_FROM = 110;
 
 /**
  * Whether a run matches what was typed: every word must occur in its id, name, status, agents or tags, or the
- * id of the run it resumed (so an id shows that run and the runs that continued it).
+ * id of the run it resumed or of its parent run (so an id shows that run, the runs that continued it, and its
+ * child runs).
  */
 export function runMatches(run: RunRecord, filter: string): boolean {
-  const haystack = [run.id, run.name ?? '', run.status, run.startingAgent ?? '', run.lastAgent ?? '', ...run.tags, run.resumedFrom ?? ''].join('\n').toLowerCase();
+  const haystack = [run.id, run.name ?? '', run.status, run.startingAgent ?? '', run.lastAgent ?? '', ...run.tags, run.resumedFrom ?? '', run.parentRunId ?? '']
+    .join('\n')
+    .toLowerCase();
   return filter
     .toLowerCase()
     .split(/\s+/)
@@ -76,9 +83,18 @@ export class RunsList {
     this.#keepSelection();
   }
 
-  /** The runs that match the filter. */
+  /** The runs that match the filter, each child run below the run that started it. */
   get visible(): RunRecord[] {
-    return this.#runs.filter((run) => runMatches(run, this.#filter));
+    return this.#rows().map((row) => row.run);
+  }
+
+  /** How deep each visible run is listed below the run that started it. */
+  get depths(): ReadonlyMap<string, number> {
+    return new Map(this.#rows().map((row) => [row.run.id, row.depth]));
+  }
+
+  #rows(): RunRow<RunRecord>[] {
+    return nestChildRuns(this.#runs.filter((run) => runMatches(run, this.#filter)));
   }
 
   get total(): number {
@@ -129,7 +145,12 @@ function columnsFor(width: number): { column: Column; width: number }[] {
 }
 
 /** The runs table: a header line and one line per run, each exactly `width` cells, the selected one inverted. Recorded text is sanitized. */
-export function runsTable(runs: readonly RunRecord[], selectedId: string | undefined, width: number): { header: Line; rows: Line[] } {
+export function runsTable(
+  runs: readonly RunRecord[],
+  selectedId: string | undefined,
+  width: number,
+  depths: ReadonlyMap<string, number> = new Map(),
+): { header: Line; rows: Line[] } {
   const columns = columnsFor(width);
   const fit = (texts: readonly string[]) => texts.map((text, i) => fitWidth(sanitizeLine(text), columns[i]!.width));
   const used = 2 + columns.reduce((sum, c) => sum + c.width, 0) + 2 * (columns.length - 1);
@@ -138,7 +159,7 @@ export function runsTable(runs: readonly RunRecord[], selectedId: string | undef
     header: [span('  ' + fit(columns.map((c) => c.column.title)).join('  ') + pad)],
     rows: runs.map((run) => {
       const base = run.id === selectedId ? { inverse: true, bold: true } : {};
-      const cells = fit(columns.map((c) => c.column.cell(run)));
+      const cells = fit(columns.map((c) => c.column.cell(run, depths.get(run.id) ?? 0)));
       return [
         span(run.id === selectedId ? '▶ ' : '  ', base),
         ...cells.flatMap((cell, i) => [

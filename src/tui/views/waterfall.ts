@@ -86,7 +86,8 @@ export function windowTop(top: number, selected: number | null, count: number, v
 function labelOf(row: WaterfallRow): string {
   switch (row.kind) {
     case 'tool':
-      return `${row.label}()`;
+      // A tool call that ran an agent used as a tool names the child run it recorded (enter opens it).
+      return `${row.label}()${row.childRun ? ` → ${row.childRun.runId.slice(0, 8)}` : ''}`;
     case 'guardrail':
       return `guard ${row.label}`;
     case 'model':

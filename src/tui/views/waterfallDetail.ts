@@ -1,6 +1,6 @@
 import type { WaterfallRow } from '../../analysis/waterfall.js';
 import type { HandoffCaptureRecord, HandoffInputSnapshot, ModelCallRecord } from '../../capture/types.js';
-import { formatDuration, formatOffset } from '../../display/format.js';
+import { formatAgentSpan, formatDuration, formatOffset } from '../../display/format.js';
 import { sanitizeLine, sanitizeText } from '../../events/sanitize.js';
 import type { Detail } from './detail.js';
 import { span, type Line } from './styled.js';
@@ -20,7 +20,7 @@ export function waterfallDetail(row: WaterfallRow | undefined, width: number): D
       lines.push(...handoffLines(row, width));
       break;
     case 'tool':
-      lines.push(...field('arguments', row.arguments), ...field('output', row.output));
+      lines.push(...childRunLines(row), ...field('arguments', row.arguments), ...field('output', row.output));
       break;
     case 'guardrail':
       lines.push([span(`tripwire: ${row.failed ? 'triggered' : 'not triggered'}`, row.failed ? { fg: 'red', bold: true } : {})], ...field('result', json(row.guardrail?.result)), ...field('the run ended with', row.note));
@@ -43,6 +43,17 @@ function timesLine(row: WaterfallRow): Line {
 }
 
 const heading = (text: string): Line => [span(text, { bold: true, fg: 'yellow' })];
+
+/** A tool call that ran an agent used as a tool: the child run it recorded, and the key that opens it. */
+function childRunLines(row: WaterfallRow): Line[] {
+  const child = row.childRun;
+  if (!child) return [];
+  return [
+    [],
+    [span(`child run ${child.runId.slice(0, 8)}  ${sanitizeLine(formatAgentSpan(child))}  ${child.status}  ${formatDuration(child.durationUs)}`, { bold: true })],
+    [span('enter opens it (u there comes back)', { fg: 'gray' })],
+  ];
+}
 const NO_REQUEST = 'no request recorded';
 
 function modelCallLines(row: WaterfallRow, width: number): Line[] {
