@@ -42,11 +42,15 @@ function eventSignature(event: RunStreamEvent): string {
   return `agent ${event.agent.name}`;
 }
 
-async function observe(result: StreamedRunResult<any, any>): Promise<Observed> {
+/** Reads the run as an application does; `abort` ends it (its signal) once it has seen the event `abort.at`. */
+async function observe(result: StreamedRunResult<any, any>, abort?: { at: string; controller: AbortController }): Promise<Observed> {
   const events: string[] = [];
   let thrown: unknown;
   try {
-    for await (const event of result) events.push(eventSignature(event));
+    for await (const event of result) {
+      events.push(eventSignature(event));
+      if (events.at(-1) === abort?.at) abort.controller.abort();
+    }
   } catch (error) {
     thrown = error;
   }
@@ -72,13 +76,15 @@ async function observe(result: StreamedRunResult<any, any>): Promise<Observed> {
 }
 
 /** The real failure: the SDK's own Runner, the real client (retrying as configured) against a server that fails so. */
-async function realRun(turns: FakeTurn[], client: { maxRetries?: number } = {}, appOptions: OrdersAppOptions = {}) {
+async function realRun(turns: FakeTurn[], client: { maxRetries?: number } = {}, appOptions: OrdersAppOptions = {}, abortAt?: string) {
   const server = await startFakeResponsesServer(turns);
   try {
     const openai = new OpenAI({ baseURL: server.url, apiKey: 'test-key', ...client });
     const app = ordersApp(appOptions);
     const runner = new Runner({ modelProvider: new OpenAIProvider({ openAIClient: openai, useResponses: true }) });
-    const observed = await observe(await runner.run(app.triage, ORDERS_QUESTION, { stream: true }));
+    const controller = new AbortController();
+    const result = await runner.run(app.triage, ORDERS_QUESTION, { stream: true, signal: controller.signal });
+    const observed = await observe(result, abortAt ? { at: abortAt, controller } : undefined);
     return { observed, requests: server.requests.length, lookups: app.lookups };
   } finally {
     await server.close();
@@ -86,11 +92,12 @@ async function realRun(turns: FakeTurn[], client: { maxRetries?: number } = {}, 
 }
 
 /** The fault: the recording of the run that went well, re-run offline with the fault injected. */
-async function faultedRerun(faults: Fault[], appOptions: OrdersAppOptions = {}) {
+async function faultedRerun(faults: Fault[], appOptions: OrdersAppOptions = {}, abortAt?: string) {
   const app = ordersApp(appOptions);
   const runner = new RecordingRunner({ modelProvider: unreachableProvider }, { db: store, rerun: { run: sourceId, faults } });
-  const result = await runner.run(app.triage, ORDERS_QUESTION, { stream: true });
-  const observed = await observe(result);
+  const controller = new AbortController();
+  const result = await runner.run(app.triage, ORDERS_QUESTION, { stream: true, signal: controller.signal });
+  const observed = await observe(result, abortAt ? { at: abortAt, controller } : undefined);
   await recordingStored(result);
   return { observed, lookups: app.lookups, run: (await store.getRun(recordedRunId(result)!))! };
 }
@@ -163,6 +170,28 @@ it('a stall longer than the SDK model timeout: the same ModelTimeoutError after 
 
   const faulted = await faultedRerun([{ kind: 'stall', call: 3, afterEvent: 5, ms: 60_000 }], withTimeout);
   expect(faulted.observed).toEqual(real.observed);
+});
+
+it('a stall the application aborts (its signal, once it saw the last event before the stall): the same end of the run', async () => {
+  const stalled = 'raw model response.content_part.added';
+  const real = await realRun([HANDOFF, LOOKUP, { ...ANSWER, stall: { after: 4, ms: 60_000 } }], {}, {}, stalled);
+  expect(real.observed.events.at(-1)).toBe(stalled);
+  const faulted = await faultedRerun([{ kind: 'stall', call: 3, afterEvent: 5, ms: 60_000 }], {}, stalled);
+  expect(faulted.observed).toEqual(real.observed);
+});
+
+it('a non-streamed run: the same rejection as the real server error gives', async () => {
+  const describe = (error: unknown) => ({ class: (error as Error).constructor, status: (error as APIError).status, message: (error as Error).message });
+  const server = await startFakeResponsesServer([HANDOFF, { kind: 'error', status: 502, message: 'Bad gateway' }]);
+  const openai = new OpenAI({ baseURL: server.url, apiKey: 'test-key', maxRetries: 0 });
+  const real = await new Runner({ modelProvider: new OpenAIProvider({ openAIClient: openai, useResponses: true }) })
+    .run(ordersApp().triage, ORDERS_QUESTION)
+    .then(() => undefined, describe);
+  await server.close();
+  const runner = new RecordingRunner({ modelProvider: unreachableProvider }, { db: store, rerun: { run: sourceId, faults: [{ kind: 'serverError', call: 2, status: 502, message: 'Bad gateway' }] } });
+  const faulted = await runner.run(ordersApp().triage, ORDERS_QUESTION).then(() => undefined, describe);
+  expect(faulted).toEqual(real);
+  expect(faulted).toEqual({ class: InternalServerError, status: 502, message: '502 Bad gateway' });
 });
 
 it('rerunModelProvider takes faults too, for the SDK own Runner', async () => {
