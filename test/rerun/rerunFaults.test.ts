@@ -49,7 +49,7 @@ async function observe(result: StreamedRunResult<any, any>, abort?: { at: string
   try {
     for await (const event of result) {
       events.push(eventSignature(event));
-      if (events.at(-1) === abort?.at) abort.controller.abort();
+      if (abort && events.at(-1) === abort.at) abort.controller.abort();
     }
   } catch (error) {
     thrown = error;
