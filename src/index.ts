@@ -23,3 +23,4 @@ export {
   type RerunProviderOptions,
   type Pace,
 } from './rerun/index.js';
+export type { Fault } from './faults/fault.js';

@@ -75,6 +75,8 @@ export class Playback {
   /** Counts play and pause calls: a play still reading when a pause comes does not start playing after it. */
   #playCalls = 0;
   readonly #listeners = new Set<(change: PlaybackChange) => void>();
+  /** Ends each hold under way at once (the playback is disposed). */
+  readonly #holds = new Set<() => void>();
 
   constructor(store: RunStore, runId: string, options: PlaybackOptions = {}) {
     this.#store = store;
@@ -320,9 +322,28 @@ export class Playback {
     });
   }
 
+  /**
+   * Holds the playback where it is for `ms` on its clock, whatever the speed (a stall): the events after the
+   * playhead come that much later, at their recorded gaps from the end of the hold. Settles when the hold is
+   * over, or at once when the playback is disposed.
+   */
+  async hold(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const end = () => {
+        this.#holds.delete(end);
+        cancel();
+        resolve();
+      };
+      const cancel = this.#clock.setTimer(end, ms);
+      this.#holds.add(end);
+    });
+    this.#reanchor();
+  }
+
   dispose(): void {
     this.#disposed = true;
     this.#listeners.clear();
+    for (const end of [...this.#holds]) end();
     this.#wakeUp();
   }
 

@@ -5,8 +5,10 @@ import { textStreamOf, type TextStreamOptions } from '../events/textStream.js';
 import type { RunStore } from '../store/runStore.js';
 import type { RunRecord, SeqRange } from '../store/types.js';
 import { GapMarks } from './gapMarks.js';
+import type { Fault } from '../faults/fault.js';
 import { Playback, type PlaybackOptions } from './playback.js';
 import { recordedError } from './recordedError.js';
+import { ReplayFaults } from './replayFaults.js';
 
 /**
  * A replayed event, shaped like the SDK's `RunStreamEvent` as far as its JSON goes: `type`, and `name` and
@@ -36,6 +38,13 @@ export interface ReplayOptions extends Omit<PlaybackOptions, 'stopAtEnd' | 'filt
   /** Only events with these names (item names such as handoff_occurred, raw data types, agent_updated). */
   names?: readonly string[];
   agents?: readonly string[];
+  /**
+   * Failures to inject, for testing how a consumer copes: a server error at a call, the stream cut or stalled
+   * after an event of a call. A stall holds the replay for its ms, whatever the speed; a server error or a cut
+   * ends it with the error a live run gives there (the `openai` package's `APIError` for the status, Node's
+   * `TypeError: terminated` for a dropped connection): iteration throws it, `completed` rejects with it.
+   */
+  faults?: readonly Fault[];
 }
 
 /** What `replay()` returns: the consumer side of a `StreamedRunResult`, fed from a recording. */
@@ -62,7 +71,8 @@ export interface ReplayedRunResult extends AsyncIterable<ReplayedStreamEvent> {
  */
 export async function replay(store: RunStore, runRef: string, options: ReplayOptions = {}): Promise<ReplayedRunResult> {
   const run = await store.resolveRun(runRef);
-  const { levels, names, agents, ...playbackOptions } = options;
+  const { levels, names, agents, faults: faultList = [], ...playbackOptions } = options;
+  const faults = await ReplayFaults.place(store, run, faultList, playbackOptions.afterSeq);
   const playback = new Playback(store, run.id, {
     ...playbackOptions,
     filter: { ...(levels ? { levels } : {}), ...(names ? { names } : {}), ...(agents ? { agents } : {}) },
@@ -70,7 +80,8 @@ export async function replay(store: RunStore, runRef: string, options: ReplayOpt
   let currentAgent = run.startingAgent ?? undefined;
   let delivered = false;
   let cancelled = false;
-  const error = run.status === 'error' ? recordedError(run) : null;
+  /** The error the replay ended with, once it has: the recorded run's, or a fault's. */
+  let failure: Error | null = null;
   const channel = new EventChannel<ReplayedStreamEvent>(() => {
     cancelled = true;
     playback.dispose();
@@ -82,20 +93,29 @@ export async function replay(store: RunStore, runRef: string, options: ReplayOpt
   const pushGaps = (ranges: SeqRange[]) => {
     for (const gap of ranges) channel.push({ type: RECORDING_GAP_EVENT, gap });
   };
+  const fail = (error: Error): never => {
+    failure = error;
+    playback.dispose();
+    channel.fail(error);
+    throw error;
+  };
   const completed = (async () => {
     for (let event = await playback.next(); event; event = await playback.next()) {
+      const faulted = await faults.before(event.seq, playback);
+      if (faulted) fail(faulted);
       pushGaps(gaps.before(event.seq));
       if (event.name === STARTING_AGENT) continue;
       const parsed = JSON.parse(event.payload) as ReplayedStreamEvent;
       if (parsed.type === 'agent_updated_stream_event' && parsed.agent) currentAgent = parsed.agent.name;
       channel.push(parsed);
     }
-    if (!cancelled) pushGaps(gaps.rest(playbackOptions.toSeq));
-    delivered = !cancelled;
-    if (error && !cancelled) {
-      channel.fail(error);
-      throw error;
-    }
+    if (cancelled) return channel.close();
+    // A fault right after the last event shown still strikes.
+    const faulted = await faults.before((playbackOptions.toSeq ?? Number.MAX_SAFE_INTEGER - 1) + 1, playback);
+    if (faulted) fail(faulted);
+    pushGaps(gaps.rest(playbackOptions.toSeq));
+    delivered = true;
+    if (run.status === 'error') fail(recordedError(run));
     channel.close();
   })();
   completed.catch(() => {}); // like the SDK's: an unawaited failure is not an unhandled rejection
@@ -117,7 +137,7 @@ export async function replay(store: RunStore, runRef: string, options: ReplayOpt
       return currentAgent === undefined ? undefined : { name: currentAgent };
     },
     get error() {
-      return delivered ? error : null;
+      return failure;
     },
     get cancelled() {
       return cancelled;

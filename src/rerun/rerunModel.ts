@@ -1,4 +1,5 @@
 import type { Model, ModelProvider, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
+import { faultedEvents, faultedResponse } from '../faults/faultedStream.js';
 import { recordedError } from '../replay/recordedError.js';
 import type { RecordedCall } from './recordedRun.js';
 import { requestNow } from './request.js';
@@ -21,6 +22,7 @@ export class RerunModel implements Model {
     const session = this.session();
     const call = session?.take(requestNow(request, session.currentAgent, this.name));
     if (!session || !call) return (await this.#otherModel(session)).getResponse(request);
+    await faultedResponse(session.faultsAt(call.call), request.signal);
     failIfIncomplete(session, call);
     return servedResponse(call);
   }
@@ -32,7 +34,7 @@ export class RerunModel implements Model {
       yield* (await this.#otherModel(session)).getStreamedResponse(request);
       return;
     }
-    yield* servedEvents(call, session.pace, request.signal);
+    yield* faultedEvents(servedEvents(call, session.pace, request.signal), session.faultsAt(call.call), request.signal);
     failIfIncomplete(session, call);
   }
 

@@ -6,7 +6,11 @@ import type { RerunOptions } from './rerunOptions.js';
 import { RerunSession } from './rerunSession.js';
 import { firstCallOfModelInstance, loadRerunSource } from './rerunSource.js';
 
-export interface RerunProviderOptions extends RerunOptions {
+/**
+ * A provider's re-run takes no `tools` (the application's tools always run): serving recorded tool outputs
+ * takes knowing which run calls a tool, which only RecordingRunner's `rerun` knows.
+ */
+export interface RerunProviderOptions extends Omit<RerunOptions, 'tools'> {
   /** What answers calls the recording does not hold (`onMissing: 'live'`); default the SDK's default provider. */
   live?: ModelProvider;
 }

@@ -1,5 +1,6 @@
 import type { Model } from '@openai/agents';
 import { RuntapeError } from '../errors.js';
+import { checkFaults, type Fault } from '../faults/fault.js';
 import type { Difference } from './difference.js';
 import { DivergenceError } from './divergenceError.js';
 import { compareRequests, type MatchOptions } from './matching.js';
@@ -21,6 +22,13 @@ export interface RerunMatchOptions extends MatchOptions {
   /** A fork: only calls 1..until come from the recording; the rest go to `then`, or the application's own model. */
   until?: number;
   then?: Model;
+  /** Failures injected into the recorded calls as they are served (a server error, a cut stream, a stall). */
+  faults?: Fault[];
+  /**
+   * `live` (default): the application's tools run. `recorded`: each function tool call is answered with the
+   * output the recording holds for it (the run's `tool_output` item), and the tool's own code does not run.
+   */
+  tools?: 'live' | 'recorded';
 }
 
 /**
@@ -31,11 +39,31 @@ export class RerunSession {
   readonly divergences: Difference[] = [];
   #served = 0;
   #agent: string | null = null;
+  readonly #faults: Fault[];
+  #toolOutputs: Map<string, unknown> | undefined;
 
   constructor(
     readonly source: RecordedRun,
     readonly options: RerunMatchOptions,
-  ) {}
+  ) {
+    const sizes = new Map(source.calls.map((call) => [call.call, call.events.length]));
+    this.#faults = checkFaults(options.faults ?? [], sizes, source.run.id);
+  }
+
+  /** The faults aimed at recorded call `call`. */
+  faultsAt(call: number): Fault[] {
+    return this.#faults.filter((fault) => fault.call === call);
+  }
+
+  /** The output the recording holds for a tool call (its `tool_output` item's), by the call's id. */
+  recordedToolOutput(callId: string): { found: boolean; output?: unknown } {
+    this.#toolOutputs ??= new Map(
+      [...this.source.looseItems, ...this.source.calls.flatMap((call) => call.items)]
+        .filter((item) => item.name === 'tool_output' && typeof item.item.rawItem?.callId === 'string')
+        .map((item) => [item.item.rawItem!.callId as string, item.item.output]),
+    );
+    return this.#toolOutputs.has(callId) ? { found: true, output: this.#toolOutputs.get(callId) } : { found: false };
+  }
 
   get pace(): Pace {
     return this.options.pace ?? 'instant';

@@ -9,6 +9,7 @@ import type { RerunOptions } from './rerunOptions.js';
 import { RerunSession } from './rerunSession.js';
 import { modelInstances } from './modelInstances.js';
 import { serveModelObjectsInReruns } from './modelStandIn.js';
+import { serveRecordedToolOutputs } from './recordedTools.js';
 import { firstCallOfModelInstance, loadRerunSource } from './rerunSource.js';
 
 const divergencesByResult = new WeakMap<object, RerunSession>();
@@ -51,6 +52,7 @@ export class RunnerRerun {
     if (unreachable) {
       throw new RuntapeError(`call ${unreachable.call} (agent ${unreachable.agent}): the agent's Model object is frozen, so a re-run cannot answer its calls`);
     }
+    if (this.options.tools === 'recorded') serveRecordedToolOutputs(agent);
     const session = new RerunSession(source, this.options);
     // A run resumed mid-turn gets no `agent_start` for the agent it resumes with.
     session.agentStarted(agent.name);

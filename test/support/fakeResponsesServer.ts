@@ -13,9 +13,17 @@ import type { AddressInfo } from 'node:net';
 import type OpenAI from 'openai';
 import { chatChunks, chatCompletion } from './fakeChatCompletions.js';
 
+/** How a streamed turn fails on the wire: the connection dropped after `cutAfter` SSE events, or stalled. */
+export interface WireTrouble {
+  /** Destroy the connection after this many SSE events were written (the response never completes). */
+  cutAfter?: number;
+  /** Wait `ms` after `after` SSE events were written, then go on (unless the client closed the connection). */
+  stall?: { after: number; ms: number };
+}
+
 export type FakeTurn =
-  | { kind: 'text'; deltas: string[]; delayMs?: number }
-  | { kind: 'function_call'; name: string; arguments: string; callId: string; delayMs?: number }
+  | ({ kind: 'text'; deltas: string[]; delayMs?: number } & WireTrouble)
+  | ({ kind: 'function_call'; name: string; arguments: string; callId: string; delayMs?: number } & WireTrouble)
   | { kind: 'error'; status: number; message: string };
 
 export interface FakeResponsesServer {
@@ -221,11 +229,19 @@ export async function startFakeResponsesServer(turns: FakeTurn[]): Promise<FakeR
     res.flushHeaders();
     let sequence = 0;
     for await (const event of turnEvents(turn, body)) {
+      // A stall ends when the client closes the connection (its timeout, an abort): nothing is left to stall.
+      if (turn.stall && sequence === turn.stall.after) await Promise.race([sleep(turn.stall.ms), new Promise((resolve) => res.once('close', resolve))]);
       // The client may abort mid-stream (e.g. a test breaks out of the loop).
       if (res.destroyed) return;
+      if (sequence === turn.cutAfter) {
+        // A dropped connection: no more bytes, no orderly end of the response.
+        res.destroy();
+        return;
+      }
       const wire = { ...event, sequence_number: sequence++ } as WireEvent;
-      // Real API frames: named event + JSON data; no `[DONE]` sentinel for Responses.
-      res.write(`event: ${wire.type}\ndata: ${JSON.stringify(wire)}\n\n`);
+      // Real API frames: named event + JSON data; no `[DONE]` sentinel for Responses. Each one is on its way
+      // before the next step, so a cut comes after the events before it, as it does on a real connection.
+      await new Promise<void>((resolve) => res.write(`event: ${wire.type}\ndata: ${JSON.stringify(wire)}\n\n`, () => resolve()));
     }
     res.end();
   }

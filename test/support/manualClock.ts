@@ -21,6 +21,11 @@ export class ManualClock implements ReplayClock {
     };
   }
 
+  /** How many timers are waiting. */
+  get pendingTimers(): number {
+    return this.#timers.length;
+  }
+
   advance(ms: number): void {
     this.#now += ms;
   }

@@ -1,4 +1,4 @@
-import { Agent, tool, type Model, type ModelProvider, type ToolUseBehavior } from '@openai/agents';
+import { Agent, tool, type Model, type ModelProvider, type ModelSettings, type ToolUseBehavior } from '@openai/agents';
 import { ScriptedModel } from '@openai/agents/testing';
 import { z } from 'zod';
 import { callTurn, textTurn } from './scriptedTurns.js';
@@ -13,6 +13,8 @@ export interface OrdersAppOptions {
   /** Orders' model: a name (served by a provider) or a Model instance. */
   model?: string | Model;
   toolUseBehavior?: ToolUseBehavior;
+  /** Orders' model settings (say, the SDK's model call timeout). */
+  modelSettings?: ModelSettings;
 }
 
 /** The application re-runs re-run: Triage hands off to Orders, which looks the order up, then answers. */
@@ -33,6 +35,7 @@ export function ordersApp(options: OrdersAppOptions = {}): { triage: Agent; orde
     model: options.model ?? 'gpt-4.1',
     tools: [lookupOrder],
     ...(options.toolUseBehavior ? { toolUseBehavior: options.toolUseBehavior } : {}),
+    ...(options.modelSettings ? { modelSettings: options.modelSettings } : {}),
   });
   const triage = new Agent({ name: 'Triage', instructions: 'Route the customer.', model: 'gpt-4.1-mini', handoffs: [orders] });
   return { triage, orders, lookups };
