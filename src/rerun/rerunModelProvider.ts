@@ -3,6 +3,7 @@ import { RuntapeError } from '../errors.js';
 import type { Difference } from './difference.js';
 import { RerunModelProvider } from './rerunModel.js';
 import type { RerunOptions } from './rerunOptions.js';
+import { followAgents } from './providerAgents.js';
 import { RerunSession } from './rerunSession.js';
 import { firstCallOfModelInstance, loadRerunSource } from './rerunSource.js';
 
@@ -23,8 +24,8 @@ export interface RerunProvider extends ModelProvider {
  *
  * A provider is asked only for models given by name: an agent holding a `Model` instance is called directly,
  * and would reach its live model. Such an agent in the recording is refused here, before anything runs
- * (RecordingRunner's `rerun` option is the way to re-run it). A provider never learns which agent is calling:
- * requests are matched on everything else.
+ * (RecordingRunner's `rerun` option is the way to re-run it). Which agent is calling is heard from the agents
+ * themselves (providerAgents.ts): the provider serves the first run that starts at `agent` after it was made.
  */
 export async function rerunModelProvider(agent: Agent<any, any>, options: RerunProviderOptions): Promise<RerunProvider> {
   const source = await loadRerunSource(options);
@@ -35,6 +36,9 @@ export async function rerunModelProvider(agent: Agent<any, any>, options: RerunP
     );
   }
   const session = new RerunSession(source, options);
+  // A run resumed mid-turn announces no start for the agent it resumes with.
+  session.agentStarted(agent.name);
+  followAgents(session, agent);
   // The SDK's own choice of default provider (setDefaultModelProvider, else OpenAI's), as a plain Runner makes it.
   const live = options.live ?? new Runner().config.modelProvider;
   const provider = new RerunModelProvider(() => session, live);
