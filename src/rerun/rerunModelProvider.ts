@@ -1,5 +1,7 @@
 import { Runner, type Agent, type ModelProvider } from '@openai/agents';
 import { RuntapeError } from '../errors.js';
+import { loadRedactor } from '../redaction/loadRedactor.js';
+import { redactionSpecOf, type RedactOptions } from '../redaction/options.js';
 import type { Difference } from './difference.js';
 import { RerunModelProvider } from './rerunModel.js';
 import type { RerunOptions } from './rerunOptions.js';
@@ -10,6 +12,8 @@ import { firstCallOfModelInstance, loadRerunSource } from './rerunSource.js';
 export interface RerunProviderOptions extends RerunOptions {
   /** What answers calls the recording does not hold (`onMissing: 'live'`); default the SDK's default provider. */
   live?: ModelProvider;
+  /** The redaction the recording was made with (beyond the built-in one), so requests compare as it stored them. */
+  redact?: RedactOptions;
 }
 
 /** A model provider that answers one run from a recording, for the SDK's own `Runner`. */
@@ -35,7 +39,7 @@ export async function rerunModelProvider(agent: Agent<any, any>, options: RerunP
       `call ${unreachable.call} (agent ${unreachable.agent}): the agent holds a Model instance, which a model provider never sees: re-run it with RecordingRunner's rerun option`,
     );
   }
-  const session = new RerunSession(source, options);
+  const session = new RerunSession(source, options, await loadRedactor(redactionSpecOf(options.redact)));
   // A run resumed mid-turn announces no start for the agent it resumes with.
   session.agentStarted(agent.name);
   followAgents(session, agent);
