@@ -110,6 +110,7 @@ class FixtureRunner extends RecordingRunner {
     super(config, options);
   }
 
+  // The SDK's overloads pass through untouched: the fixture hands this runner out typed as a RecordingRunner.
   override async run(agent: Agent<any, any>, input: any, options?: any): Promise<any> {
     if (this.#used) throw new RuntapeError("a fixture's runner runs one run: ask the fixture for a runner for each run");
     this.#used = true;

@@ -7,12 +7,12 @@
 import { Agent, setDefaultOpenAIClient, setTracingDisabled, tool } from '@openai/agents';
 import OpenAI from 'openai';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { DivergenceError, openFixture, rerunDivergences } from '../../src/testing.js';
+import { DivergenceError, fixtureFile, openFixture, rerunDivergences } from '../../src/testing.js';
 import { startFakeResponsesServer, type FakeResponsesServer, type FakeTurn } from '../support/fakeResponsesServer.js';
 import { ORDERS_ANSWER, ORDERS_QUESTION, ordersApp, scriptedOrdersProvider } from '../support/ordersApp.js';
 import { useTempDir } from '../support/tempDb.js';
@@ -160,6 +160,20 @@ it("a test's runs replay in order, each from its own runner; sequence collects d
   expect(rerunDivergences(secondRun)).toEqual([]);
   await expect(runner.run(ordersApp().triage, ORDERS_QUESTION)).rejects.toThrow("a fixture's runner runs one run: ask the fixture for a runner for each run");
   expect(() => replaying.runner()).toThrow(/^fixture \S+\.jsonl holds 2 run\(s\); this test's run 3 is not in it: record it again \(mode 'record'\)$/);
+
+  // A damaged line in the second run is reported by its line in the file (a run this process holds already
+  // is not read again: the damaged one gets an id of its own).
+  const lines = readFileSync(recording.file, 'utf8').split('\n');
+  const secondHeader = lines.findIndex((line, i) => i > 0 && line.startsWith('{"format"'));
+  const header = JSON.parse(lines[secondHeader]!) as { run: { id: string } };
+  header.run.id = 'bad0000000000001';
+  lines[secondHeader] = JSON.stringify(header);
+  lines[secondHeader + 2] = '{"seq": 1, "t_us"';
+  const broken = fixtureFile(dir, 'broken');
+  writeFileSync(broken, lines.join('\n'));
+  await expect(openFixture('broken', { dir, mode: 'replay' })).rejects.toThrow(
+    `${broken}:${secondHeader + 3}: not valid JSON (truncated or corrupted line); nothing was imported`,
+  );
 });
 
 it('a node:test file records its fixture (RUNTAPE_FIXTURES=record), then replays it under CI=true with the server gone, on the built package', async () => {
