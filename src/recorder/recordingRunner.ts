@@ -42,7 +42,7 @@ export class RecordingRunner extends Runner {
     super(config);
     this.#recordOptions = recordOptions;
     if (rerun) {
-      this.#rerun = new RunnerRerun(rerun, recordOptions.db);
+      this.#rerun = new RunnerRerun(rerun, recordOptions.db, recordOptions.redact);
       this.#rerun.install(this);
     }
     // The run-level handoff filter is this runner's own: observed here, for every run it records.

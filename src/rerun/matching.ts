@@ -21,7 +21,6 @@ export function compareRequests(call: number, recorded: ComparableRequest, now: 
   for (const field of REQUEST_FIELDS) {
     if (options.ignore?.includes(field)) continue;
     if (!(field in recorded) || !(field in now)) continue;
-    if (field === 'agent' && now.agent === null) continue; // who is calling is not known here (a model provider)
     const normalize = options.normalize?.[field] ?? ((value: unknown) => value);
     const a = normalize(recorded[field]);
     const b = normalize(now[field]);

@@ -1,6 +1,8 @@
-import type { ModelCallRecord } from '../capture/types.js';
+import type { HandoffCaptureRecord, ModelCallRecord } from '../capture/types.js';
+import { capturesIfReadable } from '../store/unreadableCaptures.js';
 import type { RunStore } from '../store/runStore.js';
 import type { AgentRecord, RunRecord, SeqRange } from '../store/types.js';
+import { rebuildNonStreamedCalls } from './nonStreamedCalls.js';
 
 /** A raw model event as the model produced it (the `data` of a `raw_model_stream_event`). */
 export interface RecordedModelEvent {
@@ -42,8 +44,10 @@ export interface RecordedRun {
   calls: RecordedCall[];
   /** The agents in the order they took over: the starting agent, then each handoff's target. */
   path: string[];
-  /** Items that belong to no call (a non-streamed run's, whose recording has no model events). */
+  /** Items that belong to no call. */
   looseItems: RecordedItem[];
+  /** What capture saw of each handoff (its input filter's before and after), for a run whose calls were captured. */
+  handoffs: HandoffCaptureRecord[];
 }
 
 const RESPONSE_STARTED = 'response_started';
@@ -77,9 +81,11 @@ export async function readRecordedRun(store: RunStore, run: RunRecord): Promise<
     previousTUs = event.tUs;
   }
   const calls = run.captured ? callsOfRecords(await store.captures(run.id, 'modelCall'), raws) : callsOfEvents(raws);
-  const looseItems = assignItems(calls, items);
+  // A non-streamed run's calls produced no events: their responses are rebuilt from the items.
+  const looseItems = rebuildNonStreamedCalls(calls, assignItems(calls, items));
   markLostEvents(calls, run.gaps);
-  return { run, agents: await store.agents(run.id), calls, path, looseItems };
+  const handoffs = run.captured ? ((await capturesIfReadable(() => store.captures(run.id, 'handoff'))) ?? []) : [];
+  return { run, agents: await store.agents(run.id), calls, path, looseItems, handoffs };
 }
 
 function callsOfRecords(records: readonly ModelCallRecord[], raws: readonly RawEvent[]): RecordedCall[] {

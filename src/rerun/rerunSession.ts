@@ -1,6 +1,7 @@
 import type { Model } from '@openai/agents';
 import { RuntapeError } from '../errors.js';
 import { checkFaults, type Fault } from '../faults/fault.js';
+import type { Redactor } from '../redaction/redactor.js';
 import type { Difference } from './difference.js';
 import { DivergenceError } from './divergenceError.js';
 import { compareRequests, type MatchOptions } from './matching.js';
@@ -45,6 +46,8 @@ export class RerunSession {
   constructor(
     readonly source: RecordedRun,
     readonly options: RerunMatchOptions,
+    /** The rules the recording was redacted with: a request is compared as the recording would hold it. */
+    readonly redactor: Redactor,
   ) {
     const sizes = new Map(source.calls.map((call) => [call.call, call.events.length]));
     this.#faults = checkFaults(options.faults ?? [], sizes, source.run.id);
@@ -100,7 +103,9 @@ export class RerunSession {
         `call ${number} (agent ${call.agent}): the recording lost events ${call.lost.fromSeq}-${call.lost.toSeq} where this call's may be (a gap in run ${this.source.run.id}): it cannot be served`,
       );
     }
-    const differences = compareRequests(number, requestRecorded(call, this.source.agents), now, this.options);
+    // The recording holds its requests with their secrets masked: so is this one, before it is compared
+    // (and before a difference quotes it).
+    const differences = compareRequests(number, requestRecorded(call, this.source.agents), this.redactor.value(now), this.options);
     const fatal = (this.options.match ?? 'strict') === 'strict' ? differences[0] : differences.find((d) => d.field === 'agent');
     if (fatal) throw new DivergenceError(fatal);
     this.divergences.push(...differences);

@@ -27,7 +27,11 @@ export async function loadRerunSource(options: RerunSourceOptions, fallbackDb?: 
 async function readSource(store: RunStore, ref: string): Promise<RecordedRun> {
   const source = await readRecordedRun(store, await store.resolveRun(ref));
   if (!source.calls.some((call) => call.events.length > 0)) {
-    throw new RuntapeError(`run ${source.run.id} has no recorded model responses to serve (a non-streamed run's recording holds only its items)`);
+    // A non-streamed run's responses are rebuilt from its captured calls and items (recordedRun.ts): not
+    // possible when its calls were not captured, or when its items do not tell one response from the next.
+    throw new RuntapeError(
+      `run ${source.run.id} holds no model responses to serve: ${source.run.captured ? "its items do not tell its calls' responses apart" : 'its model calls were not captured'}`,
+    );
   }
   return source;
 }

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { describeConversationItem, filterEffect } from '../analysis/handoffFilterEffect.js';
 import type { Difference, DifferenceField } from './difference.js';
 import { compareRequests } from './matching.js';
 import type { RecordedCall, RecordedItem, RecordedRun } from './recordedRun.js';
@@ -53,12 +54,29 @@ function allItems(run: RecordedRun): RecordedItem[] {
   return [...run.looseItems, ...run.calls.flatMap((c) => c.items)];
 }
 
-/** Each handoff: from which agent to which (the handoff output item names both). */
-function handoffs(run: RecordedRun): { from: unknown; to: unknown }[] {
-  return itemsNamed(allItems(run), 'handoff_occurred').map((item) => ({
-    from: (item.sourceAgent as { name?: unknown } | undefined)?.name ?? null,
-    to: (item.targetAgent as { name?: unknown } | undefined)?.name ?? null,
-  }));
+/** A handoff as compared: who handed off to whom, and the input filter it went through, with what it removed. */
+interface ComparedHandoff {
+  from: unknown;
+  to: unknown;
+  filter: { name: string | null; source: 'handoff' | 'runConfig'; removed: string[] } | null;
+}
+
+/**
+ * Each handoff: from which agent to which (the handoff output item names both), and, where capture saw it
+ * (matched by the tool call that asked for it), its input filter: the filter's name and the items it did not
+ * pass on, each in a few words (their ids are the model's, not the application's).
+ */
+function handoffs(run: RecordedRun): ComparedHandoff[] {
+  return itemsNamed(allItems(run), 'handoff_occurred').map((item) => {
+    const callId = item.rawItem?.callId;
+    const record = run.handoffs.find((r) => r.callId !== null && r.callId === callId);
+    const effect = record ? filterEffect(record) : null;
+    return {
+      from: (item.sourceAgent as { name?: unknown } | undefined)?.name ?? null,
+      to: (item.targetAgent as { name?: unknown } | undefined)?.name ?? null,
+      filter: effect && { name: effect.name, source: effect.source, removed: effect.removed.map((removed) => describeConversationItem(removed, Number.POSITIVE_INFINITY)) },
+    };
+  });
 }
 
 function toolCalls(call: RecordedCall): { name: unknown; arguments: unknown }[] {

@@ -1,5 +1,8 @@
 import type { Agent, Runner } from '@openai/agents';
 import { RuntapeError } from '../errors.js';
+import { loadRedactor } from '../redaction/loadRedactor.js';
+import { redactionSpecOf, type RedactOptions } from '../redaction/options.js';
+import type { Redactor } from '../redaction/redactor.js';
 import type { RunStore } from '../store/runStore.js';
 import type { Difference } from './difference.js';
 import type { RecordedRun } from './recordedRun.js';
@@ -29,10 +32,13 @@ export function rerunDivergences(result: object): Difference[] | undefined {
  */
 export class RunnerRerun {
   #source: Promise<RecordedRun> | undefined;
+  #redactor: Promise<Redactor> | undefined;
 
   constructor(
     readonly options: RerunOptions,
     readonly recordingDb: string | RunStore | undefined,
+    /** The runner's redaction, which its recording (and the one it re-runs, as a rule) was made with. */
+    readonly redact: RedactOptions | undefined,
   ) {}
 
   /** Installs the re-run on a runner: its model provider, and who is calling (the runner's `agent_start`). */
@@ -53,7 +59,8 @@ export class RunnerRerun {
       throw new RuntapeError(`call ${unreachable.call} (agent ${unreachable.agent}): the agent's Model object is frozen, so a re-run cannot answer its calls`);
     }
     if (this.options.tools === 'recorded') serveRecordedToolOutputs(agent);
-    const session = new RerunSession(source, this.options);
+    this.#redactor ??= loadRedactor(redactionSpecOf(this.redact));
+    const session = new RerunSession(source, this.options, await this.#redactor);
     // A run resumed mid-turn gets no `agent_start` for the agent it resumes with.
     session.agentStarted(agent.name);
     return session;

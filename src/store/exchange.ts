@@ -37,10 +37,11 @@ export function eventLine(e: StoredEvent): string {
 
 /**
  * Imports one exported run, all or nothing: any malformed line rolls the whole import back and is
- * reported by its line number. Returns the imported run.
+ * reported by its line number (counted from `firstLine`, for a run that is not the first in its file).
+ * Returns the imported run.
  */
-export async function importRunLines(store: RunStore, lines: AsyncIterable<string>, source: string): Promise<RunRecord> {
-  let lineNo = 0;
+export async function importRunLines(store: RunStore, lines: AsyncIterable<string>, source: string, firstLine = 1): Promise<RunRecord> {
+  let lineNo = firstLine - 1;
   let nextSeq = 0;
   let lastTUs = 0;
   const fail = (why: string): never => {
@@ -63,7 +64,7 @@ export async function importRunLines(store: RunStore, lines: AsyncIterable<strin
   const parsed = values();
   const first = await parsed.next();
   if (first.done) {
-    lineNo = Math.max(lineNo, 1);
+    lineNo = Math.max(lineNo, firstLine);
     fail('empty file, expected a runtape export');
   }
   const { run, agents } = readHeader(first.value, fail);

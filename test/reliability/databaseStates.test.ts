@@ -16,6 +16,7 @@ import { useSharedTempDir, useTempDir } from '../support/tempDb.js';
 const sharedDir = useSharedTempDir();
 const tempDir = useTempDir();
 const AGENT_MODULE = fileURLToPath(new URL('../fixtures/scriptedAgent.ts', import.meta.url));
+const DEMO_MODULE = fileURLToPath(new URL('../../examples/support-desk.ts', import.meta.url));
 
 type State = 'missing' | 'locked' | 'read-only' | 'corrupt' | 'newer schema';
 const STATES: State[] = ['missing', 'locked', 'read-only', 'corrupt', 'newer schema'];
@@ -135,6 +136,14 @@ describe('every command against a database that cannot be used as it is', () => 
         // The inspector needs a terminal: without one, it says so (or that there is nothing to inspect).
         expectOneLineError(await run(['inspect', 'last']), /needs a terminal|no runs yet|no database|corrupt|not a runtape database|newer than|read-only|locked/);
 
+        // rerun: it reads the recording and records the new run, so it needs a database it can write; it
+        // creates none. It fails with 2, as the comparing commands do (their 1 says two runs differ).
+        const rerun = run(['rerun', 'last', '--module', DEMO_MODULE]);
+        expectNoStack(rerun);
+        if (state === 'missing') expectOneLineError(rerun, /no database at .*runs\.db/);
+        else expectOneLineError(rerun, state === 'locked' ? /locked by another process/ : state === 'read-only' ? /read-only/ : unusable);
+        expect(rerun.status).toBe(2);
+
         // Commands that write.
         const writes: Record<string, string[]> = { rm: ['rm', 'last'], import: ['import', exportFile], demo: ['demo', '--pace', '0', '--quiet', '--scenario', 'latency-regression'] };
         // Against a missing database each write creates it for the next: one after another there; at once elsewhere.
@@ -175,7 +184,7 @@ describe('every command against a database that cannot be used as it is', () => 
 
   it('missing: rm and the reading commands create no file', () => {
     const db = join(tempDir(), 'nothing', 'runs.db');
-    for (const command of [...READS, ['rm', 'last'], ['inspect']]) runCli(command, { db });
+    for (const command of [...READS, ['rm', 'last'], ['rerun', 'last', '--module', DEMO_MODULE], ['inspect']]) runCli(command, { db });
     expect(existsSync(join(db, '..'))).toBe(false);
   });
 });

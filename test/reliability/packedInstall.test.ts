@@ -4,12 +4,12 @@
  * fake Responses API) the recorded run must go through. One SDK instance in the application, none nested under runtape.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect as globalExpect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeResponsesServer } from '../support/fakeResponsesServer.js';
 import { OTHER_SUPPORTED_SDK_VERSIONS } from '../support/sdkVersions.js';
 
@@ -56,7 +56,7 @@ async function installRuntape(version: string, tarball: string, home: string): P
   writeFileSync(join(app, 'package.json'), JSON.stringify({ ...manifest, overrides: { 'better-sqlite3': ownVersion } }, null, 2));
   await run('npm', ['install', ...NPM_FLAGS, tarball], { cwd: app, env: npmEnv });
   const appSqlite = join(app, 'node_modules/better-sqlite3');
-  globalExpect((JSON.parse(readFileSync(join(appSqlite, 'package.json'), 'utf8')) as { version: string }).version).toBe(ownVersion);
+  expect((JSON.parse(readFileSync(join(appSqlite, 'package.json'), 'utf8')) as { version: string }).version).toBe(ownVersion);
   rmSync(appSqlite, { recursive: true });
   symlinkSync(ownSqlite, appSqlite);
   return app;
@@ -67,6 +67,7 @@ const APPLICATION = `
 import { Agent, setDefaultOpenAIClient } from '@openai/agents';
 import OpenAI from 'openai';
 import { RecordingRunner, recordedRunId, recordingStored } from 'runtape';
+import { openFixture } from 'runtape/testing';
 
 setDefaultOpenAIClient(new OpenAI({ baseURL: process.env.FAKE_OPENAI_URL, apiKey: 'fake-key', maxRetries: 0 }));
 const agent = new Agent({ name: 'Packed Agent', instructions: 'Be brief.', model: 'gpt-4.1-mini' });
@@ -75,7 +76,18 @@ const result = await runner.run(agent, 'Hello!', { stream: true });
 for await (const event of result) void event;
 await result.completed;
 await recordingStored(result);
-console.log(JSON.stringify({ runId: recordedRunId(result), finalOutput: result.finalOutput }));
+
+// runtape/testing: a test's fixture recorded through the same client, then replayed from the file alone.
+const play = async (mode) => {
+  const fixture = await openFixture('packed app test', { dir: 'fixtures', mode });
+  const run = await fixture.runner({ tracingDisabled: true }).run(agent, 'Hello again!', { stream: true });
+  for await (const event of run) void event;
+  await run.completed;
+  await fixture.close();
+  return run.finalOutput;
+};
+const fixtureOutputs = [await play('record'), await play('replay')];
+console.log(JSON.stringify({ runId: recordedRunId(result), finalOutput: result.finalOutput, fixtureOutputs }));
 `;
 
 let home: string;
@@ -95,7 +107,7 @@ afterAll(() => {
 
 // The two applications install side by side (npm mostly waits on the disk and the registry).
 describe.concurrent('the packed package installed into an application', () => {
-  // Concurrent tests take their hooks and `expect` from their own context (the global ones follow whichever test ran last).
+  // The test's own context: the global hooks cannot tell which of two concurrent tests they belong to.
   it.for([OLDEST, NEWEST])('records through the application\'s own client on @openai/agents %s, with one SDK instance', { timeout: 180_000 }, async (version, { expect, onTestFinished }) => {
     const app = await installRuntape(version, tarball, home);
 
@@ -105,7 +117,10 @@ describe.concurrent('the packed package installed into an application', () => {
     const sdk = JSON.parse(readFileSync(join(app, 'node_modules/@openai/agents/package.json'), 'utf8')) as { version: string };
     expect(sdk.version).toBe(version);
 
-    const server = await startFakeResponsesServer([{ kind: 'text', deltas: ['Recorded ', 'through ', 'your client.'] }]);
+    const server = await startFakeResponsesServer([
+      { kind: 'text', deltas: ['Recorded ', 'through ', 'your client.'] },
+      { kind: 'text', deltas: ['Kept ', 'in a fixture.'] },
+    ]);
     onTestFinished(() => server.close());
     writeFileSync(join(app, 'app.mjs'), APPLICATION);
     // No OPENAI_API_KEY: only the application's client, pointed at the fake server, can answer.
@@ -113,9 +128,12 @@ describe.concurrent('the packed package installed into an application', () => {
     delete env.OPENAI_API_KEY;
     delete env.RUNTAPE_DB;
     const { stdout } = await run(process.execPath, ['app.mjs'], { cwd: app, env });
-    const { runId, finalOutput } = JSON.parse(stdout) as { runId: string; finalOutput: string };
+    const { runId, finalOutput, fixtureOutputs } = JSON.parse(stdout) as { runId: string; finalOutput: string; fixtureOutputs: string[] };
     expect(finalOutput).toBe('Recorded through your client.');
-    expect(server.requests).toHaveLength(1);
+    // The fixture's replay asked nothing of the server: two requests, the run and the fixture's recording.
+    expect(fixtureOutputs).toEqual(['Kept in a fixture.', 'Kept in a fixture.']);
+    expect(server.requests).toHaveLength(2);
+    expect(readdirSync(join(app, 'fixtures'))).toEqual([expect.stringMatching(/^packed-app-test-[0-9a-f]{8}\.jsonl$/)]);
 
     // The application's own runtape command finds the run in the default database.
     const { stdout: listed } = await run('npx', ['--no-install', 'runtape', 'ls', '--json'], { cwd: app, env: { ...env, ...npmEnv } });

@@ -1,6 +1,6 @@
 import type { AgentInputItem } from '@openai/agents';
 import { RuntapeError, errorMessage } from '../../errors.js';
-import { recordedRunId, recordingStored } from '../../recorder/record.js';
+import { recordedRunId, recordingStoredWithin } from '../../recorder/record.js';
 import { RecordingRunner } from '../../recorder/recordingRunner.js';
 import { DivergenceError } from '../../rerun/divergenceError.js';
 import { readRecordedRun } from '../../rerun/recordedRun.js';
@@ -8,6 +8,7 @@ import { diffRuns } from '../../rerun/runDiff.js';
 import type { RunStore } from '../../store/runStore.js';
 import { disableTracingWithoutKey, loadAgent } from '../agentModule.js';
 import { formatDifferences, formatJson, formatTiming } from '../differenceReport.js';
+import { notStored } from './record.js';
 
 export interface RerunCommandOptions {
   module: string;
@@ -53,19 +54,23 @@ export async function rerunCommand(store: RunStore, ref: string, options: RerunC
     { db: store, name: `rerun of ${source.name ?? source.id.slice(0, 8)}`, rerun: { run: source.id, match, ...(until !== undefined ? { until } : {}) } },
   );
   const result = await runner.run(agent, input, { stream: true });
+  const runId = recordedRunId(result)!;
+  // Another process's lock on the database would keep the new run's recording waiting: the command says so and ends.
+  const stored = async () => {
+    if (!(await recordingStoredWithin(result))) throw notStored(runId, store.location);
+  };
   let divergence: DivergenceError | undefined;
   try {
     for await (const _ of result);
     await result.completed;
   } catch (error) {
-    await recordingStored(result);
+    await stored();
     if (!(error instanceof DivergenceError)) {
-      throw new RuntapeError(`the re-run failed: ${errorMessage(error).split('\n')[0]} (recorded as run ${recordedRunId(result)})`);
+      throw new RuntapeError(`the re-run failed: ${errorMessage(error).split('\n')[0]} (recorded as run ${runId})`);
     }
     divergence = error;
   }
-  await recordingStored(result);
-  const runId = recordedRunId(result)!;
+  await stored();
   const diff = divergence ? undefined : diffRuns(await readRecordedRun(store, source), await readRecordedRun(store, await store.resolveRun(runId)));
   const differences = divergence ? [divergence.difference] : diff!.differences;
   const equal = differences.length === 0;
