@@ -138,7 +138,7 @@ describe('every command against a database that cannot be used as it is', () => 
 
         // rerun: it reads the recording and records the new run, so it needs a database it can write; it
         // creates none. It fails with 2, as the comparing commands do (their 1 says two runs differ).
-        const rerun = run(['rerun', 'last', '--module', DEMO_MODULE]);
+        const rerun = await run(['rerun', 'last', '--module', DEMO_MODULE]);
         expectNoStack(rerun);
         if (state === 'missing') expectOneLineError(rerun, /no database at .*runs\.db/);
         else expectOneLineError(rerun, state === 'locked' ? /locked by another process/ : state === 'read-only' ? /read-only/ : unusable);
