@@ -29,7 +29,7 @@ function patchTool(tool: FunctionTool<any, any, any>, agent: string): void {
   if (target[PATCHED]) return;
   const descriptor = Object.getOwnPropertyDescriptor(tool, 'invoke');
   if (!Object.isExtensible(tool) || !descriptor?.configurable || !('value' in descriptor)) {
-    throw new RuntapeError(`agent ${agent}: its tool ${tool.name} is frozen, so a re-run cannot serve its recorded outputs (its code would run)`);
+    throw new RuntapeError(`agent ${agent}: its tool ${tool.name} cannot take the patch (a frozen tool or a fixed invoke), so a re-run cannot serve its recorded outputs (its code would run)`);
   }
   let own = descriptor.value as Invoke;
   const recorded: Invoke = async (_runContext, _input, details) => recordedOutput(tool.name, callIdOf(details));

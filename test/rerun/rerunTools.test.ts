@@ -116,6 +116,6 @@ it('a frozen tool cannot be served: the re-run fails before it starts, naming ag
     () => undefined,
     (e: unknown) => e,
   );
-  expect((error as Error).message).toBe('agent Orders: its tool lookup_order is frozen, so a re-run cannot serve its recorded outputs (its code would run)');
+  expect((error as Error).message).toBe('agent Orders: its tool lookup_order cannot take the patch (a frozen tool or a fixed invoke), so a re-run cannot serve its recorded outputs (its code would run)');
   expect(app.lookups).toEqual([]);
 });
