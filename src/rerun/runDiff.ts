@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Difference, DifferenceField } from './difference.js';
 import { compareRequests } from './matching.js';
 import type { RecordedCall, RecordedItem, RecordedRun } from './recordedRun.js';
-import { requestRecorded } from './request.js';
+import { requestRecorded, type ComparableRequest } from './request.js';
 
 /** How long a run took, and its model calls in all: shown beside a diff, never a difference (timing is noise). */
 export interface TimingSummary {
@@ -18,6 +18,48 @@ export interface RunDiff {
   timing: { a: TimingSummary; b: TimingSummary };
 }
 
+/** What a run as a whole is compared on. */
+export interface RunFacts {
+  /** How it ended, with the error that ended it: a re-run that diverged says where. */
+  status: string;
+  path: string[];
+  handoffs: Handoff[];
+  calls: number;
+  finalOutput: unknown;
+}
+
+/** What one model call is compared on: its request, and what came of it. */
+export interface CallFacts {
+  call: number;
+  agent: string;
+  request: ComparableRequest;
+  toolCalls: { name: unknown; arguments: unknown }[];
+  toolOutputs: { name: unknown; output: unknown }[];
+  /** The handoffs that came of it (compared for the run as a whole, in `RunFacts.handoffs`). */
+  handoffs: Handoff[];
+}
+
+/** A handoff: from which agent to which (the handoff output item names both). */
+export interface Handoff {
+  from: unknown;
+  to: unknown;
+}
+
+export function runFacts(run: RecordedRun): RunFacts {
+  return { status: statusOf(run), path: run.path, handoffs: handoffs(allItems(run)), calls: run.calls.length, finalOutput: run.run.finalOutput };
+}
+
+export function callFacts(run: RecordedRun, call: RecordedCall): CallFacts {
+  return {
+    call: call.call,
+    agent: call.agent,
+    request: requestRecorded(call, run.agents),
+    toolCalls: toolCalls(call),
+    toolOutputs: toolOutputs(call),
+    handoffs: handoffs(call.items),
+  };
+}
+
 /**
  * Compares two runs as an agent developer reads them: how each ended, the agents' path and handoffs, and call
  * by call (aligned by number) who called with which request, which tools were called with which arguments and
@@ -25,23 +67,24 @@ export interface RunDiff {
  */
 export function diffRuns(a: RecordedRun, b: RecordedRun): RunDiff {
   const differences: Difference[] = [];
-  const run = (field: DifferenceField, va: unknown, vb: unknown) => {
-    if (!isDeepStrictEqual(va, vb)) differences.push({ call: null, agent: null, field, a: va, b: vb });
+  const [ra, rb] = [runFacts(a), runFacts(b)];
+  const run = (field: DifferenceField & keyof RunFacts) => {
+    if (!isDeepStrictEqual(ra[field], rb[field])) differences.push({ call: null, agent: null, field, a: ra[field], b: rb[field] });
   };
-  run('status', statusOf(a), statusOf(b));
-  run('path', a.path, b.path);
-  run('handoffs', handoffs(a), handoffs(b));
-  run('calls', a.calls.length, b.calls.length);
+  run('status');
+  run('path');
+  run('handoffs');
+  run('calls');
   for (let i = 0; i < Math.min(a.calls.length, b.calls.length); i++) {
-    const [ca, cb] = [a.calls[i]!, b.calls[i]!];
-    differences.push(...compareRequests(ca.call, requestRecorded(ca, a.agents), requestRecorded(cb, b.agents)));
-    const call = (field: DifferenceField, va: unknown, vb: unknown) => {
-      if (!isDeepStrictEqual(va, vb)) differences.push({ call: cb.call, agent: cb.agent, field, a: va, b: vb });
+    const [ca, cb] = [callFacts(a, a.calls[i]!), callFacts(b, b.calls[i]!)];
+    differences.push(...compareRequests(ca.call, ca.request, cb.request));
+    const call = (field: DifferenceField & keyof CallFacts) => {
+      if (!isDeepStrictEqual(ca[field], cb[field])) differences.push({ call: cb.call, agent: cb.agent, field, a: ca[field], b: cb[field] });
     };
-    call('toolCalls', toolCalls(ca), toolCalls(cb));
-    call('toolOutputs', toolOutputs(ca), toolOutputs(cb));
+    call('toolCalls');
+    call('toolOutputs');
   }
-  run('finalOutput', a.run.finalOutput, b.run.finalOutput);
+  run('finalOutput');
   return { equal: differences.length === 0, differences, timing: { a: timingOf(a), b: timingOf(b) } };
 }
 
@@ -53,9 +96,8 @@ function allItems(run: RecordedRun): RecordedItem[] {
   return [...run.looseItems, ...run.calls.flatMap((c) => c.items)];
 }
 
-/** Each handoff: from which agent to which (the handoff output item names both). */
-function handoffs(run: RecordedRun): { from: unknown; to: unknown }[] {
-  return itemsNamed(allItems(run), 'handoff_occurred').map((item) => ({
+function handoffs(items: readonly RecordedItem[]): Handoff[] {
+  return itemsNamed(items, 'handoff_occurred').map((item) => ({
     from: (item.sourceAgent as { name?: unknown } | undefined)?.name ?? null,
     to: (item.targetAgent as { name?: unknown } | undefined)?.name ?? null,
   }));
@@ -69,7 +111,6 @@ function toolOutputs(call: RecordedCall): { name: unknown; output: unknown }[] {
   return itemsNamed(call.items, 'tool_output').map((item) => ({ name: item.rawItem?.name ?? null, output: item.output ?? item.rawItem?.output ?? null }));
 }
 
-/** How a run ended, with the error that ended it: a re-run that diverged says where. */
 function statusOf({ run }: RecordedRun): string {
   return run.error ? `${run.status} (${run.error.name}: ${run.error.message})` : run.status;
 }
