@@ -9,6 +9,7 @@ import { windowReads } from './windowReads.js';
 import { replayTiming } from './replayTiming.js';
 import { replayThroughput } from './replayThroughput.js';
 import { inspectorPaint } from './inspectorPaint.js';
+import { rerunOverhead } from './rerunOverhead.js';
 
 /** What `npm run bench` measures, in this order. A new measurement is a module exporting a Benchmark, added here. */
 export const benchmarks: readonly Benchmark[] = [
@@ -22,4 +23,5 @@ export const benchmarks: readonly Benchmark[] = [
   replayTiming,
   replayThroughput,
   inspectorPaint,
+  rerunOverhead,
 ];
