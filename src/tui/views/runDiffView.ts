@@ -29,7 +29,8 @@ const NO_CALL = '— (no such call)';
  * differing row shows the two values it reported.
  */
 export function diffRows(a: RecordedRun, b: RecordedRun, diff: RunDiff): DiffRow[] {
-  const find = (call: number | null, field: DifferenceField) => diff.differences.find((d) => d.call === call && d.field === field);
+  const byPlace = new Map(diff.differences.map((d) => [`${d.call} ${d.field}`, d]));
+  const find = (call: number | null, field: DifferenceField) => byPlace.get(`${call} ${field}`);
   const [ra, rb] = [runFacts(a), runFacts(b)];
   const rows: DiffRow[] = [];
   const row = (label: string, va: string, vb: string, difference?: Difference) => rows.push({ section: false, label, a: va, b: vb, ...(difference ? { difference } : {}) });
@@ -45,8 +46,8 @@ export function diffRows(a: RecordedRun, b: RecordedRun, diff: RunDiff): DiffRow
     const number = (cb ?? ca)!.call;
     const agentDifference = find(number, 'agent');
     rows.push({ section: true, label: `call ${number}`, a: ca ? `agent ${ca.agent}` : NO_CALL, b: cb ? `agent ${cb.agent}` : NO_CALL, ...(agentDifference ? { difference: agentDifference } : {}) });
-    if (!ca || !cb) continue;
-    for (const [label, field, text] of CALL_FIELDS) row(label, text(ca), text(cb), find(number, field));
+    // A call only one run made shows on its side alone (the number of calls differs, above).
+    for (const [label, field, text] of CALL_FIELDS) row(label, ca ? text(ca) : '', cb ? text(cb) : '', find(number, field));
   }
   rows.push({ section: true, label: 'end', a: '', b: '' });
   row('final output', quoteValue(ra.finalOutput), quoteValue(rb.finalOutput), find(null, 'finalOutput'));
@@ -56,13 +57,19 @@ export function diffRows(a: RecordedRun, b: RecordedRun, diff: RunDiff): DiffRow
 /** The fields shown for a call present in both runs, and how each shows when equal. */
 const CALL_FIELDS: readonly [string, DifferenceField, (call: CallFacts) => string][] = [
   ['instructions', 'instructions', (c) => quoteValue(c.request.instructions)],
-  ['input', 'input', (c) => (Array.isArray(c.request.input) ? `${c.request.input.length} ${c.request.input.length === 1 ? 'item' : 'items'}` : 'not recorded')],
+  ['input', 'input', (c) => inputText(c.request.input)],
   ['tools', 'tools', (c) => (Array.isArray(c.request.tools) ? (c.request.tools as { name: string }[]).map((t) => t.name).join(', ') || 'none' : 'not recorded')],
   ['model', 'model', (c) => String(c.request.model ?? '—')],
   ['tool calls', 'toolCalls', (c) => c.toolCalls.map((t) => `${String(t.name)}(${String(t.arguments)})`).join(', ') || 'none'],
   ['tool outputs', 'toolOutputs', (c) => c.toolOutputs.map((t) => `${String(t.name)} → ${quoteValue(t.output)}`).join(', ') || 'none'],
   ['handoffs', 'handoffs', (c) => handoffsText(c.handoffs)],
 ];
+
+/** Input items by their number (a long run's are many); a string input as itself; none when the recording does not hold it. */
+function inputText(input: unknown): string {
+  if (input === undefined) return 'not recorded';
+  return Array.isArray(input) ? `${input.length} ${input.length === 1 ? 'item' : 'items'}` : quoteValue(input);
+}
 
 function handoffsText(handoffs: readonly Handoff[]): string {
   return handoffs.map((h) => `${String(h.from)} → ${String(h.to)}`).join(', ') || 'none';
