@@ -10,6 +10,7 @@ import { replayTiming } from './replayTiming.js';
 import { replayThroughput } from './replayThroughput.js';
 import { inspectorPaint } from './inspectorPaint.js';
 import { demoFirstLook } from './demoFirstLook.js';
+import { rerunOverhead } from './rerunOverhead.js';
 
 /** What `npm run bench` measures, in this order. A new measurement is a module exporting a Benchmark, added here. */
 export const benchmarks: readonly Benchmark[] = [
@@ -24,4 +25,5 @@ export const benchmarks: readonly Benchmark[] = [
   replayThroughput,
   inspectorPaint,
   demoFirstLook,
+  rerunOverhead,
 ];

@@ -73,8 +73,8 @@ describe('a run resumed in another process', () => {
     requireTmux();
     terminal = TmuxTerminal.start(['--db', db, 'inspect'], { cols: 160, rows: 30 });
     const list = await terminal.waitFor((screen) => screen.includes('RESUMES') && screen.includes(unrelated.slice(0, 8)));
-    // A run's row: the one that starts with its short id (after the selection marker).
-    const row = (screen: string, id: string) => screen.split('\n').find((line) => line.slice(2).startsWith(id.slice(0, 8)));
+    // A run's row: the one that starts with its short id (after the selection marker and the comparison mark).
+    const row = (screen: string, id: string) => screen.split('\n').find((line) => line.slice(3).startsWith(id.slice(0, 8)));
     expect(row(list, resumed)).toMatch(new RegExp(`\\s${interrupted.slice(0, 8)}\\s*$`));
     expect(row(list, interrupted)).not.toMatch(/[0-9a-f]{8}\s*$/);
 

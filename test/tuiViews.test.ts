@@ -330,10 +330,10 @@ describe('runs list', () => {
     const store = await openStore();
     const runId = await storeSyntheticRun(store, [delta(10, 'x')]);
     const run = { ...(await store.getRun(runId))!, name: 'evil \x1b]0;t\x07 {bold}' };
-    for (const width of [80, 120]) {
+    for (const width of [80, 130]) {
       const table = runsTable([run], run.id, width);
       const header = plainOf(table.header);
-      expect(header).toMatch(/^ {2}ID {8}NAME/);
+      expect(header).toMatch(/^ {3}ID {8}NAME/);
       // A narrow terminal drops the start time and the run resumed, keeping room for names and agents.
       expect(header.includes('STARTED')).toBe(width >= 110);
       expect(header.includes('RESUMES')).toBe(width >= 110);

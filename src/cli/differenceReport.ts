@@ -1,4 +1,4 @@
-import { formatDuration } from '../display/format.js';
+import { formatRunTiming } from '../display/format.js';
 import { sanitizeLine, terminalSafeJson } from '../events/sanitize.js';
 import { describeDifference, type Difference } from '../rerun/difference.js';
 import type { TimingSummary } from '../rerun/runDiff.js';
@@ -10,7 +10,7 @@ export function formatDifferences(differences: readonly Difference[], labels: { 
 
 /** The timing beside a comparison: stated, never compared. */
 export function formatTiming(timing: { a: TimingSummary; b: TimingSummary }, labels: { a: string; b: string }): string {
-  const side = (label: string, t: TimingSummary) => `${label} ${formatDuration(t.durationUs)}, ${t.calls} model calls (${formatDuration(t.modelUs)} in the model)`;
+  const side = (label: string, t: TimingSummary) => `${label} ${formatRunTiming(t)}`;
   return `timing (not compared): ${side(labels.a, timing.a)}; ${side(labels.b, timing.b)}`;
 }
 

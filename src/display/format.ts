@@ -13,6 +13,11 @@ export function formatDuration(us: number | null | undefined): string {
   return `${m} m ${String(Math.round(s - m * 60)).padStart(2, '0')} s`;
 }
 
+/** A run's timing beside a comparison (stated, never compared): `1.20 s, 3 model calls (840 ms in the model)`. */
+export function formatRunTiming(timing: { durationUs: number | null; calls: number; modelUs: number }): string {
+  return `${formatDuration(timing.durationUs)}, ${timing.calls} model calls (${formatDuration(timing.modelUs)} in the model)`;
+}
+
 /** A time offset in a run, fixed width: +12.345s. */
 export function formatOffset(us: number): string {
   return `+${(us / 1_000_000).toFixed(3)}s`;

@@ -20,12 +20,15 @@ export type ComparableRequest = { [F in RequestField]?: unknown } & { agent: str
 
 type SentParts = Pick<ModelCallRecord, 'instructions' | 'input' | 'tools' | 'handoffs'>;
 
-/** A request as sent (captured, or being sent now), by `agent` through a model named `model`. */
-function comparable(agent: string | null, sent: SentParts, model: string | null | undefined): ComparableRequest {
+/**
+ * A request as sent (captured, or being sent now), by `agent` through a model named `model`, with its `input`
+ * items in their JSON form.
+ */
+function comparable(agent: string | null, sent: SentParts, input: unknown, model: string | null | undefined): ComparableRequest {
   return {
     agent,
     instructions: sent.instructions,
-    input: plain(sent.input),
+    input,
     tools: offeredTools(sent.tools, sent.handoffs),
     ...(model !== undefined && model !== null ? { model } : {}),
   };
@@ -33,7 +36,8 @@ function comparable(agent: string | null, sent: SentParts, model: string | null 
 
 /** The request a model is sent now, by `agent` (when known), through a model named `model` (when known). */
 export function requestNow(request: ModelRequest, agent: string | null, model: string | undefined): ComparableRequest {
-  return comparable(agent, sentRequest(request, undefined), model);
+  const sent = sentRequest(request, undefined);
+  return comparable(agent, sent, plain(sent.input), model);
 }
 
 /**
@@ -41,7 +45,8 @@ export function requestNow(request: ModelRequest, agent: string | null, model: s
  * as the agent graph stored at its start tells (string instructions, tools with their schemas, handoffs, model).
  */
 export function requestRecorded(call: RecordedCall, agents: readonly AgentRecord[]): ComparableRequest {
-  if (call.request) return comparable(call.agent, call.request, call.request.model);
+  // Read from the store, the captured input is in its JSON form already: a long run's calls need no copy of it.
+  if (call.request) return comparable(call.agent, call.request, call.request.input, call.request.model);
   const agent = agents.find((a) => a.name === call.agent);
   if (!agent) return { agent: call.agent };
   return {

@@ -3,7 +3,7 @@ import { describeConversationItem, filterEffect } from '../analysis/handoffFilte
 import type { Difference, DifferenceField } from './difference.js';
 import { compareRequests } from './matching.js';
 import type { RecordedCall, RecordedItem, RecordedRun } from './recordedRun.js';
-import { requestRecorded } from './request.js';
+import { requestRecorded, type ComparableRequest } from './request.js';
 
 /** How long a run took, and its model calls in all: shown beside a diff, never a difference (timing is noise). */
 export interface TimingSummary {
@@ -19,6 +19,49 @@ export interface RunDiff {
   timing: { a: TimingSummary; b: TimingSummary };
 }
 
+/** What a run as a whole is compared on. */
+export interface RunFacts {
+  /** How it ended, with the error that ended it: a re-run that diverged says where. */
+  status: string;
+  path: string[];
+  handoffs: Handoff[];
+  calls: number;
+  finalOutput: unknown;
+}
+
+/** What one model call is compared on: its request, and what came of it. */
+export interface CallFacts {
+  call: number;
+  agent: string;
+  request: ComparableRequest;
+  toolCalls: { name: unknown; arguments: unknown }[];
+  toolOutputs: { name: unknown; output: unknown }[];
+  /** The handoffs that came of it (compared for the run as a whole, in `RunFacts.handoffs`). */
+  handoffs: Handoff[];
+}
+
+/** A handoff as compared: who handed off to whom, and the input filter it went through, with what it removed. */
+export interface Handoff {
+  from: unknown;
+  to: unknown;
+  filter: { name: string | null; source: 'handoff' | 'runConfig'; removed: string[] } | null;
+}
+
+export function runFacts(run: RecordedRun): RunFacts {
+  return { status: statusOf(run), path: run.path, handoffs: handoffs(run, allItems(run)), calls: run.calls.length, finalOutput: run.run.finalOutput };
+}
+
+export function callFacts(run: RecordedRun, call: RecordedCall): CallFacts {
+  return {
+    call: call.call,
+    agent: call.agent,
+    request: requestRecorded(call, run.agents),
+    toolCalls: toolCalls(call),
+    toolOutputs: toolOutputs(call),
+    handoffs: handoffs(run, call.items),
+  };
+}
+
 /**
  * Compares two runs as an agent developer reads them: how each ended, the agents' path and handoffs, and call
  * by call (aligned by number) who called with which request, which tools were called with which arguments and
@@ -26,23 +69,24 @@ export interface RunDiff {
  */
 export function diffRuns(a: RecordedRun, b: RecordedRun): RunDiff {
   const differences: Difference[] = [];
-  const run = (field: DifferenceField, va: unknown, vb: unknown) => {
-    if (!isDeepStrictEqual(va, vb)) differences.push({ call: null, agent: null, field, a: va, b: vb });
+  const [ra, rb] = [runFacts(a), runFacts(b)];
+  const run = (field: DifferenceField & keyof RunFacts) => {
+    if (!isDeepStrictEqual(ra[field], rb[field])) differences.push({ call: null, agent: null, field, a: ra[field], b: rb[field] });
   };
-  run('status', statusOf(a), statusOf(b));
-  run('path', a.path, b.path);
-  run('handoffs', handoffs(a), handoffs(b));
-  run('calls', a.calls.length, b.calls.length);
+  run('status');
+  run('path');
+  run('handoffs');
+  run('calls');
   for (let i = 0; i < Math.min(a.calls.length, b.calls.length); i++) {
-    const [ca, cb] = [a.calls[i]!, b.calls[i]!];
-    differences.push(...compareRequests(ca.call, requestRecorded(ca, a.agents), requestRecorded(cb, b.agents)));
-    const call = (field: DifferenceField, va: unknown, vb: unknown) => {
-      if (!isDeepStrictEqual(va, vb)) differences.push({ call: cb.call, agent: cb.agent, field, a: va, b: vb });
+    const [ca, cb] = [callFacts(a, a.calls[i]!), callFacts(b, b.calls[i]!)];
+    differences.push(...compareRequests(ca.call, ca.request, cb.request));
+    const call = (field: DifferenceField & keyof CallFacts) => {
+      if (!isDeepStrictEqual(ca[field], cb[field])) differences.push({ call: cb.call, agent: cb.agent, field, a: ca[field], b: cb[field] });
     };
-    call('toolCalls', toolCalls(ca), toolCalls(cb));
-    call('toolOutputs', toolOutputs(ca), toolOutputs(cb));
+    call('toolCalls');
+    call('toolOutputs');
   }
-  run('finalOutput', a.run.finalOutput, b.run.finalOutput);
+  run('finalOutput');
   return { equal: differences.length === 0, differences, timing: { a: timingOf(a), b: timingOf(b) } };
 }
 
@@ -54,20 +98,13 @@ function allItems(run: RecordedRun): RecordedItem[] {
   return [...run.looseItems, ...run.calls.flatMap((c) => c.items)];
 }
 
-/** A handoff as compared: who handed off to whom, and the input filter it went through, with what it removed. */
-interface ComparedHandoff {
-  from: unknown;
-  to: unknown;
-  filter: { name: string | null; source: 'handoff' | 'runConfig'; removed: string[] } | null;
-}
-
 /**
- * Each handoff: from which agent to which (the handoff output item names both), and, where capture saw it
- * (matched by the tool call that asked for it), its input filter: the filter's name and the items it did not
- * pass on, each in a few words (their ids are the model's, not the application's).
+ * Each handoff among `items`: from which agent to which (the handoff output item names both), and, where capture
+ * saw it (matched by the tool call that asked for it), its input filter: the filter's name and the items it did
+ * not pass on, each in a few words (their ids are the model's, not the application's).
  */
-function handoffs(run: RecordedRun): ComparedHandoff[] {
-  return itemsNamed(allItems(run), 'handoff_occurred').map((item) => {
+function handoffs(run: RecordedRun, items: readonly RecordedItem[]): Handoff[] {
+  return itemsNamed(items, 'handoff_occurred').map((item) => {
     const callId = item.rawItem?.callId;
     const record = run.handoffs.find((r) => r.callId !== null && r.callId === callId);
     const effect = record ? filterEffect(record) : null;
@@ -87,7 +124,6 @@ function toolOutputs(call: RecordedCall): { name: unknown; output: unknown }[] {
   return itemsNamed(call.items, 'tool_output').map((item) => ({ name: item.rawItem?.name ?? null, output: item.output ?? item.rawItem?.output ?? null }));
 }
 
-/** How a run ended, with the error that ended it: a re-run that diverged says where. */
 function statusOf({ run }: RecordedRun): string {
   return run.error ? `${run.status} (${run.error.name}: ${run.error.message})` : run.status;
 }

@@ -1,37 +1,23 @@
 import { RunAnalyzer, type RunAnalysis } from '../analysis/runAnalyzer.js';
 import type { RunStore } from '../store/runStore.js';
+import type { StoredEvent } from '../store/types.js';
 import { WindowFeed, type WindowFeedOptions } from './windowFeed.js';
 
 /** The run's analysis (timing, counts, handoffs), filled in by a background read of every event. */
-export class AnalysisFeed {
+export class AnalysisFeed extends WindowFeed {
   readonly #analyzer = new RunAnalyzer();
-  readonly #feed: WindowFeed;
-  #analysis: RunAnalysis;
+  #analysis: RunAnalysis = this.#analyzer.result();
 
-  constructor(store: RunStore, runId: string, options: Omit<WindowFeedOptions, 'filter' | 'onWindow'>) {
-    this.#analysis = this.#analyzer.result();
-    this.#feed = new WindowFeed(store, runId, {
-      ...options,
-      onWindow: (events) => {
-        for (const event of events) this.#analyzer.add(event);
-        this.#analysis = this.#analyzer.result();
-      },
-    });
+  constructor(store: RunStore, runId: string, options: Omit<WindowFeedOptions, 'filter'>) {
+    super(store, runId, options);
   }
 
   get analysis(): RunAnalysis {
     return this.#analysis;
   }
 
-  progress(eventCount: number): number {
-    return this.#feed.progress(eventCount);
-  }
-
-  start(): void {
-    this.#feed.start();
-  }
-
-  stop(): void {
-    this.#feed.stop();
+  protected onWindow(events: readonly StoredEvent[]): void {
+    for (const event of events) this.#analyzer.add(event);
+    this.#analysis = this.#analyzer.result();
   }
 }

@@ -3,6 +3,7 @@ import type { Widgets } from 'blessed';
 import { RuntapeError } from '../errors.js';
 import { sanitizeLine } from '../events/sanitize.js';
 import type { RunStore } from '../store/runStore.js';
+import { DiffPage } from './diffPage.js';
 import { GLOBAL_KEYS, actionFor, keyNameOf, type KeyName } from './keys.js';
 import type { Page, PageHost } from './page.js';
 import { promptKey, type Prompt } from './prompt.js';
@@ -126,6 +127,10 @@ class InspectorApp implements PageHost {
 
   openRuns(): Promise<void> {
     return this.#show(() => RunsPage.open(this, (this.#runs ??= new RunsList(() => this.store.listRuns()))));
+  }
+
+  openDiff(aRunId: string, bRunId: string): Promise<void> {
+    return this.#show(() => DiffPage.open(this, aRunId, bRunId));
   }
 
   fail(error: unknown): void {

@@ -28,6 +28,20 @@ export const RUNS_KEYS = [
   { action: 'open', keys: ['enter'], help: 'open the selected run' },
   { action: 'filter', keys: ['/'], help: 'filter runs as you type (name, id, status, agent, tag); Enter opens, Esc clears' },
   { action: 'delete', keys: ['x', 'delete'], help: 'delete the selected run (asks first)' },
+  { action: 'mark', keys: ['m'], help: 'mark / unmark the selected run for comparing (two at most: a third replaces the older mark)' },
+  { action: 'compare', keys: ['d'], help: 'compare the two marked runs side by side, call by call (one marked: with the selected run)' },
+] as const satisfies readonly Binding[];
+
+export const DIFF_KEYS = [
+  { action: 'down', keys: ['down', 'j'], help: 'scroll down a line' },
+  { action: 'up', keys: ['up', 'k'], help: 'scroll up a line' },
+  { action: 'pageDown', keys: ['pagedown', 'space'], help: 'a page down' },
+  { action: 'pageUp', keys: ['pageup'], help: 'a page up' },
+  { action: 'start', keys: ['g', 'home'], help: 'to the top' },
+  { action: 'end', keys: ['G', 'end'], help: 'to the bottom' },
+  { action: 'nextDifference', keys: ['n'], help: 'next difference' },
+  { action: 'previousDifference', keys: ['N'], help: 'previous difference' },
+  { action: 'back', keys: ['escape', 'backspace'], help: 'back to the runs' },
 ] as const satisfies readonly Binding[];
 
 export const RUN_KEYS = [
@@ -65,6 +79,7 @@ export const RUN_KEYS = [
 export type GlobalAction = (typeof GLOBAL_KEYS)[number]['action'];
 export type RunsAction = (typeof RUNS_KEYS)[number]['action'];
 export type RunAction = (typeof RUN_KEYS)[number]['action'];
+export type DiffAction = (typeof DIFF_KEYS)[number]['action'];
 
 /** The action that shows or hides each level's events (the footer names its key). */
 export const LEVEL_TOGGLES = { raw: 'toggleRaw', item: 'toggleItem', agent: 'toggleAgent' } as const satisfies Record<EventLevel, RunAction>;

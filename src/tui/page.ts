@@ -32,6 +32,8 @@ export interface PageHost {
   say(message: string): void;
   openRun(runId: string): Promise<void>;
   openRuns(): Promise<void>;
+  /** Two runs side by side, call by call (`a` on the left). */
+  openDiff(aRunId: string, bRunId: string): Promise<void>;
   /** Something went wrong that the page cannot recover from: close, restoring the terminal, and report it. */
   fail(error: unknown): void;
 }

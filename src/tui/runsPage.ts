@@ -41,6 +41,8 @@ export class RunsPage implements Page {
       open: () => this.#open(),
       filter: () => this.#filter(),
       delete: () => this.#delete(),
+      mark: () => this.#list.toggleMark(),
+      compare: () => this.#compare(),
     };
   }
 
@@ -54,7 +56,7 @@ export class RunsPage implements Page {
   render(): void {
     const rect = this.#view.tableRect;
     const runs = this.#list.window(Pane.bodyHeight(rect));
-    const table = runsTable(runs, this.#list.selected?.id, rect.width, this.#list.depths);
+    const table = runsTable(runs, this.#list.selected?.id, rect.width, { depths: this.#list.depths, marked: this.#list.marked });
     const total = `${this.#list.total} run${this.#list.total === 1 ? '' : 's'}`;
     const shown = this.#list.filter ? `${this.#list.visible.length} of ${total} match "${sanitizeLine(this.#list.filter)}"` : total;
     const rows: Line[] = table.rows.length
@@ -68,7 +70,7 @@ export class RunsPage implements Page {
   }
 
   footer(): Line {
-    return [span(' ↑↓ select  Enter open  / filter  x delete', { fg: 'gray' })];
+    return [span(' ↑↓ select  Enter open  / filter  x delete  m mark  d compare marked', { fg: 'gray' })];
   }
 
   destroy(): void {
@@ -79,6 +81,15 @@ export class RunsPage implements Page {
   async #open(): Promise<void> {
     const run = this.#list.selected;
     if (run) await this.#host.openRun(run.id);
+  }
+
+  /** The two marked runs side by side; with one marked, it and the selected run. */
+  async #compare(): Promise<void> {
+    const marked = this.#list.marked;
+    const selected = this.#list.selected?.id;
+    const [a, b] = marked.length === 1 && selected !== undefined && selected !== marked[0] ? [marked[0]!, selected] : marked;
+    if (a === undefined || b === undefined) return this.#host.say('to compare runs, mark two with m (or mark one and select the other), then press d');
+    await this.#host.openDiff(a, b);
   }
 
   #filter(): void {

@@ -8,15 +8,12 @@ import { WindowFeed, type WindowFeedOptions } from './windowFeed.js';
  * blocks that hold only text deltas), plus one small read per model call for its first token and two per
  * gap for the events around it. What the capture layer recorded is read once and attached.
  */
-export class WaterfallFeed {
+export class WaterfallFeed extends WindowFeed {
   readonly #builder: WaterfallBuilder;
-  readonly #feed: WindowFeed;
-  readonly #store: RunStore;
-  readonly #runId: string;
   readonly #gaps: readonly SeqRange[];
   readonly #readCaptures: () => Promise<WaterfallCaptures>;
   readonly #end: () => WaterfallRunEnd;
-  #captures: WaterfallCaptures = {};
+  #captures: WaterfallCaptures | undefined;
   /** Events read besides the feed's windows, each added in its place in seq order. */
   #extra: StoredEvent[] = [];
   #rows: WaterfallRow[] = [];
@@ -24,57 +21,39 @@ export class WaterfallFeed {
   constructor(
     store: RunStore,
     runId: string,
-    options: Omit<WindowFeedOptions, 'filter' | 'onWindow'> & { gaps: readonly SeqRange[]; captures: () => Promise<WaterfallCaptures>; end: () => WaterfallRunEnd },
+    options: Omit<WindowFeedOptions, 'filter'> & { gaps: readonly SeqRange[]; captures: () => Promise<WaterfallCaptures>; end: () => WaterfallRunEnd },
   ) {
-    this.#store = store;
-    this.#runId = runId;
+    super(store, runId, { ...options, filter: { names: WATERFALL_EVENT_NAMES } });
     this.#gaps = options.gaps;
     this.#readCaptures = options.captures;
     this.#end = options.end;
     this.#builder = new WaterfallBuilder(options.gaps);
-    let first = true;
-    this.#feed = new WindowFeed(store, runId, {
-      ...options,
-      filter: { names: WATERFALL_EVENT_NAMES },
-      onWindow: async (events) => {
-        if (first) {
-          first = false;
-          await this.#readOnce();
-        }
-        await this.#addWindow(events);
-      },
-    });
   }
 
   get rows(): readonly WaterfallRow[] {
     return this.#rows;
   }
 
-  progress(eventCount: number): number {
-    return this.#feed.progress(eventCount);
-  }
-
-  start(): void {
-    this.#feed.start();
-  }
-
-  stop(): void {
-    this.#feed.stop();
+  protected async onWindow(events: readonly StoredEvent[]): Promise<void> {
+    // What the capture layer recorded is read with the first window, not before the first frame.
+    this.#captures ??= await this.#readOnce();
+    await this.#addWindow(events, this.#captures);
   }
 
   /** The captures, and the events on either side of each gap (which place it in time). */
-  async #readOnce(): Promise<void> {
-    this.#captures = await this.#readCaptures();
+  async #readOnce(): Promise<WaterfallCaptures> {
+    const captures = await this.#readCaptures();
     for (const gap of this.#gaps) {
-      const [before] = gap.fromSeq > 0 ? await this.#store.readEvents(this.#runId, { fromSeq: gap.fromSeq - 1, limit: 1, backward: true }) : [];
-      const [after] = await this.#store.readEvents(this.#runId, { fromSeq: gap.toSeq + 1, limit: 1 });
+      const [before] = gap.fromSeq > 0 ? await this.store.readEvents(this.runId, { fromSeq: gap.fromSeq - 1, limit: 1, backward: true }) : [];
+      const [after] = await this.store.readEvents(this.runId, { fromSeq: gap.toSeq + 1, limit: 1 });
       this.#keep(before, after);
     }
+    return captures;
   }
 
-  async #addWindow(events: readonly StoredEvent[]): Promise<void> {
+  async #addWindow(events: readonly StoredEvent[], captures: WaterfallCaptures): Promise<void> {
     for (const started of events.filter((e) => e.name === 'response_started')) {
-      const [first] = await this.#store.readEvents(this.#runId, { fromSeq: started.seq + 1, limit: 1, filter: { names: FIRST_TOKEN_NAMES } });
+      const [first] = await this.store.readEvents(this.runId, { fromSeq: started.seq + 1, limit: 1, filter: { names: FIRST_TOKEN_NAMES } });
       this.#keep(first);
     }
     for (const event of events) {
@@ -84,7 +63,7 @@ export class WaterfallFeed {
       this.#builder.add(event);
     }
     this.#addExtraBefore(events.at(-1)!.seq + 1);
-    this.#rows = this.#builder.rows(this.#captures, this.#end());
+    this.#rows = this.#builder.rows(captures, this.#end());
   }
 
   #keep(...events: (StoredEvent | undefined)[]): void {

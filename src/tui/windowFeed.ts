@@ -9,8 +9,6 @@ export interface WindowFeedOptions {
   filter?: EventFilter;
   /** Whether the run may still grow (it is being recorded). */
   live: () => boolean;
-  /** Takes one window of events, in seq order; the next window is read once it settles. */
-  onWindow: (events: readonly StoredEvent[]) => void | Promise<void>;
   /** Windows were read; `lastSeq` is the newest seq read. */
   onUpdate: (lastSeq: number) => void;
   onError: (error: unknown) => void;
@@ -20,19 +18,23 @@ export interface WindowFeedOptions {
 /**
  * Reads a run in the background, a window of events at a time with the event loop free in between: the
  * inspector paints at once and stays responsive while a million-event run is read, what the feed computes
- * filling in. Once caught up with a run still being recorded, it keeps reading what is appended.
+ * filling in. Once caught up with a run still being recorded, it keeps reading what is appended. A feed is
+ * what it computes from the windows: a subclass takes them in `onWindow`.
  */
-export class WindowFeed {
+export abstract class WindowFeed {
   #nextSeq = 0;
   #caughtUp = false;
   #started = false;
   #stopped = false;
 
   constructor(
-    private readonly store: RunStore,
-    private readonly runId: string,
+    protected readonly store: RunStore,
+    protected readonly runId: string,
     private readonly options: WindowFeedOptions,
   ) {}
+
+  /** Takes one window of events, in seq order; the next window is read once it settles. */
+  protected abstract onWindow(events: readonly StoredEvent[]): void | Promise<void>;
 
   /** How far the feed has got through `eventCount` events (1 once caught up). */
   progress(eventCount: number): number {
@@ -59,7 +61,7 @@ export class WindowFeed {
       const window = await this.store.readEvents(this.runId, { fromSeq: this.#nextSeq, limit: WINDOW, filter: this.options.filter ?? {} });
       if (this.#stopped) return;
       if (window.length > 0) {
-        await this.options.onWindow(window);
+        await this.onWindow(window);
         this.#nextSeq = window.at(-1)!.seq + 1;
       }
       const full = window.length === WINDOW;

@@ -64,6 +64,11 @@ export class TmuxTerminal {
     return this.#tmux('capture-pane', '-p').replace(/\n$/, '');
   }
 
+  /** The screen with its colours and attributes, as SGR escape sequences (for asserting what is highlighted). */
+  styledScreen(): string {
+    return this.#tmux('capture-pane', '-p', '-e').replace(/\n$/, '');
+  }
+
   /** Keys by tmux name (Enter, Escape, Space, PageDown, C-c) or as characters. */
   keys(...keys: string[]): void {
     this.#tmux('send-keys', ...keys);

@@ -59,6 +59,8 @@ export class RunsList {
   #runs: RunRecord[] = [];
   #filter = '';
   #selectedId: string | undefined;
+  /** Runs marked for comparing, the older mark first; two at most. */
+  #marked: string[] = [];
   #top = 0;
   /** Counts reloads begun: one that ends after a later one began is older than it, and dropped. */
   #loads = 0;
@@ -71,6 +73,7 @@ export class RunsList {
     const runs = await this.load();
     if (load !== this.#loads) return;
     this.#runs = runs;
+    this.#marked = this.#marked.filter((id) => runs.some((run) => run.id === id));
     this.#keepSelection();
   }
 
@@ -121,6 +124,18 @@ export class RunsList {
     this.#selectedId = next?.id;
   }
 
+  /** The ids of the marked runs, the older mark first. */
+  get marked(): readonly string[] {
+    return this.#marked;
+  }
+
+  /** Marks the selected run, or unmarks it; a third mark replaces the older of two. */
+  toggleMark(): void {
+    const id = this.#selectedId;
+    if (id === undefined) return;
+    this.#marked = this.#marked.includes(id) ? this.#marked.filter((m) => m !== id) : [...this.#marked, id].slice(-2);
+  }
+
   #keepSelection(): void {
     const visible = this.visible;
     if (!visible.some((run) => run.id === this.#selectedId)) this.#selectedId = visible[0]?.id;
@@ -140,28 +155,37 @@ export const STATUS_COLOURS: Record<RunStatus, Colour> = {
 function columnsFor(width: number): { column: Column; width: number }[] {
   const columns = COLUMNS.filter((c) => !c.optional || width >= ALL_COLUMNS_FROM);
   const fixed = columns.reduce((sum, c) => sum + (c.width ?? 0), 0);
-  const rest = Math.max(20, width - 2 - 2 * (columns.length - 1) - fixed);
+  const rest = Math.max(20, width - 3 - 2 * (columns.length - 1) - fixed);
   return columns.map((column) => ({ column, width: column.width ?? Math.floor(rest * column.share!) }));
 }
 
-/** The runs table: a header line and one line per run, each exactly `width` cells, the selected one inverted. Recorded text is sanitized. */
+/** The marks of runs marked for comparing, in the order they were marked: the diff's left and right side. */
+export const MARK_LETTERS = ['A', 'B'] as const;
+
+/**
+ * The runs table: a header line and one line per run, each exactly `width` cells, the selected one inverted, a
+ * marked one lettered (A, B) in the order of `marked`, a child run indented by its depth. Recorded text is sanitized.
+ */
 export function runsTable(
   runs: readonly RunRecord[],
   selectedId: string | undefined,
   width: number,
-  depths: ReadonlyMap<string, number> = new Map(),
+  { depths = new Map(), marked = [] }: { depths?: ReadonlyMap<string, number>; marked?: readonly string[] } = {},
 ): { header: Line; rows: Line[] } {
   const columns = columnsFor(width);
   const fit = (texts: readonly string[]) => texts.map((text, i) => fitWidth(sanitizeLine(text), columns[i]!.width));
-  const used = 2 + columns.reduce((sum, c) => sum + c.width, 0) + 2 * (columns.length - 1);
+  const used = 3 + columns.reduce((sum, c) => sum + c.width, 0) + 2 * (columns.length - 1);
   const pad = ' '.repeat(Math.max(0, width - used));
   return {
-    header: [span('  ' + fit(columns.map((c) => c.column.title)).join('  ') + pad)],
+    header: [span('   ' + fit(columns.map((c) => c.column.title)).join('  ') + pad)],
     rows: runs.map((run) => {
       const base = run.id === selectedId ? { inverse: true, bold: true } : {};
       const cells = fit(columns.map((c) => c.column.cell(run, depths.get(run.id) ?? 0)));
+      const mark = MARK_LETTERS[marked.indexOf(run.id)];
       return [
-        span(run.id === selectedId ? '▶ ' : '  ', base),
+        span(run.id === selectedId ? '▶' : ' ', base),
+        span(mark ?? ' ', { ...base, fg: 'magenta', bold: true }),
+        span(' ', base),
         ...cells.flatMap((cell, i) => [
           span(cell, columns[i]!.column.title === 'STATUS' ? { ...base, fg: STATUS_COLOURS[run.status] } : base),
           span(i < cells.length - 1 ? '  ' : pad, base),

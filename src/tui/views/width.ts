@@ -29,3 +29,25 @@ export function fitWidth(text: string, width: number): string {
   }
   return out + ' '.repeat(Math.max(0, width - used));
 }
+
+/** The text cut into pieces of at most `width` cells, at most `maxLines` of them (the last one cut with an ellipsis). */
+export function wrapWidth(text: string, width: number, maxLines: number): string[] {
+  if (width <= 0) return [''];
+  const lines: string[] = [];
+  let line = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = unicode.charWidth(ch);
+    if (used + w > width) {
+      lines.push(line);
+      [line, used] = ['', 0];
+    }
+    line += ch;
+    used += w;
+  }
+  lines.push(line);
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  kept[maxLines - 1] = fitWidth(kept[maxLines - 1]! + '…', width).trimEnd();
+  return kept;
+}

@@ -3,7 +3,7 @@ import type { Rect } from '../views/layout.js';
 import type { Line } from '../views/styled.js';
 import { LineBox, Pane, viewContainer } from './pane.js';
 
-/** The blessed side of the runs view: a header, and the table (its column names as the pane title). */
+/** The blessed side of the runs view and the comparison of two runs: a header, and a table (its column names as the pane title). */
 export class RunsView {
   readonly #container: Widgets.BoxElement;
   readonly #header: LineBox;
