@@ -10,7 +10,7 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { describeStreamEvent, STARTING_AGENT } from '../../src/events/describe.js';
-import { record, recordedRunId } from '../../src/recorder/record.js';
+import { record, recordedRunId, recordingStored } from '../../src/recorder/record.js';
 import { RecordingRunner } from '../../src/recorder/recordingRunner.js';
 import { openStore } from '../../src/store/openStore.js';
 import { allEvents } from '../support/sqlite.js';
@@ -397,8 +397,10 @@ async function expectRecorded(app: App, expected: Observation, db: string, scena
     for (const [i, { result, seen, seenAll }] of app.results().entries()) {
       const runId = recordedRunId(result);
       expect(runId, `run ${i} has a recording id`).toBeDefined();
+      await recordingStored(result);
       // The recorder may write a run's end after the application is done with it (a break is known only then).
-      await expect.poll(async () => (await store.getRun(runId!))?.status, { message: `run ${i}'s recorded status`, timeout: 5000 }).toBe(expected.runs[i]!.outcome);
+      // The wait ends as soon as the status is there; its bound only matters on a machine that is very busy.
+      await expect.poll(async () => (await store.getRun(runId!))?.status, { message: `run ${i}'s recorded status`, timeout: 20_000 }).toBe(expected.runs[i]!.outcome);
       const stored = await allEvents(store, runId!);
       expect(stored.map((e) => e.seq)).toEqual(stored.map((_, seq) => seq));
       expect(stored[0]).toMatchObject({ level: 'agent', name: STARTING_AGENT });
