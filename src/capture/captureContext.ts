@@ -10,12 +10,15 @@ import type { CaptureSink } from './types.js';
  * AsyncLocalStorage costs each promise of the process a property copy, and a streamed run makes several
  * promises per event, so a second one cost a CPU-bound stream a tenth of the SDK's own time. One storage,
  * installed as the SDK's tracing context storage (the SDK reads it through a global symbol on every use),
- * holds a frame of both: the SDK's store, exactly as the SDK sets and reads it, and the recorded run.
+ * holds a frame of both: the SDK's store, exactly as the SDK sets and reads it, and the recorded run. The
+ * recorder keeps its starting runs in the same frames, for the same reason.
  */
 interface Frame {
   /** What the SDK's tracing keeps in its context storage (its trace and span), untouched. */
   tracing: unknown;
   sink: CaptureSink | undefined;
+  /** A recorded run between its call and its result (resultHooks.ts): the recorder's, opaque here. */
+  starting: unknown;
 }
 
 /** Where the SDK looks up its tracing context storage (agents-core's tracing/context). */
@@ -43,12 +46,18 @@ class SharedTracingStorage implements TracingStorage {
   }
 
   run<R>(store: unknown, callback: () => R): R {
-    return frames.run({ tracing: store, sink: frames.getStore()?.sink }, callback);
+    return frames.run(withTracing(store), callback);
   }
 
   enterWith(store: unknown): void {
-    frames.enterWith({ tracing: store, sink: frames.getStore()?.sink });
+    frames.enterWith(withTracing(store));
   }
+}
+
+/** The current frame with the SDK's store replaced. */
+function withTracing(tracing: unknown): Frame {
+  const frame = frames.getStore();
+  return { tracing, sink: frame?.sink, starting: frame?.starting };
 }
 
 let shared: SharedTracingStorage | undefined;
@@ -75,5 +84,16 @@ export function currentCapture(): CaptureSink | undefined {
  */
 export function withCapture<T>(sink: CaptureSink, start: () => T): T {
   shareTracingContext();
-  return frames.run({ tracing: shared!.getStore(), sink }, start);
+  return frames.run({ tracing: shared!.getStore(), sink, starting: frames.getStore()?.starting }, start);
+}
+
+/** Runs `start` (and everything it starts) with `starting` as the recorder's starting run of this context. */
+export function withStartingRun<T>(starting: unknown, start: () => T): T {
+  shareTracingContext();
+  return frames.run({ tracing: shared!.getStore(), sink: frames.getStore()?.sink, starting }, start);
+}
+
+/** The recorder's starting run of this context, if any. */
+export function startingRun(): unknown {
+  return frames.getStore()?.starting;
 }

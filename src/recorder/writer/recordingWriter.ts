@@ -10,15 +10,20 @@ import { describeInPlace, writeCompactEvent, type EventKind } from './compactEve
 import { EXITING, HANDLED, IN_SQLITE, type WriterBatch, type WriterInit, type WriterReport } from './protocol.js';
 import { startWriterWorker } from './startWorker.js';
 
-/** Events per batch handed to the writer thread. */
-const BATCH_SIZE = 512;
+/**
+ * Events per batch handed to the writer thread. Each hand-over wakes the writer thread, which on a busy
+ * machine can take the application's core for a while: fewer, larger hand-overs (the writer still stores
+ * blocks of 512, eventBlockTable.ts). A stream slow enough to take longer than BATCH_DELAY_MS for a batch
+ * is handed over by time instead.
+ */
+const BATCH_SIZE = 2048;
 /** The longest an event waits on the application's thread before it is handed over: part of what a crash loses. */
 const BATCH_DELAY_MS = 20;
 /**
  * Batches the writer may be behind before the application waits for it (backpressure): bounds the memory a
- * fast stream can pile up (~64k events).
+ * fast stream can pile up (~32k events), and with it the process's peak RSS.
  */
-const MAX_QUEUED_BATCHES = 128;
+const MAX_QUEUED_BATCHES = 16;
 /** How long the application waits for a stuck writer before events are dropped (a recorded gap). */
 const STUCK_WRITER_MS = 1000;
 
@@ -147,7 +152,8 @@ export class RecordingWriter {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const batch = this.#batch;
-    this.#batch = emptyBatch();
+    // Posting copies the batch: its typed columns are reused for the next one (what reads them below runs first).
+    this.#batch = emptyBatch(batch);
     if (this.#dead) return;
     if (!this.#hasRoom()) return this.#dropAsGap(batch);
     batch.text = batch.texts.join('');
@@ -268,18 +274,19 @@ export class RecordingWriter {
   }
 }
 
-function emptyBatch(): WriterBatch {
+/** A batch with nothing in it, in the typed columns of `reused` (a batch already handed over) when given. */
+function emptyBatch(reused?: WriterBatch): WriterBatch {
   return {
     creates: [],
     length: 0,
-    slots: new Int32Array(BATCH_SIZE),
-    seqs: new Int32Array(BATCH_SIZE),
-    tUs: new Float64Array(BATCH_SIZE),
-    kinds: new Uint8Array(BATCH_SIZE),
+    slots: reused?.slots ?? new Int32Array(BATCH_SIZE),
+    seqs: reused?.seqs ?? new Int32Array(BATCH_SIZE),
+    tUs: reused?.tUs ?? new Float64Array(BATCH_SIZE),
+    kinds: reused?.kinds ?? new Uint8Array(BATCH_SIZE),
     values: [],
     text: '',
     texts: [],
-    textLengths: new Int32Array(BATCH_SIZE),
+    textLengths: reused?.textLengths ?? new Int32Array(BATCH_SIZE),
     gaps: [],
     captures: [],
     ends: [],
