@@ -8,7 +8,7 @@ export interface Figure {
   baseline?: { name: string; value: Summary };
   /** value ÷ baseline, per repetition. */
   ratio?: Summary;
-  /** What the ratio should be: at most or at least this. */
+  /** What the ratio should be (the value, for a figure without a baseline): at most or at least this. */
   target?: { atMost?: number; atLeast?: number };
   /** How it was measured, or what it means; kept short. */
   note?: string;
@@ -30,7 +30,7 @@ export interface Benchmark {
 }
 
 export function meetsTarget(figure: Figure): boolean | undefined {
-  if (!figure.target || !figure.ratio) return undefined;
-  const r = figure.ratio.median;
+  if (!figure.target) return undefined;
+  const r = (figure.ratio ?? figure.value).median;
   return (figure.target.atMost === undefined || r <= figure.target.atMost) && (figure.target.atLeast === undefined || r >= figure.target.atLeast);
 }

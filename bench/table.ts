@@ -16,7 +16,9 @@ function spread(s: Summary, unit = ''): string {
 function targetCell(figure: Figure): string {
   if (!figure.target) return '';
   const { atMost, atLeast } = figure.target;
-  const wanted = [atMost !== undefined ? `≤ ${atMost}` : '', atLeast !== undefined ? `≥ ${atLeast}` : ''].filter(Boolean).join(' ');
+  // Without a baseline the target is the value's own, in its unit.
+  const unit = figure.ratio ? '' : ` ${figure.unit}`;
+  const wanted = [atMost !== undefined ? `≤ ${atMost}${unit}` : '', atLeast !== undefined ? `≥ ${atLeast}${unit}` : ''].filter(Boolean).join(' ');
   return `${wanted} ${meetsTarget(figure) ? 'met' : 'MISSED'}`;
 }
 

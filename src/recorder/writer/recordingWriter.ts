@@ -21,9 +21,11 @@ const BATCH_SIZE = 2048;
 const BATCH_DELAY_MS = 20;
 /**
  * Batches the writer may be behind before the application waits for it (backpressure): bounds the memory a
- * fast stream can pile up (~32k events), and with it the process's peak RSS.
+ * fast stream can pile up (~8k events), and with it the process's peak RSS, and what a crash loses (the
+ * events handed over but not yet stored). A writer slower than the stream sets its pace whatever the bound:
+ * a queue only absorbs bursts.
  */
-const MAX_QUEUED_BATCHES = 16;
+const MAX_QUEUED_BATCHES = 4;
 /** How long the application waits for a stuck writer before events are dropped (a recorded gap). */
 const STUCK_WRITER_MS = 1000;
 
