@@ -150,7 +150,7 @@ describe('redaction', () => {
     })()).rejects.toThrow(SECRET);
     await recordingStored(failed);
 
-    // A secret split across batches: 1-character deltas, many more than a batch holds (2048 events).
+    // A secret split across batches: 1-character deltas, many more than a batch holds (512 events).
     const repeated = `${SECRET} and ${API_KEY}; `.repeat(80);
     const long = await runner.run(leakyAgent([...repeated]), 'again', { stream: true });
     for await (const _event of long);

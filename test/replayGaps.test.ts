@@ -23,7 +23,7 @@ const GAP_LINE = /^── (#\d+–#\d+|#\d+): \d+ events? lost \(the recorder's 
 beforeAll(async () => {
   const path = join(sharedDir(), 'gaps.db');
   store = await openStore(path);
-  // More than the writer may have queued (4 batches of 2048) before the application waits for it.
+  // More than the writer may have queued (128 batches of 512) before the application waits for it.
   const agent = streamingAgent(Array.from({ length: 90_000 }, (_, i) => `t${i % 10} `));
   const runner = new RecordingRunner({ tracingDisabled: true }, { db: store, name: 'stuck writer', warn: () => {} });
   const result = await runner.run(agent, 'hi', { stream: true });

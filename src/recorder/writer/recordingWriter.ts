@@ -10,22 +10,17 @@ import { describeInPlace, writeCompactEvent, type EventKind } from './compactEve
 import { EXITING, HANDLED, IN_SQLITE, type WriterBatch, type WriterInit, type WriterReport } from './protocol.js';
 import { startWriterWorker } from './startWorker.js';
 
-/**
- * Events per batch handed to the writer thread. Each hand-over wakes the writer thread, which on a busy
- * machine can take the application's core for a while: fewer, larger hand-overs (the writer still stores
- * blocks of 512, eventBlockTable.ts). A stream slow enough to take longer than BATCH_DELAY_MS for a batch
- * is handed over by time instead.
- */
-const BATCH_SIZE = 2048;
+/** Events per batch handed to the writer thread. */
+const BATCH_SIZE = 512;
 /** The longest an event waits on the application's thread before it is handed over: part of what a crash loses. */
 const BATCH_DELAY_MS = 20;
 /**
  * Batches the writer may be behind before the application waits for it (backpressure): bounds the memory a
- * fast stream can pile up (~8k events), and with it the process's peak RSS, and what a crash loses (the
- * events handed over but not yet stored). A writer slower than the stream sets its pace whatever the bound:
- * a queue only absorbs bursts.
+ * fast stream can pile up (~64k events). Counted in batches, which a slow start of the writer thread fills
+ * with small ones (one per 20 ms): a bound much lower than this turned a writer that took over a second to
+ * start on a loaded machine into gaps at the start of the run.
  */
-const MAX_QUEUED_BATCHES = 4;
+const MAX_QUEUED_BATCHES = 128;
 /** How long the application waits for a stuck writer before events are dropped (a recorded gap). */
 const STUCK_WRITER_MS = 1000;
 
