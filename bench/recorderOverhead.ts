@@ -1,9 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/index.js';
+import { startFakeResponsesServer } from '../test/support/fakeResponsesServer.js';
 import type { Benchmark, BenchContext, Figure } from './benchmark.js';
 import type { ConsumeConfig, Consumed } from './children/consumeRun.js';
+import { deltaWords, WARM_UP_DELTAS } from './deltaWords.js';
 import { pairedRatios, summarize } from './stats.js';
 
 const CHILD = fileURLToPath(new URL('./children/consumeRun.ts', import.meta.url));
@@ -11,35 +13,60 @@ const CPU_BOUND_EVENTS = 1_000_000;
 /** A stream paced like a model's (a delta every millisecond or so: faster than most) needs far fewer events. */
 const PACED_EVENTS = 2_000;
 const PACED_DELAY_MS = 1;
+/** Through the real `openai` client each delta is two SDK events, and its SSE parsing costs more than the SDK. */
+const OPENAI_EVENTS = 100_000;
 const PAIRS = 5;
+const WARM_UPS = 3;
 
 function runChild(config: ConsumeConfig): Consumed {
   return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], { encoding: 'utf8' })) as Consumed;
 }
 
 /**
+ * One side's process, streaming from a scripted model, or through the real `openai` client from a local fake
+ * Responses API (in this process: it serves the child's warm-ups, then the measured run, as fast as it can).
+ */
+async function runSide(config: ConsumeConfig, openai: boolean): Promise<Consumed> {
+  if (!openai) return runChild(config);
+  const turns = [...Array<string[]>(config.warmUps).fill(WARM_UP_DELTAS), deltaWords(config.deltas)].map((deltas) => ({ kind: 'text' as const, deltas }));
+  const server = await startFakeResponsesServer(turns);
+  try {
+    // Asynchronously, so that this process serves the child while it runs.
+    return await new Promise<Consumed>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify({ ...config, openaiUrl: server.url })], { encoding: 'utf8', maxBuffer: 2 ** 20 }, (error, stdout) =>
+        error ? reject(error) : resolve(JSON.parse(stdout) as Consumed),
+      );
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+/**
  * The SDK's own Runner and a RecordingRunner (into a fresh database on disk), same scripted model and
  * consumer, each in a process of its own, in pairs whose order alternates: ratios are taken per pair.
  */
-async function measure(context: BenchContext, deltas: number, delayMs: number) {
+async function measure(context: BenchContext, deltas: number, delayMs: number, openai = false) {
   const plain: Consumed[] = [];
   const recorded: Consumed[] = [];
   for (let i = 0; i < PAIRS; i++) {
     context.log(`  pair ${i + 1}/${PAIRS}`);
     const db = join(context.tempDir(), 'overhead.db');
-    const side = (runner: ConsumeConfig['runner']) => runChild({ runner, deltas, delayMs, db, warmUps: 3 });
+    const side = (runner: ConsumeConfig['runner']) => runSide({ runner, deltas, delayMs, db, warmUps: WARM_UPS }, openai);
     if (i % 2 === 0) {
-      plain.push(side('sdk'));
-      recorded.push(side('recording'));
+      plain.push(await side('sdk'));
+      recorded.push(await side('recording'));
     } else {
-      recorded.push(side('recording'));
-      plain.push(side('sdk'));
+      recorded.push(await side('recording'));
+      plain.push(await side('sdk'));
     }
-    // Every event stored, the run completed: the recorder did its whole job.
+    // Every event stored (the ones the application saw, and the starting agent), the run completed: the
+    // recorder did its whole job.
     const store = await openStore(db, { readonly: true });
     const [run] = await store.listRuns({ name: '', limit: 1 });
     await store.close();
-    if (run?.eventCount !== deltas + 4 || run.status !== 'completed') throw new Error(`recorded ${run?.eventCount} events, status ${run?.status}`);
+    const expected = recorded.at(-1)!.seen + 1;
+    if (run?.eventCount !== expected || run.status !== 'completed') throw new Error(`recorded ${run?.eventCount} of ${expected} events, status ${run?.status}`);
   }
   return { plain, recorded };
 }
@@ -66,6 +93,9 @@ export const recorderOverhead: Benchmark = {
     const perEventUs = (c: Consumed[]) => summarize(c.map(loop)).median * 1000 / deltas;
     const extraUs = perEventUs(cpu.recorded) - perEventUs(cpu.plain);
     const paced = await measure(context, context.size(PACED_EVENTS), PACED_DELAY_MS);
+    const openaiDeltas = context.size(OPENAI_EVENTS);
+    const openai = await measure(context, openaiDeltas, 0, true);
+    const openaiExtraUs = (summarize(openai.recorded.map(loop)).median - summarize(openai.plain.map(loop)).median) * 1000 / openai.recorded[0]!.seen;
     return [
       figure('recorder overhead, CPU-bound stream: until the loop ends', cpu.recorded.map(loop), cpu.plain.map(loop), 'ms', { atMost: 1.15 },
         `${deltas.toLocaleString('en')} text deltas back to back, ${PAIRS} pairs of processes; the recorder adds ${extraUs >= 0 ? '+' : ''}${extraUs.toFixed(2)} µs per event on the application's thread (goal ≤ 0.4; the SDK's own: ${perEventUs(cpu.plain).toFixed(2)} µs)`),
@@ -75,6 +105,8 @@ export const recorderOverhead: Benchmark = {
         'the process\'s maxRSS, writer thread included'),
       figure(`recorder overhead, a delta every ${PACED_DELAY_MS} ms: until the loop ends`, paced.recorded.map(loop), paced.plain.map(loop), 'ms', { atMost: 1.02 },
         `${context.size(PACED_EVENTS).toLocaleString('en')} text deltas, ${PAIRS} pairs of processes`),
+      figure('recorder overhead through the real openai client, CPU-bound: until the loop ends', openai.recorded.map(loop), openai.plain.map(loop), 'ms', undefined,
+        `${openaiDeltas.toLocaleString('en')} text deltas from a local fake Responses API (SSE, as fast as it can send) through the openai client and OpenAIResponsesModel, ${openai.recorded[0]!.seen.toLocaleString('en')} events (each delta has its raw model event too), ${PAIRS} pairs of processes; the recorder adds ${openaiExtraUs >= 0 ? '+' : ''}${openaiExtraUs.toFixed(2)} µs per event (reported beside the scripted figure, no goal of its own)`),
     ];
   },
 };

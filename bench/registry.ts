@@ -2,6 +2,7 @@ import type { Benchmark } from './benchmark.js';
 import { bytesPerEvent } from './bytesPerEvent.js';
 import { captureOverhead } from './captureOverhead.js';
 import { captureStorage } from './captureStorage.js';
+import { crashLoss } from './crashLoss.js';
 import { listRuns } from './listRuns.js';
 import { persistThroughput } from './persistThroughput.js';
 import { recorderOverhead } from './recorderOverhead.js';
@@ -16,6 +17,7 @@ import { rerunOverhead } from './rerunOverhead.js';
 export const benchmarks: readonly Benchmark[] = [
   recorderOverhead,
   captureOverhead,
+  crashLoss,
   persistThroughput,
   bytesPerEvent,
   captureStorage,

@@ -6,8 +6,10 @@
  *
  * A process per run, so each side has its own heap, JIT and peak RSS.
  */
-import { Runner, setTracingDisabled } from '@openai/agents';
+import { Agent, OpenAIProvider, Runner, setTracingDisabled, type RunConfig } from '@openai/agents';
+import OpenAI from 'openai';
 import { streamingAgent } from '../../test/support/scriptedTurns.js';
+import { deltaWords, WARM_UP_DELTAS } from '../deltaWords.js';
 
 // The recorder as an application loads it: the built package (its writer thread then loads no TypeScript).
 const BUILT = '../../dist/index.js';
@@ -23,6 +25,11 @@ export interface ConsumeConfig {
   warmUps: number;
   /** Recording: capture what each agent saw too (default true, as a RecordingRunner does). */
   capture?: boolean;
+  /**
+   * Stream through the real `openai` client and the SDK's OpenAIResponsesModel from this local Responses API
+   * (a fake SSE server) instead of a scripted model: each delta then also has its raw `model` event.
+   */
+  openaiUrl?: string;
 }
 
 export interface Consumed {
@@ -34,16 +41,28 @@ export interface Consumed {
   storedMs: number;
   /** Peak resident set size of the process, MB. */
   maxRssMb: number;
+  /** Events the application's loop saw in the measured run. */
+  seen: number;
 }
 
-const WORDS = ['The', ' refund', ' for', ' the', ' duplicate', ' charge', ' has', ' been', ' issued', '.', '\n'];
 const config = JSON.parse(process.argv[2]!) as ConsumeConfig;
 setTracingDisabled(true);
 
+const runConfig: Partial<RunConfig> = {
+  tracingDisabled: true,
+  ...(config.openaiUrl ? { modelProvider: new OpenAIProvider({ openAIClient: new OpenAI({ baseURL: config.openaiUrl, apiKey: 'bench', maxRetries: 0 }), useResponses: true }) } : {}),
+};
+
+/** The agent of one run: the server streams whatever it was told to for each request. */
+function agentFor(deltas: string[]): Agent {
+  if (config.openaiUrl) return new Agent({ name: 'Streamer', instructions: 'Talk at length.', model: 'gpt-4.1' });
+  return streamingAgent(deltas, config.delayMs ? { deltaDelayMs: config.delayMs } : {});
+}
+
 async function consume(deltas: string[]): Promise<Omit<Consumed, 'maxRssMb'>> {
-  const runner = config.runner === 'sdk' ? new Runner({ tracingDisabled: true }) : new RecordingRunner({ tracingDisabled: true }, { db: config.db, capture: config.capture ?? true });
+  const runner = config.runner === 'sdk' ? new Runner(runConfig) : new RecordingRunner(runConfig, { db: config.db, capture: config.capture ?? true });
   const start = performance.now();
-  const result = await runner.run(streamingAgent(deltas, config.delayMs ? { deltaDelayMs: config.delayMs } : {}), 'Go on.', { stream: true });
+  const result = await runner.run(agentFor(deltas), 'Go on.', { stream: true });
   let seen = 0;
   for await (const _event of result) seen++;
   const loopMs = performance.now() - start;
@@ -51,12 +70,14 @@ async function consume(deltas: string[]): Promise<Omit<Consumed, 'maxRssMb'>> {
   const completedMs = performance.now() - start;
   await recordingStored(result);
   const storedMs = performance.now() - start;
-  // response_started, the deltas, response_done, the message item: both sides must do the whole job.
-  if (seen !== deltas.length + 3) throw new Error(`expected ${deltas.length + 3} events, the application saw ${seen}`);
-  return { loopMs, completedMs, storedMs };
+  // Scripted: response_started, the deltas, response_done, the message item. Through the openai client each
+  // delta has its raw twin too. Both sides must do the whole job.
+  const least = config.openaiUrl ? 2 * deltas.length : deltas.length + 3;
+  if (config.openaiUrl ? seen < least : seen !== least) throw new Error(`expected ${least} events, the application saw ${seen}`);
+  return { loopMs, completedMs, storedMs, seen };
 }
 
-for (let i = 0; i < config.warmUps; i++) await consume(WORDS.slice(0, 8));
-const measured = await consume(Array.from({ length: config.deltas }, (_, i) => WORDS[i % WORDS.length]!));
+for (let i = 0; i < config.warmUps; i++) await consume(WARM_UP_DELTAS);
+const measured = await consume(deltaWords(config.deltas));
 const consumed: Consumed = { ...measured, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 process.stdout.write(JSON.stringify(consumed) + '\n');

@@ -1,5 +1,5 @@
 import { StreamedRunResult, type RunStreamEvent } from '@openai/agents';
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { startingRun, withStartingRun } from '../capture/captureContext.js';
 
 /**
  * How the recorder sees a streamed run without becoming a reader of it. The runner hands every stream
@@ -23,28 +23,27 @@ type Internals = {
 };
 
 const observers = new WeakMap<object, ResultObserver>();
+/** The result the last event was for, and its observer: a stream's events come one run at a time, mostly. */
+let lastResult: object | undefined;
+let lastObserver: ResultObserver | undefined;
+
+function observerOf(result: StreamedRunResult<any, any>): ResultObserver | undefined {
+  if (result === lastResult) return lastObserver;
+  const observer = observers.get(result) ?? bindPending(result);
+  // Only an observed result is remembered: one nobody records may still be bound by its first event.
+  if (observer) (lastResult = result), (lastObserver = observer);
+  return observer;
+}
 
 /**
  * A RecordingRunner's run, between the call and the moment its result exists: the first result that
  * produces anything inside this async context is that run's (a nested run, an agent used as a tool,
- * starts only after its parent produced events).
+ * starts only after its parent produced events). It is kept in the run context the recorder shares with the
+ * SDK's tracing (captureContext.ts), which costs nothing more: no AsyncLocalStorage of its own.
  */
 interface PendingRun {
   bind(result: StreamedRunResult<any, any>): ResultObserver | undefined;
   bound: boolean;
-}
-const pendingRuns = new AsyncLocalStorage<PendingRun>();
-/**
- * Runs between their start and their first event. An enabled AsyncLocalStorage costs every promise of the
- * process a hook (a tenth of the SDK's own time per event in a CPU-bound stream), so it is enabled only
- * while some run is starting, and disabled again once every started run has its result bound.
- */
-let startingRuns = 0;
-
-function bound(pending: PendingRun): void {
-  if (pending.bound) return;
-  pending.bound = true;
-  if (--startingRuns === 0) pendingRuns.disable();
 }
 
 const INSTALLED = Symbol.for('runtape.resultHooks');
@@ -57,7 +56,7 @@ export function installResultHooks(prototype: object = StreamedRunResult.prototy
   const { _addItem, _done, _raiseError } = target;
 
   target._addItem = function (this: StreamedRunResult<any, any> & Internals, event: RunStreamEvent) {
-    const observer = observers.get(this) ?? bindPending(this);
+    const observer = observerOf(this);
     // What the SDK drops (after a cancel or the stream's end) is not part of the run's stream.
     const accepted = observer !== undefined && !this.cancelled;
     const returned = _addItem.call(this, event);
@@ -72,27 +71,34 @@ export function installResultHooks(prototype: object = StreamedRunResult.prototy
     return returned;
   };
   target._done = function (this: StreamedRunResult<any, any> & Internals) {
-    const observer = observers.get(this) ?? bindPending(this);
+    const observer = observerOf(this);
+    forget(this);
     const returned = _done.call(this);
     if (observer) guarded(() => observer.end(this));
     return returned;
   };
   target._raiseError = function (this: StreamedRunResult<any, any> & Internals, error: unknown, options?: unknown) {
-    const observer = observers.get(this) ?? bindPending(this);
+    const observer = observerOf(this);
+    forget(this);
     const returned = _raiseError.call(this, error, options);
     if (observer) guarded(() => observer.end(this, error));
     return returned;
   };
 }
 
+/** An ended run's result is not held on to. */
+function forget(result: object): void {
+  if (result === lastResult) lastResult = lastObserver = undefined;
+}
+
 function bindPending(result: StreamedRunResult<any, any>): ResultObserver | undefined {
-  const pending = pendingRuns.getStore();
+  const pending = startingRun() as PendingRun | undefined;
   return pending && !pending.bound ? attach(pending, result) : undefined;
 }
 
 /** A starting run's result, found: it is that run's from now on. */
 function attach(pending: PendingRun, result: StreamedRunResult<any, any>): ResultObserver | undefined {
-  bound(pending);
+  pending.bound = true;
   const observer = pending.bind(result);
   if (observer) observers.set(result, observer);
   return observer;
@@ -114,12 +120,11 @@ export async function observeRunStartedBy<T extends StreamedRunResult<any, any>>
 ): Promise<T> {
   installResultHooks();
   const pending: PendingRun = { bind, bound: false };
-  startingRuns++;
   let result: T;
   try {
-    result = await pendingRuns.run(pending, start);
+    result = await withStartingRun(pending, start);
   } catch (error) {
-    bound(pending); // the run never started: nothing to record
+    pending.bound = true; // the run never started: nothing to record
     throw error;
   }
   if (!pending.bound) attach(pending, result);

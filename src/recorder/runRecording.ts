@@ -1,5 +1,4 @@
 import type { Agent, RunStreamEvent } from '@openai/agents';
-import { captureEnded } from '../capture/captureContext.js';
 import type { CaptureKind, CaptureRecords, CaptureSink } from '../capture/types.js';
 import type { RedactionSpec } from '../redaction/options.js';
 import { newRunId } from '../store/runStore.js';
@@ -155,7 +154,6 @@ export class RunRecording implements CaptureSink {
     if (this.#ended) return;
     for (const fn of this.#ending.splice(0)) fn();
     this.#ended = true;
-    captureEnded(this);
     if (this.#writer && this.#slot >= 0) this.#writer.endRun(this.#slot, end);
   }
 

@@ -1,5 +1,5 @@
 import type { Agent, Model, ModelProvider, Runner } from '@openai/agents';
-import { currentCapture } from '../capture/captureContext.js';
+import { currentCapture, shareTracingContext } from '../capture/captureContext.js';
 import { agentStarted, captureModelCalls, nameModel, runEnding } from '../capture/modelCalls.js';
 import type { RunRecording } from './runRecording.js';
 
@@ -10,6 +10,8 @@ import type { RunRecording } from './runRecording.js';
  * the agent starts. The runner's `agent_start` says whose turn it is: a request does not name its agent.
  */
 export function prepareRunnerCapture(runner: Runner): void {
+  // Before the runner's first run, so that its runs' tracing context is kept where capture finds its runs.
+  shareTracingContext();
   runner.config.modelProvider = capturingProvider(runner.config.modelProvider);
   runner.on('agent_start', (_context, agent) => {
     const sink = currentCapture();

@@ -16,7 +16,9 @@ const BATCH_SIZE = 512;
 const BATCH_DELAY_MS = 20;
 /**
  * Batches the writer may be behind before the application waits for it (backpressure): bounds the memory a
- * fast stream can pile up (~64k events).
+ * fast stream can pile up (~64k events). Counted in batches, which a slow start of the writer thread fills
+ * with small ones (one per 20 ms): a bound much lower than this turned a writer that took over a second to
+ * start on a loaded machine into gaps at the start of the run.
  */
 const MAX_QUEUED_BATCHES = 128;
 /** How long the application waits for a stuck writer before events are dropped (a recorded gap). */
@@ -147,7 +149,8 @@ export class RecordingWriter {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const batch = this.#batch;
-    this.#batch = emptyBatch();
+    // Posting copies the batch: its typed columns are reused for the next one (what reads them below runs first).
+    this.#batch = emptyBatch(batch);
     if (this.#dead) return;
     if (!this.#hasRoom()) return this.#dropAsGap(batch);
     batch.text = batch.texts.join('');
@@ -268,18 +271,19 @@ export class RecordingWriter {
   }
 }
 
-function emptyBatch(): WriterBatch {
+/** A batch with nothing in it, in the typed columns of `reused` (a batch already handed over) when given. */
+function emptyBatch(reused?: WriterBatch): WriterBatch {
   return {
     creates: [],
     length: 0,
-    slots: new Int32Array(BATCH_SIZE),
-    seqs: new Int32Array(BATCH_SIZE),
-    tUs: new Float64Array(BATCH_SIZE),
-    kinds: new Uint8Array(BATCH_SIZE),
+    slots: reused?.slots ?? new Int32Array(BATCH_SIZE),
+    seqs: reused?.seqs ?? new Int32Array(BATCH_SIZE),
+    tUs: reused?.tUs ?? new Float64Array(BATCH_SIZE),
+    kinds: reused?.kinds ?? new Uint8Array(BATCH_SIZE),
     values: [],
     text: '',
     texts: [],
-    textLengths: new Int32Array(BATCH_SIZE),
+    textLengths: reused?.textLengths ?? new Int32Array(BATCH_SIZE),
     gaps: [],
     captures: [],
     ends: [],
