@@ -29,7 +29,9 @@ export function nestChildRuns<T extends TreeRun>(runs: readonly T[]): RunRow<T>[
     if (placed.has(run.id)) return;
     placed.add(run.id);
     rows.push({ run, depth });
-    const own = (children.get(run.id) ?? []).slice().sort((a, b) => a.startedAt - b.startedAt);
+    // Oldest first; runs started in the same millisecond (side by side) in the order they were created, which a
+    // list newest first gives backwards.
+    const own = (children.get(run.id) ?? []).slice().reverse().sort((a, b) => a.startedAt - b.startedAt);
     for (const child of own) place(child, depth + 1);
   };
   for (const run of runs) {

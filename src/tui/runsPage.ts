@@ -56,7 +56,7 @@ export class RunsPage implements Page {
   render(): void {
     const rect = this.#view.tableRect;
     const runs = this.#list.window(Pane.bodyHeight(rect));
-    const table = runsTable(runs, this.#list.selected?.id, rect.width, { depths: this.#list.depths, marked: this.#list.marked });
+    const table = runsTable(runs, this.#list.selected?.id, rect.width, { depths: this.#list.depths, childRuns: this.#list.hasChildRuns, marked: this.#list.marked });
     const total = `${this.#list.total} run${this.#list.total === 1 ? '' : 's'}`;
     const shown = this.#list.filter ? `${this.#list.visible.length} of ${total} match "${sanitizeLine(this.#list.filter)}"` : total;
     const rows: Line[] = table.rows.length

@@ -14,6 +14,8 @@ interface Column {
   share?: number;
   /** Left out on a narrow terminal. */
   optional?: boolean;
+  /** Only there when some run of the list is a child run, so that other lists keep their width. */
+  forChildRuns?: boolean;
 }
 
 const COLUMNS: readonly Column[] = [
@@ -29,7 +31,7 @@ const COLUMNS: readonly Column[] = [
   // terminal still finds it by filtering on the run's id, and in the run page's header.
   { title: 'RESUMES', width: 8, optional: true, cell: formatResumedFrom },
   // The run whose tool call started a child run (an agent used as a tool): listed below it, and named here.
-  { title: 'PARENT', width: 8, optional: true, cell: formatParentRun },
+  { title: 'PARENT', width: 8, optional: true, forChildRuns: true, cell: formatParentRun },
 ];
 
 /** Below this width the optional columns go, so that names and agents keep some room. */
@@ -89,6 +91,11 @@ export class RunsList {
   /** The runs that match the filter, each child run below the run that started it. */
   get visible(): RunRecord[] {
     return this.#rows().map((row) => row.run);
+  }
+
+  /** Whether any run (filtered out or not) is a child run: the list then has a PARENT column. */
+  get hasChildRuns(): boolean {
+    return this.#runs.some((run) => run.parentRunId !== null);
   }
 
   /** How deep each visible run is listed below the run that started it. */
@@ -152,8 +159,8 @@ export const STATUS_COLOURS: Record<RunStatus, Colour> = {
 };
 
 /** The columns that fit `width`, with their widths: fixed ones for ids, times and counts; name and agents share the rest. */
-function columnsFor(width: number): { column: Column; width: number }[] {
-  const columns = COLUMNS.filter((c) => !c.optional || width >= ALL_COLUMNS_FROM);
+function columnsFor(width: number, childRuns: boolean): { column: Column; width: number }[] {
+  const columns = COLUMNS.filter((c) => (!c.optional || width >= ALL_COLUMNS_FROM) && (!c.forChildRuns || childRuns));
   const fixed = columns.reduce((sum, c) => sum + (c.width ?? 0), 0);
   const rest = Math.max(20, width - 3 - 2 * (columns.length - 1) - fixed);
   return columns.map((column) => ({ column, width: column.width ?? Math.floor(rest * column.share!) }));
@@ -164,15 +171,16 @@ export const MARK_LETTERS = ['A', 'B'] as const;
 
 /**
  * The runs table: a header line and one line per run, each exactly `width` cells, the selected one inverted, a
- * marked one lettered (A, B) in the order of `marked`, a child run indented by its depth. Recorded text is sanitized.
+ * marked one lettered (A, B) in the order of `marked`, a child run indented by its depth (with a PARENT column
+ * when `childRuns`). Recorded text is sanitized.
  */
 export function runsTable(
   runs: readonly RunRecord[],
   selectedId: string | undefined,
   width: number,
-  { depths = new Map(), marked = [] }: { depths?: ReadonlyMap<string, number>; marked?: readonly string[] } = {},
+  { depths = new Map(), childRuns = false, marked = [] }: { depths?: ReadonlyMap<string, number>; childRuns?: boolean; marked?: readonly string[] } = {},
 ): { header: Line; rows: Line[] } {
-  const columns = columnsFor(width);
+  const columns = columnsFor(width, childRuns);
   const fit = (texts: readonly string[]) => texts.map((text, i) => fitWidth(sanitizeLine(text), columns[i]!.width));
   const used = 3 + columns.reduce((sum, c) => sum + c.width, 0) + 2 * (columns.length - 1);
   const pad = ' '.repeat(Math.max(0, width - used));
