@@ -5,9 +5,8 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../src/store/openStore.js';
 import type { RunRecord } from '../src/store/types.js';
-import { recordChildRunApp } from './support/childRunApp.js';
+import { recordedChildRunApp } from './support/childRunApp.js';
 import { runCli } from './support/cli.js';
 import { useSharedTempDir } from './support/tempDb.js';
 
@@ -20,11 +19,7 @@ const short = (run: RunRecord) => run.id.slice(0, 8);
 
 beforeAll(async () => {
   db = join(dir(), 'runs.db');
-  const parentId = await recordChildRunApp(db);
-  const store = await openStore(db);
-  runs = await store.listRuns();
-  await store.close();
-  parent = runs.find((r) => r.id === parentId)!;
+  ({ runs, parent } = await recordedChildRunApp(db));
 });
 
 describe('runtape ls', () => {

@@ -5,9 +5,8 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../src/store/openStore.js';
 import type { RunRecord } from '../src/store/types.js';
-import { recordChildRunApp } from './support/childRunApp.js';
+import { recordedChildRunApp } from './support/childRunApp.js';
 import { TmuxTerminal, requireTmux, rowOf } from './support/tmux.js';
 import { useSharedTempDir } from './support/tempDb.js';
 
@@ -26,11 +25,7 @@ const short = (run: RunRecord) => run.id.slice(0, 8);
 beforeAll(async () => {
   requireTmux();
   db = join(dir(), 'runs.db');
-  const parentId = await recordChildRunApp(db);
-  const store = await openStore(db);
-  runs = await store.listRuns();
-  await store.close();
-  parent = runs.find((r) => r.id === parentId)!;
+  ({ runs, parent } = await recordedChildRunApp(db));
 });
 
 describe('child runs in the inspector', () => {

@@ -16,6 +16,7 @@ import { DivergenceError, fixtureFile, openFixture, rerunDivergences } from '../
 import { startFakeResponsesServer, type FakeResponsesServer, type FakeTurn } from '../support/fakeResponsesServer.js';
 import { ORDERS_ANSWER, ORDERS_QUESTION, ordersApp, scriptedOrdersProvider } from '../support/ordersApp.js';
 import { useTempDir } from '../support/tempDb.js';
+import { drain } from '../support/drain.js';
 
 const tempDir = useTempDir();
 const NODE_TEST_FILE = fileURLToPath(new URL('../fixtures/fixtureNodeTest.mjs', import.meta.url));
@@ -60,16 +61,6 @@ async function live(): Promise<FakeResponsesServer> {
 async function offline(server: FakeResponsesServer): Promise<void> {
   await server.close();
   setDefaultOpenAIClient(new OpenAI({ baseURL: server.url, apiKey: 'test-key', maxRetries: 0 }));
-}
-
-async function drain(result: AsyncIterable<unknown> & { completed: Promise<void> }): Promise<unknown> {
-  try {
-    for await (const _ of result);
-    await result.completed;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
 }
 
 const question = `Where is my order 1234? My reference is ${SECRET}.`;

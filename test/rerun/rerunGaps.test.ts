@@ -12,21 +12,12 @@ import { readRecordedRun } from '../../src/rerun/recordedRun.js';
 import { diffRuns } from '../../src/rerun/runDiff.js';
 import { ORDERS_ANSWER, ORDERS_QUESTION, ordersApp, scriptedOrdersProvider, unreachableProvider } from '../support/ordersApp.js';
 import { useSharedTempDir } from '../support/tempDb.js';
+import { drain } from '../support/drain.js';
 
 const tempDir = useSharedTempDir();
 let store: RunStore;
 /** The orders run, recorded non-streamed. */
 let nonStreamedId: string;
-
-async function drain(result: AsyncIterable<unknown> & { completed: Promise<void> }): Promise<unknown> {
-  try {
-    for await (const _ of result);
-    await result.completed;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
 
 /** The orders run's model turns as whole responses, for a non-streamed run. */
 function wholeResponses(): ScriptedModel {

@@ -21,20 +21,11 @@ import {
 import { ORDERS_ANSWER, ORDERS_QUESTION, ordersApp, scriptedOrdersProvider, unreachableProvider } from '../support/ordersApp.js';
 import { textTurn } from '../support/scriptedTurns.js';
 import { useSharedTempDir } from '../support/tempDb.js';
+import { drain } from '../support/drain.js';
 
 const tempDir = useSharedTempDir();
 let store: RunStore;
 let sourceId: string;
-
-async function drain(result: AsyncIterable<unknown> & { completed: Promise<void> }): Promise<unknown> {
-  try {
-    for await (const _ of result);
-    await result.completed;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
 
 beforeAll(async () => {
   setTracingDisabled(true);

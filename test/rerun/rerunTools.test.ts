@@ -11,20 +11,11 @@ import { RecordingRunner, openStore, recordedRunId, recordingStored, rerunDiverg
 import { ORDERS_ANSWER, ORDERS_QUESTION, ordersApp, scriptedOrdersProvider, unreachableProvider } from '../support/ordersApp.js';
 import { callTurn, textTurn } from '../support/scriptedTurns.js';
 import { useSharedTempDir } from '../support/tempDb.js';
+import { drain } from '../support/drain.js';
 
 const tempDir = useSharedTempDir();
 let store: RunStore;
 let sourceId: string;
-
-async function drain(result: AsyncIterable<unknown> & { completed: Promise<void> }): Promise<unknown> {
-  try {
-    for await (const _ of result);
-    await result.completed;
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
 
 /** The `tool_output` items a run recorded, as stored. */
 async function toolOutputs(runId: string): Promise<string[]> {

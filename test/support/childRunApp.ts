@@ -2,6 +2,8 @@ import { Agent } from '@openai/agents';
 import { ScriptedModel, assistantMessage, functionCall, modelResponse } from '@openai/agents/testing';
 import { recordedRunId, recordingStored } from '../../src/recorder/record.js';
 import { RecordingRunner } from '../../src/recorder/recordingRunner.js';
+import { openStore } from '../../src/store/openStore.js';
+import type { RunRecord } from '../../src/store/types.js';
 import { callTurn, streamedTurn, textTurn } from './scriptedTurns.js';
 
 /**
@@ -52,4 +54,16 @@ export async function recordChildRunApp(db: string): Promise<string> {
   for await (const _event of result) void _event;
   await recordingStored(result);
   return recordedRunId(result)!;
+}
+
+/** Records one run of the app into `db`; every run the database then holds, and the recorded run among them. */
+export async function recordedChildRunApp(db: string): Promise<{ runs: RunRecord[]; parent: RunRecord }> {
+  const parentId = await recordChildRunApp(db);
+  const store = await openStore(db);
+  try {
+    const runs = await store.listRuns();
+    return { runs, parent: runs.find((r) => r.id === parentId)! };
+  } finally {
+    await store.close();
+  }
 }
