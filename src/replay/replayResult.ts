@@ -7,7 +7,7 @@ import type { RunRecord, SeqRange } from '../store/types.js';
 import { GapMarks } from './gapMarks.js';
 import type { Fault } from '../faults/fault.js';
 import { Playback, type PlaybackOptions } from './playback.js';
-import { recordedError } from './recordedError.js';
+import { recordedError } from '../store/recordedError.js';
 import { ReplayFaults } from './replayFaults.js';
 
 /**

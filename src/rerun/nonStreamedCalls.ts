@@ -1,4 +1,4 @@
-import type { RecordedCall, RecordedItem } from './recordedRun.js';
+import type { RecordedCall, RecordedItem } from './recordedTypes.js';
 
 /**
  * The items a model's response holds (its output); the others (tool outputs, handoff outputs, approval

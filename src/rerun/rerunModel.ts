@@ -1,6 +1,6 @@
 import type { Model, ModelProvider, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
 import { faultedEvents, faultedResponse } from '../faults/faultedStream.js';
-import { recordedError } from '../replay/recordedError.js';
+import { recordedError } from '../store/recordedError.js';
 import type { RecordedCall } from './recordedRun.js';
 import { requestNow } from './request.js';
 import type { RerunSession } from './rerunSession.js';

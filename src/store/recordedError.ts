@@ -1,4 +1,4 @@
-import type { RunRecord } from '../store/types.js';
+import type { RunRecord } from './types.js';
 
 /** The error a recorded run ended with, rebuilt from what was stored (errors themselves serialize to `{}`). */
 export function recordedError(run: RunRecord): Error {
