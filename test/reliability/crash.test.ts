@@ -49,8 +49,9 @@ describe('a recording process killed with SIGKILL mid-run', () => {
 
   it('keeps every event up to the last one the application consumed, killed 150 ms after it stopped reading', async () => {
     const db = join(tempDir(), 'idle.db');
-    // Far enough into the run that the writer thread is up (it starts with the runner, in some 50–200 ms).
-    const child = startRecordingChild({ db, deltas: 400_000, idleAfterConsumed: 50_000 });
+    // Far enough into the run that the writer thread is up and has caught up with what piled up while it started
+    // (it starts with the runner, in some 50–200 ms, while the application streams on at a few µs an event).
+    const child = startRecordingChild({ db, deltas: 400_000, idleAfterConsumed: 150_000 });
     const runId = await child.line('run ');
     const consumed = Number(await child.line('consumed '));
     await new Promise((resolve) => setTimeout(resolve, 150));
