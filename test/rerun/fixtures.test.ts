@@ -4,14 +4,13 @@
  * then, the server stopped and the client pointed at its dead port, replayed from the fixture alone. Under
  * vitest here, and in a `node --test` file run as a child process against the built package.
  */
-import { Agent, setDefaultOpenAIClient, setTracingDisabled, tool } from '@openai/agents';
+import { setDefaultOpenAIClient, setTracingDisabled } from '@openai/agents';
 import OpenAI from 'openai';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { DivergenceError, fixtureFile, openFixture, rerunDivergences } from '../../src/testing.js';
 import { startFakeResponsesServer, type FakeResponsesServer, type FakeTurn } from '../support/fakeResponsesServer.js';
 import { ORDERS_ANSWER, ORDERS_QUESTION, ordersApp, scriptedOrdersProvider } from '../support/ordersApp.js';
@@ -33,22 +32,8 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-/** The application's agents, as in the re-run tests, with the order's reference (a secret) in the question. */
-function agents(ordersInstructions = 'You are Orders.') {
-  const lookups: string[] = [];
-  const lookupOrder = tool({
-    name: 'lookup_order',
-    description: 'Find an order by its number',
-    parameters: z.object({ order: z.string() }),
-    execute: async ({ order }) => {
-      lookups.push(order);
-      return `order ${order}: shipped yesterday, arrives Friday`;
-    },
-  });
-  const orders = new Agent({ name: 'Orders', instructions: ordersInstructions, model: 'gpt-4.1', tools: [lookupOrder] });
-  const triage = new Agent({ name: 'Triage', instructions: 'Route the customer.', model: 'gpt-4.1-mini', handoffs: [orders] });
-  return { triage, lookups };
-}
+/** The application of the re-run tests, with short instructions for Orders (the divergence names them). */
+const agents = (instructions = 'You are Orders.') => ordersApp({ instructions });
 
 async function live(): Promise<FakeResponsesServer> {
   setTracingDisabled(true);
