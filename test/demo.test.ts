@@ -198,7 +198,7 @@ describe('demo timing at pace 1 on a simulated clock (the default)', () => {
     let realTimers = 0;
     const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((...args: Parameters<typeof setTimeout>) => {
       const stack = new Error().stack!;
-      if (!stack.includes('recordingWriter') && !stack.includes('runExportLoop')) realTimers++;
+      if (!stack.includes('batchHandover') && !stack.includes('runExportLoop')) realTimers++;
       return realSetTimeout(...args);
     }) as typeof setTimeout);
     try {

@@ -77,11 +77,11 @@ function keyCount(object: object): number {
 }
 
 /** A compact event made plain JSON text in place, for values that structured cloning cannot carry. */
-export function describeInPlace(columns: CompactColumns, i: number): void {
-  if (columns.kinds[i] === EventKind.TextDelta) return; // its text is a string already
-  const { level, name, payload } = expandEvent(columns.kinds[i]!, columns.values[i]);
-  columns.kinds[i] = EventKind.Described;
-  columns.values[i] = [level, name, payload];
+export function describeInPlace(kinds: Uint8Array, values: unknown[], i: number): void {
+  if (kinds[i] === EventKind.TextDelta) return; // its text is a string already
+  const { level, name, payload } = expandEvent(kinds[i]!, values[i]);
+  kinds[i] = EventKind.Described;
+  values[i] = [level, name, payload];
 }
 
 export interface ExpandedEvent {

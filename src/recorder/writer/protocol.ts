@@ -3,8 +3,9 @@ import type { RedactionSpec } from '../../redaction/options.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
 
 /**
- * What the application's thread sends the writer thread. Events travel in columns (one entry per event);
- * runs are named by a small slot number, so an event carries no strings but its own.
+ * What the application's thread sends the writer thread, one or more at a time. Events travel in columns (one entry per event): their
+ * numbers in a page of memory both threads share (batchPages.ts), the rest in the message; runs are named by
+ * a small slot number, so an event carries no strings but its own.
  */
 export interface WriterBatch {
   /**
@@ -14,17 +15,12 @@ export interface WriterBatch {
    */
   creates: { slot: number; run: NewRun; resumesCallIds: string[]; redaction: RedactionSpec }[];
   length: number;
-  slots: Int32Array;
-  seqs: Int32Array;
-  /** Microseconds from the run's start, unrounded. */
-  tUs: Float64Array;
-  kinds: Uint8Array;
+  /** The shared page that holds the events' numeric columns (slot, seq, time, kind, text length). */
+  page: number;
+  /** Each event's compact value (compactEvent.ts), at its index; a text delta has none. */
   values: unknown[];
-  /** The batch's text deltas, joined (filled in as the batch is handed over; `texts` is then emptied). */
+  /** The batch's text deltas, joined (each one's length is in its page's column). */
   text: string;
-  texts: string[];
-  /** Each text delta's length in `text`, at its event's index. */
-  textLengths: Int32Array;
   /** Events lost while the writer was stuck or dead: written once the writer can take them. */
   gaps: { slot: number; fromSeq: number; toSeq: number }[];
   /**
@@ -52,6 +48,8 @@ export type WriterReport =
 
 export interface WriterInit {
   path: string;
+  /** The batches' shared pages (batchPages.ts). */
+  pages: SharedArrayBuffer;
   /**
    * Int32Array over it: [HANDLED] batches handled by the writer, for backpressure and the exit flush;
    * [EXITING] set by the application's thread when the process exits; [IN_SQLITE] 1 while the writer is

@@ -10,6 +10,7 @@ import { HEARTBEAT_INTERVAL_MS } from '../../store/runLiveness.js';
 import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
 import type { RunEnd, StoredEvent } from '../../store/types.js';
 import { loadRedactor } from '../../redaction/loadRedactor.js';
+import { BatchPages } from './batchPages.js';
 import { EventKind, expandEvent } from './compactEvent.js';
 import { EXITING, HANDLED, IN_SQLITE, type WriterBatch, type WriterInit, type WriterReport } from './protocol.js';
 import { RunRedaction, type CompactEvent } from './runRedaction.js';
@@ -26,6 +27,7 @@ interface OpenRun {
 
 const init = workerData as WriterInit;
 const shared = new Int32Array(init.handled);
+const pages = new BatchPages(init.pages);
 
 /** The process is exiting: no SQLite call may start (see protocol.ts). */
 class Exiting extends Error {}
@@ -51,8 +53,8 @@ const runs = new Map<number, OpenRun>();
 const queue: WriterBatch[] = [];
 let writing = false;
 
-port.on('message', (batch: WriterBatch) => {
-  queue.push(batch);
+port.on('message', (batches: WriterBatch[]) => {
+  queue.push(...batches);
   if (!writing) void drain();
 });
 
@@ -186,26 +188,27 @@ function redacting<T>(slot: number, redact: (redaction: RunRedaction) => T): T |
  */
 function groupEvents(batch: WriterBatch): { rows: Map<number, StoredEvent[]>; commit: () => void } {
   const incoming = new Map<number, CompactEvent[]>();
+  const { slots, seqs, tUs, kinds, textLengths } = pages.columns(batch.page);
   let textAt = 0;
   for (let i = 0; i < batch.length; i++) {
-    const slot = batch.slots[i]!;
-    const kind = batch.kinds[i]!;
+    const slot = slots[i]!;
+    const kind = kinds[i]!;
     // A text delta's text is the next slice of the batch's joined text, whether or not its run is written.
     let value = batch.values[i];
-    if (kind === EventKind.TextDelta) value = batch.text.slice(textAt, (textAt += batch.textLengths[i]!));
+    if (kind === EventKind.TextDelta) value = batch.text.slice(textAt, (textAt += textLengths[i]!));
     const run = runs.get(slot);
     if (!run || run.failure) continue;
     let events = incoming.get(slot);
     if (!events) incoming.set(slot, (events = []));
-    events.push({ seq: batch.seqs[i]!, tUs: batch.tUs[i]!, kind, value });
+    events.push({ seq: seqs[i]!, tUs: tUs[i]!, kind, value });
   }
   // A run's end, a gap in it, or the process's exit flush: nothing of it waits any longer.
   const final = new Set<number>([...batch.ends.map((e) => e.slot), ...batch.gaps.map((g) => g.slot)]);
-  const slots = new Set(incoming.keys());
-  for (const [slot, run] of runs) if (run.redaction?.holding && (batch.releaseHeld || final.has(slot))) slots.add(slot);
+  const written = new Set(incoming.keys());
+  for (const [slot, run] of runs) if (run.redaction?.holding && (batch.releaseHeld || final.has(slot))) written.add(slot);
   const rows = new Map<number, StoredEvent[]>();
   const commits: (() => void)[] = [];
-  for (const slot of slots) {
+  for (const slot of written) {
     const run = runs.get(slot)!;
     const taken = redacting(slot, (redaction) => redaction.take(incoming.get(slot) ?? [], batch.releaseHeld || final.has(slot)));
     if (!taken) continue;
@@ -231,7 +234,7 @@ function failRuns(batch: WriterBatch, error: unknown): void {
   const message = errorMessage(error);
   const touched = new Set<number>([
     ...batch.creates.map((c) => c.slot),
-    ...batch.slots.subarray(0, batch.length),
+    ...pages.columns(batch.page).slots.subarray(0, batch.length),
     ...batch.captures.map((c) => c.slot),
     ...batch.ends.map((e) => e.slot),
   ]);

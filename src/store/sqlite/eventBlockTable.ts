@@ -14,6 +14,13 @@ import { decodeBlock, encodeBlock, levelBit, type EncodedBlock } from './eventBl
  * batches (the recorder's are 512 events), which are never merged.
  */
 export const BLOCK_EVENTS = 512;
+/**
+ * Blocks of fewer events are small: merged with the run's next ones. Larger ones compress about as well as a
+ * full block and stay as they are: the recorder's batches arrive a little short of a block (redaction holds
+ * back a response's last characters for the next batch), and merging each of them (inflating and compressing
+ * the tail again) doubled what storing a fast stream cost the writer.
+ */
+const SMALL_BLOCK_EVENTS = BLOCK_EVENTS / 4;
 /** Blocks read per query while filling a window: enough for most windows, few enough not to read ahead much. */
 const BLOCKS_PER_QUERY = 8;
 /** Decoded blocks kept per engine: an inspector stepping through a window must not inflate a block per key. */
@@ -51,11 +58,12 @@ export class EventBlockTable {
     this.#insert = prepareBlockInsert(db);
   }
 
-  /** Stores `events` (a batch, in seq order) as one block, or several when it is larger than a block. */
+  /** Stores `events` (a batch, in seq order) as one block, or as several of equal size when it is larger than a block. */
   append(pk: number, events: readonly StoredEvent[]): void {
-    if (events.length < BLOCK_EVENTS) return this.#appendSmall(pk, events);
+    if (events.length < SMALL_BLOCK_EVENTS) return this.#appendSmall(pk, events);
     this.mergeSmallTail(pk);
-    for (let i = 0; i < events.length; i += BLOCK_EVENTS) insertBlock(this.#insert, pk, encodeBlock(events.slice(i, i + BLOCK_EVENTS)));
+    const size = Math.ceil(events.length / Math.ceil(events.length / BLOCK_EVENTS));
+    for (let i = 0; i < events.length; i += size) insertBlock(this.#insert, pk, encodeBlock(events.slice(i, i + size)));
   }
 
   #appendSmall(pk: number, events: readonly StoredEvent[]): void {
