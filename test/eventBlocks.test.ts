@@ -5,10 +5,13 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
 import type { EventLevel } from '../src/events/levels.js';
 import { newRunId, type EventFilter, type RunStore } from '../src/store/runStore.js';
+import { textDeltaPayload, type EventToStore } from '../src/events/storedEvent.js';
+import { SqliteEngine } from '../src/store/sqlite/sqliteEngine.js';
 import type { StoredEvent } from '../src/store/types.js';
 import { useTempDir } from './support/tempDb.js';
 
@@ -160,4 +163,91 @@ describe('events in blocks', () => {
     expect(await store.readEvents(id, { fromSeq: 4090, limit: 20 })).toEqual(events.slice(4090, 4110));
     await store.close();
   });
+
+  it('stores a plain text delta as its text alone and reads it back as its payload, byte for byte', async () => {
+    const path = join(tempDir(), 'deltas.db');
+    const engine = SqliteEngine.open(path);
+    const id = newRunId();
+    engine.createRun({ id, name: 'deltas', startedAt: Date.now(), startingAgent: 'A', input: 'hi', sdkVersion: null, tags: [], metadata: {}, agents: [] });
+    const raw = (seq: number, payload: string): StoredEvent => ({ seq, tUs: seq * 10, level: 'raw', name: 'output_text_delta', agent: 'A', payload });
+    const delta = (seq: number, text: string): EventToStore => ({ seq, tUs: seq * 10, level: 'raw', name: 'output_text_delta', agent: 'A', payload: null, delta: text });
+    const written: EventToStore[] = [
+      // As the writer thread hands them over: the text alone, whatever it holds.
+      delta(0, 'Hello'),
+      delta(1, ' "quoted" \\ back\nslash\u0001 🤖 \u2028'),
+      delta(2, ''),
+      // As an import brings them: payloads, some of which are plain deltas and some not quite.
+      raw(3, textDeltaPayload(' world')),
+      raw(4, '{"data":{"type":"output_text_delta","delta":"\\u0041"},"type":"raw_model_stream_event"}'),
+      raw(5, '{"data":{"type":"output_text_delta","delta":"x","itemId":"msg_1"},"type":"raw_model_stream_event"}'),
+      raw(6, '{"data":{"type":"output_text_delta","delta":"y"},"type":"raw_model_stream_event","source":"openai"}'),
+      { seq: 7, tUs: 70, level: 'item', name: 'message_output_created', agent: 'A', payload: '{"name":"message_output_created"}' },
+    ];
+    engine.writeTransaction(() => engine.appendEvents(id, written));
+    engine.close();
+
+    const expected = written.map((e): StoredEvent => (e.payload === null ? { ...e, payload: textDeltaPayload(e.delta) } : e)).map(({ seq, tUs, level, name, agent, payload }) => ({ seq, tUs, level, name, agent, payload }));
+    const store = await openStore(path, { readonly: true });
+    expect(await store.readEvents(id, { fromSeq: 0, limit: 100 })).toEqual(expected);
+    await store.close();
+
+    // Inside the block: the deltas' texts, not their payloads; a payload that is not exactly a plain delta's, whole.
+    const db = new Database(path, { readonly: true });
+    const { codec, data } = db.prepare(`SELECT codec, data FROM event_blocks`).get() as { codec: number; data: Buffer };
+    db.close();
+    const packed = brotliDecompressSync(data).toString('utf8');
+    expect(codec).toBe(2);
+    expect(packed.split('"output_text_delta","delta":').length - 1).toBe(3);
+    for (const text of ['Hello', ' world', '🤖']) expect(packed).toContain(text);
+  });
+
+  it('reads the blocks the last release wrote (codec 1: every payload whole)', async () => {
+    const path = join(tempDir(), 'codec1.db');
+    const engine = SqliteEngine.open(path);
+    const id = newRunId();
+    engine.createRun({ id, name: 'old', startedAt: Date.now(), startingAgent: 'A', input: 'hi', sdkVersion: null, tags: [], metadata: {}, agents: [] });
+    engine.close();
+    const events = makeEvents(40).map((e, i) => (i % 3 === 0 ? { ...e, level: 'raw' as const, name: 'output_text_delta', payload: textDeltaPayload(`d${i}`) } : e));
+    const db = new Database(path);
+    const pk = (db.prepare(`SELECT pk FROM runs WHERE id = ?`).get(id) as { pk: number }).pk;
+    db.prepare(`INSERT INTO event_blocks (run_pk, first_seq, last_seq, first_t_us, last_t_us, count, levels, names, agents, codec, data) VALUES (?, ?, ?, ?, ?, ?, 15, ?, ?, 1, ?)`).run(
+      pk, events[0]!.seq, events.at(-1)!.seq, events[0]!.tUs, events.at(-1)!.tUs, events.length, `\n${[...new Set(events.map((e) => e.name))].join('\n')}\n`, `\n${AGENTS.join('\n')}\n`, codec1Block(events),
+    );
+    db.close();
+    const store = await openStore(path, { readonly: true });
+    expect(await store.readEvents(id, { fromSeq: 0, limit: 100 })).toEqual(events);
+    await store.close();
+  });
 });
+
+/** A block as runtape 0.1 packed it (eventBlock.ts, codec 1): no column of payload forms. */
+function codec1Block(events: StoredEvent[]): Buffer {
+  const bytes: number[] = [];
+  const uint = (v: number) => {
+    for (; v >= 0x80; v = Math.floor(v / 0x80)) bytes.push((v % 0x80) | 0x80);
+    bytes.push(v);
+  };
+  const strings = (values: string[]) => {
+    uint(values.length);
+    for (const value of values) {
+      const utf8 = Buffer.from(value);
+      uint(utf8.length);
+      bytes.push(...utf8);
+    }
+  };
+  const levels = [...new Set(events.map((e) => e.level))];
+  const names = [...new Set(events.map((e) => e.name))];
+  const agents = [...new Set(events.flatMap((e) => (e.agent === null ? [] : [e.agent])))];
+  uint(events.length);
+  strings(levels);
+  strings(names);
+  strings(agents);
+  events.forEach((e, i) => uint(e.seq - (i === 0 ? e.seq : events[i - 1]!.seq)));
+  events.forEach((e, i) => uint(2 * (e.tUs - (i === 0 ? 0 : events[i - 1]!.tUs))));
+  for (const e of events) uint(levels.indexOf(e.level));
+  for (const e of events) uint(names.indexOf(e.name));
+  for (const e of events) uint(e.agent === null ? 0 : agents.indexOf(e.agent) + 1);
+  for (const e of events) uint(e.payload.length);
+  bytes.push(...Buffer.from(events.map((e) => e.payload).join('')));
+  return brotliCompressSync(Buffer.from(bytes));
+}

@@ -2,6 +2,7 @@ import type { RunStreamEvent } from '@openai/agents';
 import { AGENT_UPDATED, describeStartingAgent, describeStreamEvent } from '../../events/describe.js';
 import type { EventLevel } from '../../events/levels.js';
 import { toJsonText } from '../../events/serialize.js';
+import { textDeltaPayload } from '../../events/storedEvent.js';
 
 /**
  * The form in which an event crosses from the application's thread to the writer: the cheapest lossless
@@ -96,11 +97,7 @@ export interface ExpandedEvent {
 export function expandEvent(kind: EventKind, value: unknown): ExpandedEvent {
   switch (kind) {
     case EventKind.TextDelta:
-      return {
-        level: 'raw',
-        name: 'output_text_delta',
-        payload: `{"data":{"type":"output_text_delta","delta":${JSON.stringify(value)}},"type":"raw_model_stream_event"}`,
-      };
+      return { level: 'raw', name: 'output_text_delta', payload: textDeltaPayload(String(value)) };
     case EventKind.Raw: {
       const data = (value as { data?: { type?: unknown } }).data;
       return { level: 'raw', name: String(data?.type ?? 'unknown'), payload: toJsonText(value) };

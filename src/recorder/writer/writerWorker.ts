@@ -8,7 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
 import { HEARTBEAT_INTERVAL_MS } from '../../store/runLiveness.js';
 import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
-import type { RunEnd, StoredEvent } from '../../store/types.js';
+import type { EventToStore } from '../../events/storedEvent.js';
+import type { RunEnd } from '../../store/types.js';
 import { loadRedactor } from '../../redaction/loadRedactor.js';
 import { BatchPages } from './batchPages.js';
 import { EventKind, expandEvent } from './compactEvent.js';
@@ -186,7 +187,7 @@ function redacting<T>(slot: number, redact: (redaction: RunRedaction) => T): T |
  * are computed before the transaction and the runs' state (active agent, text that waits) changes only once
  * it is stored, so a batch retried after a busy database is computed again the same.
  */
-function groupEvents(batch: WriterBatch): { rows: Map<number, StoredEvent[]>; commit: () => void } {
+function groupEvents(batch: WriterBatch): { rows: Map<number, EventToStore[]>; commit: () => void } {
   const incoming = new Map<number, CompactEvent[]>();
   const { slots, seqs, tUs, kinds, textLengths } = pages.columns(batch.page);
   let textAt = 0;
@@ -206,7 +207,7 @@ function groupEvents(batch: WriterBatch): { rows: Map<number, StoredEvent[]>; co
   const final = new Set<number>([...batch.ends.map((e) => e.slot), ...batch.gaps.map((g) => g.slot)]);
   const written = new Set(incoming.keys());
   for (const [slot, run] of runs) if (run.redaction?.holding && (batch.releaseHeld || final.has(slot))) written.add(slot);
-  const rows = new Map<number, StoredEvent[]>();
+  const rows = new Map<number, EventToStore[]>();
   const commits: (() => void)[] = [];
   for (const slot of written) {
     const run = runs.get(slot)!;
@@ -214,8 +215,13 @@ function groupEvents(batch: WriterBatch): { rows: Map<number, StoredEvent[]>; co
     if (!taken) continue;
     const { events, held } = taken;
     let agent = run.activeAgent;
-    const runRows: StoredEvent[] = [];
+    const runRows: EventToStore[] = [];
     for (const { seq, tUs, kind, value } of events) {
+      // Most of a streamed run: a plain text delta goes to the store as its text (storedEvent.ts).
+      if (kind === EventKind.TextDelta) {
+        runRows.push({ seq, tUs: Math.round(tUs), level: 'raw', name: 'output_text_delta', agent, payload: null, delta: value as string });
+        continue;
+      }
       const event = expandEvent(kind, value);
       if (event.newAgent !== undefined) agent = event.newAgent;
       runRows.push({ seq, tUs: Math.round(tUs), level: event.level, name: event.name, agent, payload: event.payload });

@@ -1,6 +1,7 @@
 import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { RuntapeError } from '../../errors.js';
 import { EVENT_LEVELS, type EventLevel } from '../../events/levels.js';
+import { textDeltaOf, textDeltaPayload, type EventToStore } from '../../events/storedEvent.js';
 import type { StoredEvent } from '../types.js';
 
 /**
@@ -18,14 +19,20 @@ import type { StoredEvent } from '../types.js';
  *   count × level index
  *   count × name index
  *   count × agent index (0 = null, i + 1 = agents[i])
+ *   count × payload form (codec 2 only): 0 the payload, 1 a plain text delta's text (its payload is
+ *           textDeltaPayload(text): most of a streamed run's events, stored at a tenth of their JSON)
  *   count × payload length in UTF-16 code units
  *   the payloads, concatenated, as utf-8
  * Columns of small similar numbers, then the JSON texts side by side, is what compresses best.
  * Payload lengths count UTF-16 units so the whole payload text is encoded and decoded in one call each way.
  */
 
-/** How the packed bytes are compressed: the row's `codec` column, so the choice can change and old rows still read. */
+/** How the packed bytes are laid out and compressed: the row's `codec` column, so the choice can change and old rows still read. */
 export const CODEC_BROTLI = 1;
+/** CODEC_BROTLI with the column of payload forms. */
+export const CODEC_BROTLI_FORMS = 2;
+const FORM_PAYLOAD = 0;
+const FORM_TEXT_DELTA = 1;
 
 /**
  * Brotli at quality 1. Measured on 512-event batches of demo payloads (2-core machine, noisy): brotli q0-q1
@@ -63,7 +70,7 @@ function summaryList(values: readonly string[]): string {
 }
 
 /** Packs and compresses `events` (in seq order, at least one) into one block. */
-export function encodeBlock(events: readonly StoredEvent[]): EncodedBlock {
+export function encodeBlock(events: readonly EventToStore[]): EncodedBlock {
   const count = events.length;
   const levelNames = new Dictionary();
   const names = new Dictionary();
@@ -72,6 +79,8 @@ export function encodeBlock(events: readonly StoredEvent[]): EncodedBlock {
   const levelIndex = new Uint32Array(count);
   const nameIndex = new Uint32Array(count);
   const agentIndex = new Uint32Array(count);
+  const forms = new Uint8Array(count);
+  const lengths = new Uint32Array(count);
   let levels = 0;
   let payloads = '';
   for (let i = 0; i < count; i++) {
@@ -81,7 +90,12 @@ export function encodeBlock(events: readonly StoredEvent[]): EncodedBlock {
     nameIndex[i] = names.indexOf(e.name);
     agentIndex[i] = e.agent === null ? 0 : agents.indexOf(e.agent) + 1;
     levels |= levelBit(e.level);
-    payloads += e.payload;
+    // A delta that comes as a payload (an import, a migration, a merge of blocks) is stored as one too when it is one.
+    const delta = e.payload === null ? e.delta : e.name === 'output_text_delta' ? textDeltaOf(e.payload) : undefined;
+    const stored = delta ?? (e.payload as string);
+    forms[i] = delta === undefined ? FORM_PAYLOAD : FORM_TEXT_DELTA;
+    lengths[i] = stored.length;
+    payloads += stored;
   }
   out.uint(count);
   levelNames.writeTo(out);
@@ -103,7 +117,8 @@ export function encodeBlock(events: readonly StoredEvent[]): EncodedBlock {
   for (let i = 0; i < count; i++) out.uint(levelIndex[i]!);
   for (let i = 0; i < count; i++) out.uint(nameIndex[i]!);
   for (let i = 0; i < count; i++) out.uint(agentIndex[i]!);
-  for (let i = 0; i < count; i++) out.uint(events[i]!.payload.length);
+  for (let i = 0; i < count; i++) out.uint(forms[i]!);
+  for (let i = 0; i < count; i++) out.uint(lengths[i]!);
   out.text(payloads);
   const packed = out.bytes();
   const last = events[count - 1]!;
@@ -116,14 +131,14 @@ export function encodeBlock(events: readonly StoredEvent[]): EncodedBlock {
     levels,
     names: summaryList(names.values),
     agents: summaryList(agents.values),
-    codec: CODEC_BROTLI,
+    codec: CODEC_BROTLI_FORMS,
     data: compress(packed),
   };
 }
 
 /** The events of a stored block, in seq order. */
 export function decodeBlock(firstSeq: number, codec: number, data: Uint8Array): StoredEvent[] {
-  if (codec !== CODEC_BROTLI) throw new RuntapeError(`event block at seq ${firstSeq} uses codec ${codec}, which this runtape cannot read; upgrade runtape`);
+  if (codec !== CODEC_BROTLI && codec !== CODEC_BROTLI_FORMS) throw new RuntapeError(`event block at seq ${firstSeq} uses codec ${codec}, which this runtape cannot read; upgrade runtape`);
   const packed = brotliDecompressSync(data);
   const r = new VarintReader(packed);
   const count = r.uint();
@@ -145,13 +160,18 @@ export function decodeBlock(firstSeq: number, codec: number, data: Uint8Array): 
     const a = r.uint();
     agentOf[i] = a === 0 ? null : agents[a - 1]!;
   }
+  const forms = new Uint8Array(count);
+  if (codec === CODEC_BROTLI_FORMS) {
+    for (let i = 0; i < count; i++) if ((forms[i] = r.uint()) > FORM_TEXT_DELTA) throw new RuntapeError('an event block holds an unknown payload form (the database is damaged)');
+  }
   const lengths = new Array<number>(count);
   for (let i = 0; i < count; i++) lengths[i] = r.uint();
   const text = packed.toString('utf8', r.offset);
   const events = new Array<StoredEvent>(count);
   let at = 0;
   for (let i = 0; i < count; i++) {
-    const payload = text.slice(at, (at += lengths[i]!));
+    const stored = text.slice(at, (at += lengths[i]!));
+    const payload = forms[i] === FORM_TEXT_DELTA ? textDeltaPayload(stored) : stored;
     events[i] = { seq: seqs[i]!, tUs: times[i]!, level: levels[i]!, name: nameOf[i]!, agent: agentOf[i]!, payload };
   }
   return events;
@@ -161,7 +181,7 @@ export function decodeBlock(firstSeq: number, codec: number, data: Uint8Array): 
  * A block holds whole-number seqs, increasing, and whole-number offsets: anything else (a damaged row of an old
  * database being migrated) is refused with the transaction, never rounded or reordered.
  */
-function checkOrder(e: StoredEvent, previous: StoredEvent | undefined): void {
+function checkOrder(e: EventToStore, previous: EventToStore | undefined): void {
   if (!Number.isSafeInteger(e.seq) || (previous && e.seq <= previous.seq)) {
     throw new RuntapeError(`cannot store event seq ${e.seq} in an event block: seqs are whole numbers, increasing`);
   }

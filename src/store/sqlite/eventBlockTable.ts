@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventFilter, EventWindow } from '../runStore.js';
+import type { EventToStore } from '../../events/storedEvent.js';
 import type { StoredEvent } from '../types.js';
 import { decodeBlock, encodeBlock, levelBit, type EncodedBlock } from './eventBlock.js';
 
@@ -59,14 +60,14 @@ export class EventBlockTable {
   }
 
   /** Stores `events` (a batch, in seq order) as one block, or as several of equal size when it is larger than a block. */
-  append(pk: number, events: readonly StoredEvent[]): void {
+  append(pk: number, events: readonly EventToStore[]): void {
     if (events.length < SMALL_BLOCK_EVENTS) return this.#appendSmall(pk, events);
     this.mergeSmallTail(pk);
     const size = Math.ceil(events.length / Math.ceil(events.length / BLOCK_EVENTS));
     for (let i = 0; i < events.length; i += size) insertBlock(this.#insert, pk, encodeBlock(events.slice(i, i + size)));
   }
 
-  #appendSmall(pk: number, events: readonly StoredEvent[]): void {
+  #appendSmall(pk: number, events: readonly EventToStore[]): void {
     insertBlock(this.#insert, pk, encodeBlock(events));
     const tail = this.#smallTails.get(pk) ?? { firstSeq: events[0]!.seq, blocks: 0, events: 0 };
     tail.blocks++;

@@ -11,6 +11,7 @@ import { CaptureTable } from './captureTable.js';
 import { EventBlockTable } from './eventBlockTable.js';
 import { agentFromRow, runFromRow, type AgentRow, type RunRow } from './rows.js';
 import { explainSqliteError } from './sqliteErrors.js';
+import type { EventToStore } from '../../events/storedEvent.js';
 
 /**
  * A recordings database file, synchronously (better-sqlite3): the engine under the async SqliteRunStore, and
@@ -108,7 +109,7 @@ export class SqliteEngine {
   }
 
   /** Appends a batch in one transaction; the run's event count moves with it, so readers never see half a batch. */
-  appendEvents(runId: string, events: readonly StoredEvent[]): void {
+  appendEvents(runId: string, events: readonly EventToStore[]): void {
     if (events.length === 0) return;
     const pk = this.#pkOf(runId);
     this.#guard(() => {
@@ -118,16 +119,16 @@ export class SqliteEngine {
   }
 
   /** Prepared once per store: the recorder's hot write path, a block per batch (eventBlockTable.ts). */
-  #appendBatch: Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> | undefined;
-  #prepareAppend(): Database.Transaction<(pk: number, events: readonly StoredEvent[]) => void> {
+  #appendBatch: Database.Transaction<(pk: number, events: readonly EventToStore[]) => void> | undefined;
+  #prepareAppend(): Database.Transaction<(pk: number, events: readonly EventToStore[]) => void> {
     const count = this.#db.prepare(`UPDATE runs SET event_count = event_count + ? WHERE pk = ?`);
     const interruption = this.#db.prepare(
       `INSERT OR REPLACE INTO interruptions (call_id, run_pk) SELECT json_extract(?, '$.item.rawItem.callId'), ? WHERE json_extract(?, '$.item.rawItem.callId') IS NOT NULL`,
     );
-    return this.#db.transaction((pk: number, events: readonly StoredEvent[]) => {
+    return this.#db.transaction((pk: number, events: readonly EventToStore[]) => {
       this.#events.append(pk, events);
       count.run(events.length, pk);
-      for (const e of events) if (e.name === TOOL_APPROVAL_REQUESTED) interruption.run(e.payload, pk, e.payload);
+      for (const e of events) if (e.name === TOOL_APPROVAL_REQUESTED && e.payload !== null) interruption.run(e.payload, pk, e.payload);
     });
   }
 
