@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { RecordingRunner, recordedRunId, recordingStored } from '../src/index.js';
 import { openStore } from '../src/store/openStore.js';
+import { AgentGraphTable } from '../src/store/sqlite/agentGraphTable.js';
 import { archiveDictionary, decodeArchive } from '../src/store/sqlite/captureArchive.js';
 import { callTurn, textTurn } from '../test/support/scriptedTurns.js';
 import type { Benchmark, Figure } from './benchmark.js';
@@ -47,8 +48,8 @@ async function itemBytes(db: string, runId: string): Promise<{ stored: number; d
   const bytes = (texts: Iterable<string>) => [...texts].reduce((n, t) => n + Buffer.byteLength(t), 0);
   // What the run's archive holds: each distinct item, and the item numbers in the requests.
   const raw = new Database(db, { readonly: true });
-  const row = raw.prepare(`SELECT codec, data FROM capture_archives`).get() as { codec: number; data: Buffer };
-  const dictionary = archiveDictionary(raw.prepare(`SELECT instructions, tools, handoffs FROM agents ORDER BY rowid`).all() as never[]);
+  const row = raw.prepare(`SELECT run_pk, codec, data FROM capture_archives`).get() as { run_pk: number; codec: number; data: Buffer };
+  const dictionary = archiveDictionary(new AgentGraphTable(raw).read(row.run_pk));
   raw.close();
   const archive = decodeArchive(row.codec, row.data, dictionary);
   const itemsBytes = bytes(archive.items.map(([, item]) => JSON.stringify(item)));
