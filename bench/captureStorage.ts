@@ -1,7 +1,6 @@
 import { Agent, tool } from '@openai/agents';
 import { ScriptedModel } from '@openai/agents/testing';
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RecordingRunner, recordedRunId, recordingStored } from '../src/index.js';
@@ -10,6 +9,7 @@ import { AgentGraphTable } from '../src/store/sqlite/agentGraphTable.js';
 import { archiveDictionary, decodeArchive } from '../src/store/sqlite/captureArchive.js';
 import { callTurn, textTurn } from '../test/support/scriptedTurns.js';
 import type { Benchmark, Figure } from './benchmark.js';
+import { databaseBytes } from './databaseBytes.js';
 import { recordDemoRuns } from './demoEvents.js';
 import { pairedRatios, summarize } from './stats.js';
 
@@ -57,19 +57,11 @@ async function itemBytes(db: string, runId: string): Promise<{ stored: number; d
   return { stored: itemsBytes + references, distinct: bytes(new Set(items)), repeated: bytes(items) };
 }
 
-/** The database's size once its write-ahead log is in the file (the recorder's writer thread may still hold it open). */
-function fileBytes(path: string): number {
-  const db = new Database(path);
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-  return statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
-}
-
 async function demoDatabase(path: string, runs: number, capture: boolean): Promise<number> {
   const store = await openStore(path);
   await recordDemoRuns(store, runs, 1, capture);
   await store.close();
-  return fileBytes(path);
+  return databaseBytes(path);
 }
 
 /** What capturing the model calls costs on disk: the conversation stored once per run, and the demo database with and without capture. */
