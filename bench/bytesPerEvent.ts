@@ -1,10 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordingRunner, recordedRunId, recordingStored } from '../src/index.js';
 import { openStore } from '../src/store/openStore.js';
 import type { RunStore } from '../src/store/runStore.js';
 import { streamingAgent } from '../test/support/scriptedTurns.js';
 import type { Benchmark, Figure } from './benchmark.js';
+import { databaseBytes } from './databaseBytes.js';
 import { recordDemoRuns } from './demoEvents.js';
 import { pairedRatios, summarize } from './stats.js';
 
@@ -19,8 +19,8 @@ interface Sizes {
 }
 
 /**
- * Records into a fresh database, closes it (which checkpoints the WAL into the file), and weighs it against the
- * events' JSON (their payloads as UTF-8, read back through the store: what an export's events hold).
+ * Records into a fresh database, closes it, and weighs it, its write-ahead log checkpointed into the file, against
+ * the events' JSON (their payloads as UTF-8, read back through the store: what an export's events hold).
  */
 async function weigh(path: string, record: (store: RunStore) => Promise<void>): Promise<Sizes> {
   const writing = await openStore(path);
@@ -36,9 +36,7 @@ async function weigh(path: string, record: (store: RunStore) => Promise<void>): 
     }
   }
   await store.close();
-  // The write-ahead log too, should anything be left in it: the figure is what the recording occupies.
-  const bytes = statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
-  return { fileBytesPerEvent: bytes / events, jsonBytesPerEvent: json / events };
+  return { fileBytesPerEvent: databaseBytes(path) / events, jsonBytesPerEvent: json / events };
 }
 
 /** One CPU-bound run of `deltas` text deltas through the real SDK runner, recorded. */
@@ -86,7 +84,7 @@ export const bytesPerEvent: Benchmark = {
       figure(
         'database bytes per event: deltas',
         stream,
-        `one CPU-bound run of ${deltas.toLocaleString('en')} text deltas (scripted model, real runner), file size after close, ${REPETITIONS} databases`,
+        `one CPU-bound run of ${deltas.toLocaleString('en')} text deltas (scripted model, real runner), file size after close (WAL checkpointed), ${REPETITIONS} databases`,
       ),
     ];
   },

@@ -1,14 +1,15 @@
 import { Agent, tool } from '@openai/agents';
 import { ScriptedModel } from '@openai/agents/testing';
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RecordingRunner, recordedRunId, recordingStored } from '../src/index.js';
 import { openStore } from '../src/store/openStore.js';
+import { AgentGraphTable } from '../src/store/sqlite/agentGraphTable.js';
 import { archiveDictionary, decodeArchive } from '../src/store/sqlite/captureArchive.js';
 import { callTurn, textTurn } from '../test/support/scriptedTurns.js';
 import type { Benchmark, Figure } from './benchmark.js';
+import { databaseBytes } from './databaseBytes.js';
 import { recordDemoRuns } from './demoEvents.js';
 import { pairedRatios, summarize } from './stats.js';
 
@@ -47,8 +48,8 @@ async function itemBytes(db: string, runId: string): Promise<{ stored: number; d
   const bytes = (texts: Iterable<string>) => [...texts].reduce((n, t) => n + Buffer.byteLength(t), 0);
   // What the run's archive holds: each distinct item, and the item numbers in the requests.
   const raw = new Database(db, { readonly: true });
-  const row = raw.prepare(`SELECT codec, data FROM capture_archives`).get() as { codec: number; data: Buffer };
-  const dictionary = archiveDictionary(raw.prepare(`SELECT instructions, tools, handoffs FROM agents ORDER BY rowid`).all() as never[]);
+  const row = raw.prepare(`SELECT run_pk, codec, data FROM capture_archives`).get() as { run_pk: number; codec: number; data: Buffer };
+  const dictionary = archiveDictionary(new AgentGraphTable(raw).read(row.run_pk));
   raw.close();
   const archive = decodeArchive(row.codec, row.data, dictionary);
   const itemsBytes = bytes(archive.items.map(([, item]) => JSON.stringify(item)));
@@ -56,19 +57,11 @@ async function itemBytes(db: string, runId: string): Promise<{ stored: number; d
   return { stored: itemsBytes + references, distinct: bytes(new Set(items)), repeated: bytes(items) };
 }
 
-/** The database's size once its write-ahead log is in the file (the recorder's writer thread may still hold it open). */
-function fileBytes(path: string): number {
-  const db = new Database(path);
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-  return statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
-}
-
 async function demoDatabase(path: string, runs: number, capture: boolean): Promise<number> {
   const store = await openStore(path);
   await recordDemoRuns(store, runs, 1, capture);
   await store.close();
-  return fileBytes(path);
+  return databaseBytes(path);
 }
 
 /** What capturing the model calls costs on disk: the conversation stored once per run, and the demo database with and without capture. */

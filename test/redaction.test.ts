@@ -12,6 +12,7 @@ import { EventKind } from '../src/recorder/writer/compactEvent.js';
 import { CARRY_CHARS, RunRedaction, type CompactEvent } from '../src/recorder/writer/runRedaction.js';
 import { redactionSpecOf } from '../src/redaction/options.js';
 import { Redactor } from '../src/redaction/redactor.js';
+import { AgentGraphTable } from '../src/store/sqlite/agentGraphTable.js';
 import { archiveDictionary, decodeArchive } from '../src/store/sqlite/captureArchive.js';
 import { decodeBlock } from '../src/store/sqlite/eventBlock.js';
 import { runCli } from './support/cli.js';
@@ -54,8 +55,7 @@ function everythingStored(path: string): string {
         if (table === 'capture_archives') {
           // Deflated against the run's agent graph, as the store reads it.
           const { run_pk, codec, data } = row as { run_pk: number; codec: number; data: Buffer };
-          const agents = db.prepare(`SELECT instructions, tools, handoffs FROM agents WHERE run_pk = ? ORDER BY rowid`).all(run_pk) as Parameters<typeof archiveDictionary>[0];
-          texts.push(JSON.stringify(decodeArchive(codec, data, archiveDictionary(agents))));
+          texts.push(JSON.stringify(decodeArchive(codec, data, archiveDictionary(new AgentGraphTable(db).read(run_pk)))));
           continue;
         }
         for (const value of Object.values(row)) {

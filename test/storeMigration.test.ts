@@ -1,21 +1,27 @@
 /**
  * Upgrading: a database and an export written by the released runtape 0.1.0 (one row per event, schema 1)
- * still open, migrate and import with nothing lost. The fixtures were made by runtape 0.1.0 itself.
+ * still open, migrate and import with nothing lost. The fixtures were made by runtape 0.1.0 itself. So does a
+ * database of schema 6 (agent graphs stored per run), whose commands print what they printed before.
  */
 import Database from 'better-sqlite3';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
+import { exportRunLines, importRunLines } from '../src/store/exchange.js';
 import type { RunStore } from '../src/store/runStore.js';
 import type { StoredEvent } from '../src/store/types.js';
-import type { RunRow } from '../src/store/sqlite/rows.js';
+import { AgentGraphTable } from '../src/store/sqlite/agentGraphTable.js';
+import { archiveDictionary, decodeArchive, type CaptureArchive } from '../src/store/sqlite/captureArchive.js';
+import type { AgentRow, RunRow } from '../src/store/sqlite/rows.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
-import { asUnprivilegedUser, expectOneLineError, runCli } from './support/cli.js';
-import { useTempDir } from './support/tempDb.js';
+import { asUnprivilegedUser, expectOneLineError, runCli, type CliResult } from './support/cli.js';
+import { useSharedTempDir, useTempDir } from './support/tempDb.js';
 
 const FIXTURE_DB = new URL('./fixtures/release-0.1.0.db', import.meta.url).pathname;
 const FIXTURE_EXPORT = new URL('./fixtures/release-0.1.0-export.jsonl', import.meta.url).pathname;
+const SCRIPTED_AGENT = new URL('./fixtures/scriptedAgent.ts', import.meta.url).pathname;
 
 const tempDir = useTempDir();
 
@@ -225,3 +231,121 @@ describe('an export written by runtape 0.1.0', () => {
     expectNoCallsRecorded(db, header.run.id);
   });
 });
+
+/**
+ * A database the runtape before shared agent descriptions wrote (schema 6, one `agents` row per run and agent), and
+ * what its commands printed. Made with that runtape's built CLI: `demo --pace 0` (three runs, one graph), `record
+ * test/fixtures/scriptedAgent.ts` and its `rerun` (a second graph, twice), `record test/fixtures/ordersAgent.ts`
+ * twice without an API key, once with ORDERS_INSTRUCTIONS set (two error runs, their Orders agents differ), and an
+ * `import` of release-0.1.0-export.jsonl (a Technical Support Agent with other instructions); then, on a copy, each
+ * run's `show`, `show --json` and `export`, and four `diff`s, with TZ=UTC.
+ */
+const SCHEMA_6_DB = new URL('./fixtures/schema-6.db', import.meta.url).pathname;
+const SCHEMA_6_OUTPUTS = new URL('./fixtures/schema-6-outputs.json.gz', import.meta.url).pathname;
+
+interface Schema6Outputs {
+  runs: Record<string, { show: CliResult; showJson: CliResult; export: CliResult }>;
+  /** By the two run ids, space-separated. */
+  diffs: Record<string, CliResult>;
+}
+
+/** Each run's graph as stored, and its capture archive decoded against that graph, read straight from the file. */
+function storedGraphs(path: string): Map<string, { agents: AgentRow[]; archive: CaptureArchive | null }> {
+  const db = new Database(path, { readonly: true });
+  try {
+    const graphs = db.pragma('user_version', { simple: true }) === 6 ? null : new AgentGraphTable(db);
+    const result = new Map<string, { agents: AgentRow[]; archive: CaptureArchive | null }>();
+    for (const { pk, id } of db.prepare(`SELECT pk, id FROM runs ORDER BY pk`).all() as { pk: number; id: string }[]) {
+      const agents = graphs
+        ? graphs.read(pk)
+        : (db.prepare(`SELECT name, instructions, model, handoff_description, tools, handoffs FROM agents WHERE run_pk = ? ORDER BY rowid`).all(pk) as AgentRow[]);
+      const stored = db.prepare(`SELECT codec, data FROM capture_archives WHERE run_pk = ?`).get(pk) as { codec: number; data: Buffer } | undefined;
+      result.set(id, { agents, archive: stored ? decodeArchive(stored.codec, stored.data, archiveDictionary(agents)) : null });
+    }
+    return result;
+  } finally {
+    db.close();
+  }
+}
+
+describe('a database of schema 6 (each run with its own copy of its agent graph)', () => {
+  const dir = useSharedTempDir();
+  const path = () => join(dir(), 'schema-6.db');
+  const outputs = JSON.parse(gunzipSync(readFileSync(SCHEMA_6_OUTPUTS)).toString('utf8')) as Schema6Outputs;
+  const utc = { env: { TZ: 'UTC' } };
+  let before: ReturnType<typeof storedGraphs>;
+
+  beforeAll(() => {
+    copyFileSync(SCHEMA_6_DB, path());
+    before = storedGraphs(path());
+    // The first command migrates it.
+    expect(runCli(['ls'], { db: path() }).status).toBe(0);
+  });
+
+  it('migrates: every graph kept column for column, each distinct agent description stored once, the old table gone', () => {
+    expect([...before.keys()]).toHaveLength(8);
+    expect(Object.keys(outputs.runs)).toEqual([...before.keys()]);
+    expect(Object.keys(outputs.diffs)).toHaveLength(4);
+    const after = storedGraphs(path());
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    for (const [id, { agents }] of before) expect(after.get(id)!.agents).toEqual(agents);
+    const db = new Database(path(), { readonly: true });
+    const distinct = new Set([...before.values()].flatMap((g) => g.agents.map((a) => JSON.stringify(a))));
+    expect(distinct.size).toBe(9);
+    expect(db.prepare(`SELECT count(*) FROM agent_descriptions`).pluck().get()).toBe(distinct.size);
+    expect(db.prepare(`SELECT name FROM sqlite_schema WHERE name = 'agents'`).all()).toEqual([]);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('its capture archives read as they did, against the same dictionary', () => {
+    const after = storedGraphs(path());
+    expect([...before.values()].filter((g) => g.archive !== null)).toHaveLength(5);
+    for (const [id, { archive }] of before) expect(after.get(id)!.archive).toEqual(archive);
+  });
+
+  for (const [id, printed] of Object.entries(outputs.runs)) {
+    it(`run ${id.slice(0, 8)}: show, show --json and export print what the runtape that wrote it printed`, () => {
+      expect(runCli(['show', id], { db: path(), ...utc })).toEqual(printed.show);
+      expect(runCli(['show', '--json', id], { db: path(), ...utc })).toEqual(printed.showJson);
+      expect(runCli(['export', id], { db: path(), ...utc })).toEqual(printed.export);
+    });
+  }
+
+  for (const [pair, printed] of Object.entries(outputs.diffs)) {
+    it(`diff ${pair.split(' ').map((id) => id.slice(0, 8)).join(' ')} prints what it printed`, () => {
+      expect(runCli(['diff', ...pair.split(' ')], { db: path(), ...utc })).toEqual(printed);
+    });
+  }
+
+  it('each run exported imports into a new database and exports again as the same lines', async () => {
+    const store = await openStore(join(dir(), 'imported.db'));
+    try {
+      for (const [id, printed] of Object.entries(outputs.runs)) {
+        const lines = printed.export.stdout.trimEnd().split('\n');
+        await importRunLines(store, linesOf(lines), `${id}.jsonl`);
+        const again: string[] = [];
+        for await (const line of exportRunLines(store, id)) again.push(line);
+        expect(again).toEqual(lines);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('re-runs a run it recorded, every call answered from the recording, the new run sharing its descriptions', () => {
+    const rerun = runCli(['rerun', '6ec1175b', '--module', SCRIPTED_AGENT], { db: path() });
+    expect(rerun.stderr).toBe('');
+    expect(rerun.stdout).toMatch(/^re-ran run 6ec1175b as run [0-9a-f]{8} \(strict\): no differences/);
+    expect(rerun.status).toBe(0);
+    const db = new Database(path(), { readonly: true });
+    expect(db.prepare(`SELECT count(*) FROM agent_descriptions`).pluck().get()).toBe(9);
+    expect(db.prepare(`SELECT count(*) FROM run_agents`).pluck().get()).toBe(22);
+    db.close();
+  });
+});
+
+async function* linesOf(lines: readonly string[]): AsyncGenerator<string> {
+  yield* lines;
+}

@@ -5,6 +5,7 @@ import type { CaptureKind, CaptureRecords } from '../../capture/types.js';
 import { RuntapeError } from '../../errors.js';
 import { toJsonText } from '../../events/serialize.js';
 import { UnreadableCapturesError } from '../unreadableCaptures.js';
+import type { AgentGraphTable } from './agentGraphTable.js';
 import { ARCHIVE_DEFLATE_AGENTS, archiveDictionary, decodeArchive, encodeArchive } from './captureArchive.js';
 
 /** What the table knows of one run while it is written: the items stored so far, and how many records of each kind. */
@@ -22,12 +23,14 @@ interface RunIndex {
  */
 export class CaptureTable {
   readonly #db: Database.Database;
+  readonly #agentGraphs: AgentGraphTable;
   readonly #indexes = new Map<number, RunIndex>();
   readonly #insertItem: Database.Statement;
   readonly #insertRecord: Database.Statement;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, agentGraphs: AgentGraphTable) {
     this.#db = db;
+    this.#agentGraphs = agentGraphs;
     this.#insertItem = db.prepare(`INSERT INTO capture_items (run_pk, n, item) VALUES (?, ?, ?)`);
     this.#insertRecord = db.prepare(`INSERT INTO captures (run_pk, kind, n, record) VALUES (?, ?, ?, ?)`);
   }
@@ -83,7 +86,7 @@ export class CaptureTable {
   }
 
   #dictionary(pk: number): Buffer {
-    return archiveDictionary(this.#db.prepare(`SELECT instructions, tools, handoffs FROM agents WHERE run_pk = ? ORDER BY rowid`).all(pk) as { instructions: string | null; tools: string; handoffs: string }[]);
+    return archiveDictionary(this.#agentGraphs.read(pk));
   }
 
   /** After a rollback or a deletion: what was cached may no longer be stored. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { moveAgentGraphsIntoDescriptions } from './agentGraphMigration.js';
 import { moveEventsIntoBlocks } from './eventMigration.js';
 
 /**
@@ -162,6 +163,38 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE runs ADD COLUMN parent_call_id TEXT;
   CREATE INDEX runs_by_parent ON runs(parent_run_id) WHERE parent_run_id IS NOT NULL;
   ` },
+  {
+    sql: `
+  -- The agent graph as it was at run start, each distinct agent description stored once whichever runs list it
+  -- (runs of one application repeat the same graph; stored per run, graphs were the largest part of a database
+  -- of short runs). hash: SHA-256 of the JSON array of the other columns as stored (agentGraphTable.ts).
+  CREATE TABLE agent_descriptions (
+    pk                  INTEGER PRIMARY KEY,
+    hash                BLOB NOT NULL UNIQUE,
+    name                TEXT NOT NULL,
+    instructions        TEXT,
+    model               TEXT,
+    handoff_description TEXT,
+    tools               TEXT NOT NULL, -- JSON [{name, type, description, parameters}]
+    handoffs            TEXT NOT NULL  -- JSON [{agent, toolName, toolDescription}]
+  );
+  -- A run's graph: its agents' descriptions in order, the starting agent first.
+  CREATE TABLE run_agents (
+    run_pk   INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    agent    INTEGER NOT NULL REFERENCES agent_descriptions(pk),
+    PRIMARY KEY (run_pk, position)
+  ) WITHOUT ROWID;
+  CREATE INDEX run_agents_by_agent ON run_agents(agent);
+  -- A description goes with the last run that lists it.
+  CREATE TRIGGER agent_description_unused AFTER DELETE ON run_agents
+    WHEN NOT EXISTS (SELECT 1 FROM run_agents WHERE agent = OLD.agent)
+  BEGIN
+    DELETE FROM agent_descriptions WHERE pk = OLD.agent;
+  END;
+  `,
+    then: moveAgentGraphsIntoDescriptions,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,9 +7,10 @@ import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, RunStatus, Stor
 import { openDatabase } from './database.js';
 import { discardStaged, markStaged, publishStaged, sweepAbandoned, touchStaged } from './stagedImports.js';
 import type { CaptureKind, CaptureRecords } from '../../capture/types.js';
+import { AgentGraphTable, RUNS_WITH_AGENT_NAMED } from './agentGraphTable.js';
 import { CaptureTable } from './captureTable.js';
 import { EventBlockTable } from './eventBlockTable.js';
-import { agentFromRow, runFromRow, type AgentRow, type RunRow } from './rows.js';
+import { agentFromRow, runFromRow, type RunRow } from './rows.js';
 import { explainSqliteError } from './sqliteErrors.js';
 import type { EventToStore } from '../../events/storedEvent.js';
 
@@ -25,6 +26,7 @@ export class SqliteEngine {
   readonly #db: Database.Database;
   readonly #runPks = new Map<string, number>();
   readonly #events: EventBlockTable;
+  readonly #agentGraphs: AgentGraphTable;
   readonly #captures: CaptureTable;
 
   private constructor(
@@ -33,7 +35,8 @@ export class SqliteEngine {
   ) {
     this.#db = db;
     this.#events = new EventBlockTable(db);
-    this.#captures = new CaptureTable(db);
+    this.#agentGraphs = new AgentGraphTable(db);
+    this.#captures = new CaptureTable(db, this.#agentGraphs);
   }
 
   /** Opens (creating when writable) the database at `path`, a resolved file path. */
@@ -84,7 +87,7 @@ export class SqliteEngine {
               Date.now(),
             ) as { pk: number };
           this.#runPks.set(run.id, pk);
-          this.#insertAgents(pk, run.agents);
+          this.#agentGraphs.insert(pk, run.agents);
         })
         .immediate(),
     );
@@ -97,15 +100,6 @@ export class SqliteEngine {
     this.#guard(() =>
       this.#db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE pk IN (${pks.map(() => '?').join(', ')})`).run(Date.now(), ...pks),
     );
-  }
-
-  #insertAgents(pk: number, agents: readonly AgentRecord[]): void {
-    const insert = this.#db.prepare(
-      `INSERT OR REPLACE INTO agents (run_pk, name, instructions, model, handoff_description, tools, handoffs) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const a of agents) {
-      insert.run(pk, a.name, a.instructions, a.model, a.handoffDescription, toJsonText(a.tools), toJsonText(a.handoffs));
-    }
   }
 
   /** Appends a batch in one transaction; the run's event count moves with it, so readers never see half a batch. */
@@ -273,7 +267,7 @@ export class SqliteEngine {
               run.pid,
             ) as { pk: number };
           this.#runPks.set(run.id, pk);
-          this.#insertAgents(pk, agents);
+          this.#agentGraphs.insert(pk, agents);
           markStaged(this.#db, pk);
         })
         .immediate();
@@ -387,7 +381,7 @@ export class SqliteEngine {
     const params: unknown[] = [];
     if (filter.since !== undefined) (where.push('started_at >= ?'), params.push(filter.since));
     if (filter.name !== undefined) (where.push(`instr(lower(coalesce(name, '')), lower(?)) > 0`), params.push(filter.name));
-    if (filter.agent !== undefined) (where.push('pk IN (SELECT run_pk FROM agents WHERE name = ?)'), params.push(filter.agent));
+    if (filter.agent !== undefined) (where.push(`pk IN (${RUNS_WITH_AGENT_NAMED})`), params.push(filter.agent));
     if (filter.parentRunId !== undefined) (where.push('parent_run_id = ?'), params.push(filter.parentRunId));
     // Tags that are not a JSON list (a bad row) match no tag, rather than failing the whole list.
     if (filter.tag !== undefined) (where.push("CASE WHEN NOT json_valid(runs.tags) THEN 0 WHEN json_type(runs.tags) = 'array' THEN EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = ?) ELSE 0 END"), params.push(filter.tag));
@@ -407,8 +401,7 @@ export class SqliteEngine {
 
   agents(runId: string): AgentRecord[] {
     const pk = this.#pkOf(runId);
-    const rows = this.#guard(() => this.#db.prepare(`SELECT * FROM agents WHERE run_pk = ? ORDER BY rowid`).all(pk)) as AgentRow[];
-    return rows.map(agentFromRow);
+    return this.#guard(() => this.#agentGraphs.read(pk)).map(agentFromRow);
   }
 
   /**
