@@ -1,12 +1,15 @@
 import { defineConfig } from 'vitest/config';
 import { OTHER_SUPPORTED_SDK_VERSIONS, sdkAliases } from './test/support/sdkVersions.js';
 
-/** Tests that start process swarms, kill recorders, fill disks, clone the project or install it: one file at a time. */
+/**
+ * Tests that start process swarms, kill recorders, fill disks or install the packed project: one file at a time.
+ * (The README's commands, in a clone of their own, spend much of their time waiting on paced replays: they run
+ * beside the other files.)
+ */
 const HEAVY = [
   'test/reliability/concurrency.test.ts',
   'test/reliability/crash.test.ts',
   'test/reliability/storeFailure.test.ts',
-  'test/reliability/readmeCommands.test.ts',
   'test/reliability/packedInstall.test.ts',
   'test/reliability/liveness.test.ts',
   'test/reliability/bigImport.test.ts',
