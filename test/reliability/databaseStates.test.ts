@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
-import { asUnprivilegedUser, expectOneLineError, runCli, runCliAsync, type CliResult } from '../support/cli.js';
+import { asUnprivilegedUser, expectOneLineError, runCli, runCliAll, runCliAsync, type CliResult } from '../support/cli.js';
 import { useSharedTempDir, useTempDir } from '../support/tempDb.js';
 
 const sharedDir = useSharedTempDir();
@@ -47,7 +47,7 @@ beforeAll(async () => {
   exportFile = join(dir, 'run.jsonl');
   writeFileSync(exportFile, runCli(['export', 'last'], { db: template }).stdout);
   chmodSync(exportFile, 0o644);
-  const outs = await Promise.all(READS.map((command) => runCliAsync(command, { db: template })));
+  const outs = await runCliAll(READS, { db: template });
   for (const [i, out] of outs.entries()) {
     expect(out.status).toBe(0);
     expected.set(READS[i]!.join(' '), out.stdout);
@@ -113,9 +113,9 @@ describe('every command against a database that cannot be used as it is', () => 
     it(`${state}: the right output or one line, and the database unchanged`, async () => {
       const { db, wrap, release } = prepare(state);
       const before = snapshot(db);
-      const run = (args: string[]) => runCliAsync(args, { db, wrap, timeoutMs: 30_000 });
-      /** The commands at once (each mostly starts up or waits on the lock), answers in the commands' order. */
-      const runAll = (commands: string[][]) => Promise.all(commands.map(run));
+      const options = { db, wrap, timeoutMs: 30_000 };
+      const run = (args: string[]) => runCliAsync(args, options);
+      const runAll = (commands: string[][]) => runCliAll(commands, options);
       const inspect = ['inspect', 'last'];
       const rerunCommand = ['rerun', 'last', '--module', DEMO_MODULE];
       const writes: Record<string, string[]> = { rm: ['rm', 'last'], import: ['import', exportFile], demo: ['demo', '--pace', '0', '--quiet', '--scenario', 'latency-regression'] };
@@ -192,7 +192,7 @@ describe('every command against a database that cannot be used as it is', () => 
 
   it('missing: rm and the reading commands create no file', async () => {
     const db = join(tempDir(), 'nothing', 'runs.db');
-    await Promise.all([...READS, ['rm', 'last'], ['rerun', 'last', '--module', DEMO_MODULE], ['inspect']].map((command) => runCliAsync(command, { db })));
+    await runCliAll([...READS, ['rm', 'last'], ['rerun', 'last', '--module', DEMO_MODULE], ['inspect']], { db });
     expect(existsSync(join(db, '..'))).toBe(false);
   });
 });
