@@ -75,8 +75,8 @@ describe('run names', () => {
 
   it('says no such run, in every command', async () => {
     const [unknown, path] = await Promise.all(['0123456789', '../../etc/passwd'].map((ref) => runCliAll(RUN_COMMANDS.map((command) => command(ref)), { db: demoDb })));
-    for (const out of unknown!) expectOneLineError(out, /no run "0123456789"/);
-    for (const out of path!) expectOneLineError(out, /no run "\.\.\/\.\.\/etc\/passwd".*run ids are hex/);
+    for (const out of unknown) expectOneLineError(out, /no run "0123456789"/);
+    for (const out of path) expectOneLineError(out, /no run "\.\.\/\.\.\/etc\/passwd".*run ids are hex/);
   });
 });
 
