@@ -1,17 +1,23 @@
 import { defineConfig } from 'vitest/config';
 import { OTHER_SUPPORTED_SDK_VERSIONS, sdkAliases } from './test/support/sdkVersions.js';
 
-/** Tests that start process swarms, kill recorders, fill disks, clone the project or install it: one file at a time. */
+/** Tests that start process swarms, kill recorders, fill disks or install the packed project: one file at a time. */
 const HEAVY = [
   'test/reliability/concurrency.test.ts',
   'test/reliability/crash.test.ts',
   'test/reliability/storeFailure.test.ts',
-  'test/reliability/readmeCommands.test.ts',
   'test/reliability/packedInstall.test.ts',
   'test/reliability/liveness.test.ts',
   'test/reliability/bigImport.test.ts',
   'test/reliability/databaseStates.test.ts',
 ];
+
+/**
+ * The README's commands in a clone of their own: long, but mostly waiting (paced replays, the inspector in tmux),
+ * so they run beside the other files, from the start (projects of one group start in the order of their names:
+ * `clone` first), not at the end where nothing else would be left to run beside them.
+ */
+const CLONE = ['test/reliability/readmeCommands.test.ts'];
 
 export default defineConfig({
   test: {
@@ -26,7 +32,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: HEAVY, sequence: { groupOrder: 0 } },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...HEAVY, ...CLONE], sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'clone', include: CLONE, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
 import { SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
-import { asUnprivilegedUser, expectOneLineError, runCli } from './support/cli.js';
+import { asUnprivilegedUser, expectOneLineError, runCli, runCliAll } from './support/cli.js';
 import { useTempDir } from './support/tempDb.js';
 
 const tempDir = useTempDir();
@@ -40,15 +40,17 @@ describe('runtape ls / show / handoffs', () => {
     for (const run of runs) expect(table.stdout).toContain(run.id.slice(0, 8));
   });
 
-  it('filters runs by agent, name, status and since', () => {
-    const ids = (args: string[]) => (JSON.parse(runCli(['ls', '--json', ...args], { db: demoDb }).stdout) as { name: string }[]).map((r) => r.name);
-    expect(ids(['--name', 'latency'])).toEqual(['demo: latency-regression']);
-    expect(ids(['--agent', 'Billing Agent'])).toHaveLength(3); // the graph at start: every demo run has every agent
-    expect(ids(['--status', 'error'])).toEqual([]);
-    expect(ids(['--since', '1h'])).toHaveLength(3);
-    expect(ids(['--since', '2000-01-01', '--limit', '1'])).toHaveLength(1);
-    expectOneLineError(runCli(['ls', '--status', 'done'], { db: demoDb }), /unknown status "done"/);
-    expectOneLineError(runCli(['ls', '--since', 'yesterday-ish'], { db: demoDb }), /--since/);
+  it('filters runs by agent, name, status and since', async () => {
+    const filters = [['--name', 'latency'], ['--agent', 'Billing Agent'], ['--status', 'error'], ['--since', '1h'], ['--since', '2000-01-01', '--limit', '1']];
+    const outs = await runCliAll([...filters.map((args) => ['ls', '--json', ...args]), ['ls', '--status', 'done'], ['ls', '--since', 'yesterday-ish']], { db: demoDb });
+    const [byName, byAgent, byStatus, since, limited] = outs.slice(0, filters.length).map((out) => (JSON.parse(out.stdout) as { name: string }[]).map((r) => r.name));
+    expect(byName).toEqual(['demo: latency-regression']);
+    expect(byAgent).toHaveLength(3); // the graph at start: every demo run has every agent
+    expect(byStatus).toEqual([]);
+    expect(since).toHaveLength(3);
+    expect(limited).toHaveLength(1);
+    expectOneLineError(outs[filters.length], /unknown status "done"/);
+    expectOneLineError(outs[filters.length + 1], /--since/);
   });
 
   it('records the demo runs one after another, on a realistic simulated timeline', () => {
@@ -62,9 +64,10 @@ describe('runtape ls / show / handoffs', () => {
     }
   });
 
-  it('shows the main demo run: summary, agents, the handoff chain with reasons, timing', () => {
+  it('shows the main demo run: summary, agents, the handoff chain with reasons, timing', async () => {
     const runs = JSON.parse(runCli(['ls', '--json', '--name', 'duplicate'], { db: demoDb }).stdout) as { id: string }[];
-    const shown = runCli(['show', runs[0]!.id.slice(0, 6)], { db: demoDb });
+    const id = runs[0]!.id;
+    const [shown, shownJson, handoffsJson, handoffsText] = await runCliAll([['show', id.slice(0, 6)], ['show', id, '--json'], ['handoffs', id, '--json'], ['handoffs', id]], { db: demoDb });
     expect(shown.status).toBe(0);
     expect(shown.stdout).toContain('Handoffs  Triage Agent → Billing Agent → Triage Agent → Technical Support Agent');
     expect(shown.stdout).toMatch(/Triage Agent → Billing Agent via transfer_to_Billing_Agent/);
@@ -72,7 +75,7 @@ describe('runtape ls / show / handoffs', () => {
     expect(shown.stdout).toMatch(/time to first token\s+\d+/);
     expect(shown.stdout).toContain('tools: find_duplicate_charges, issue_refund, quote_plan');
 
-    const report = JSON.parse(runCli(['show', runs[0]!.id, '--json'], { db: demoDb }).stdout);
+    const report = JSON.parse(shownJson.stdout);
     expect(report.analysis.agentPath).toEqual(['Triage Agent', 'Billing Agent', 'Triage Agent', 'Technical Support Agent']);
     expect(report.analysis.handoffs).toHaveLength(3);
     expect(report.analysis.handoffs[1]).toMatchObject({ from: 'Billing Agent', to: 'Triage Agent', toolName: 'transfer_to_Triage_Agent' });
@@ -80,20 +83,21 @@ describe('runtape ls / show / handoffs', () => {
     expect(report.analysis.countsByLevel.agent).toBe(4);
     expect(report.run.eventCount).toBe(report.analysis.eventCount);
 
-    const handoffs = JSON.parse(runCli(['handoffs', runs[0]!.id, '--json'], { db: demoDb }).stdout);
+    const handoffs = JSON.parse(handoffsJson.stdout);
     expect(handoffs.handoffs.map(({ call: _call, inputFilter: _filter, ...step }: Record<string, unknown>) => step)).toEqual(report.analysis.handoffs);
     // The demo hands over to technical support through a filter; each handoff names the model call that asked for it.
     expect(handoffs.handoffs.map((h: { inputFilter: { name: string } | null }) => h.inputFilter?.name ?? null)).toEqual([null, null, 'dropOtherAgentsWork']);
     const calls = handoffs.handoffs.map((h: { call: number }) => h.call);
     expect(calls.every((c: unknown) => typeof c === 'number')).toBe(true);
     expect([...calls].sort((a, b) => a - b)).toEqual(calls);
-    expect(runCli(['handoffs', runs[0]!.id], { db: demoDb }).stdout).toMatch(/filter dropOtherAgentsWork removed \d+ of \d+ items: reasoning "[^"]+", call find_duplicate_charges, output of find_duplicate_charges/);
+    expect(handoffsText.stdout).toMatch(/filter dropOtherAgentsWork removed \d+ of \d+ items: reasoning "[^"]+", call find_duplicate_charges, output of find_duplicate_charges/);
   });
 
-  it('names runs by unique prefix or "last", and says so when a name matches none or several', () => {
-    expect(runCli(['show', 'last'], { db: demoDb }).status).toBe(0);
-    expectOneLineError(runCli(['show', 'ffffffffffff'], { db: demoDb }), /no run "ffffffffffff"/);
-    expectOneLineError(runCli(['show', 'not-an-id'], { db: demoDb }), /no run "not-an-id"/);
+  it('names runs by unique prefix or "last", and says so when a name matches none or several', async () => {
+    const [last, unknown, notAnId] = await runCliAll([['show', 'last'], ['show', 'ffffffffffff'], ['show', 'not-an-id']], { db: demoDb });
+    expect(last.status).toBe(0);
+    expectOneLineError(unknown, /no run "ffffffffffff"/);
+    expectOneLineError(notAnId, /no run "not-an-id"/);
     expectOneLineError(runCli(['rm', 'ffffffffffff'], { db: copyOfDemoDb() }), /no run/);
   });
 

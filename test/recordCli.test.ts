@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, runCliAsync } from './support/cli.js';
+import { runCli, runCliAll, runCliAsync } from './support/cli.js';
 import { startFakeResponsesServer, type FakeResponsesServer } from './support/fakeResponsesServer.js';
 import { useTempDir } from './support/tempDb.js';
 
@@ -50,21 +50,22 @@ describe('runtape record', () => {
     expect(JSON.parse(runCli(['ls', '--json'], { db }).stdout)).toMatchObject([{ name: 'CommonJS Agent', status: 'completed' }]);
   });
 
-  it('says clearly when the module is missing, broken, or exports no agent', () => {
+  it('says clearly when the module is missing, broken, or exports no agent', async () => {
     const dir = tempDir();
     const db = join(dir, 'runs.db');
     const noAgent = join(dir, 'no-agent.mjs');
     writeFileSync(noAgent, 'export const answer = 42;\n');
     const broken = join(dir, 'broken.mjs');
     writeFileSync(broken, 'export const = ;\n');
-    for (const [file, message] of [
+    const cases: [string, RegExp][] = [
       [join(dir, 'missing.ts'), /no such file/],
       [noAgent, /exports no Agent \(export it as default or as `agent`\)/],
       [broken, /cannot load .*broken\.mjs/],
-    ] as const) {
-      const out = runCli(['record', file], { db });
-      expect(out.status).toBe(1);
-      expect(out.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
+    ];
+    const outs = await runCliAll(cases.map(([file]) => ['record', file]), { db });
+    for (const [i, [, message]] of cases.entries()) {
+      expect(outs[i].status).toBe(1);
+      expect(outs[i].stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
     }
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
-import { runCli } from './support/cli.js';
+import { runCli, runCliAll } from './support/cli.js';
 import { storeSyntheticRun } from './support/syntheticRun.js';
 import { useTempDir } from './support/tempDb.js';
 
@@ -32,40 +32,48 @@ describe('runtape replay', () => {
     expect(out.stdout).toContain(finalOutput);
   });
 
-  it('prints stored events as JSON lines, exactly as export does, and honours filters and ranges', () => {
+  it('prints stored events as JSON lines, exactly as export does, and honours filters and ranges', async () => {
     const db = demoDb();
-    const jsonl = runCli(['replay', 'last', '--speed', 'instant', '--format', 'jsonl'], { db }).stdout;
+    const jsonl = ['replay', 'last', '--speed', 'instant', '--format', 'jsonl'];
+    const [all, exportOut, only, levels, range, events] = await runCliAll(
+      [
+        jsonl,
+        ['export', 'last'],
+        [...jsonl, '--only', 'handoff_occurred,tool_called'],
+        [...jsonl, '--levels', 'agent'],
+        [...jsonl, '--from', '10', '--to', '#12'],
+        ['replay', 'last', '--speed', 'instant', '--format', 'events', '--levels', 'item'],
+      ],
+      { db },
+    );
     // The export's event lines (after the header; the captures follow them).
-    const exported = runCli(['export', 'last'], { db }).stdout.split('\n').slice(1).filter((line) => !line.startsWith('{"capture"')).join('\n');
-    expect(jsonl).toBe(exported);
+    const exported = exportOut.stdout.split('\n').slice(1).filter((line) => !line.startsWith('{"capture"')).join('\n');
+    expect(all.stdout).toBe(exported);
 
-    const only = runCli(['replay', 'last', '--speed', 'instant', '--format', 'jsonl', '--only', 'handoff_occurred,tool_called'], { db });
     const names = only.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).name);
     expect(new Set(names)).toEqual(new Set(['handoff_occurred', 'tool_called']));
     expect(names.filter((n) => n === 'handoff_occurred')).toHaveLength(3);
 
-    const levels = runCli(['replay', 'last', '--speed', 'instant', '--format', 'jsonl', '--levels', 'agent'], { db });
     expect(levels.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).agent)).toEqual(['Triage Agent', 'Billing Agent', 'Triage Agent', 'Technical Support Agent']);
 
-    const range = runCli(['replay', 'last', '--speed', 'instant', '--format', 'jsonl', '--from', '10', '--to', '#12'], { db });
     expect(range.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).seq)).toEqual([10, 11, 12]);
 
-    const events = runCli(['replay', 'last', '--speed', 'instant', '--format', 'events', '--levels', 'item'], { db });
     expect(events.stdout).toMatch(/^\+\d+\.\d{3}s {2}#\d+ +item +Triage Agent +reasoning_item_created +reasoning: /);
   });
 
-  it('refuses bad options in one line', () => {
+  it('refuses bad options in one line', async () => {
     const db = demoDb();
-    for (const [args, message] of [
+    const cases: [string[], RegExp][] = [
       [['--speed', '1000'], /speed must be between 0.1 and 100/],
       [['--speed', 'fast'], /--speed: expected a number/],
       [['--levels', 'raw,tokens'], /unknown level "tokens"/],
       [['--from', 'soon'], /--from: expected a seq/],
       [['--format', 'html'], /--format: expected one of text, events, jsonl/],
-    ] as const) {
-      const out = runCli(['replay', 'last', ...args], { db });
-      expect(out.status).toBe(1);
-      expect(out.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
+    ];
+    const outs = await runCliAll(cases.map(([args]) => ['replay', 'last', ...args]), { db });
+    for (const [i, [, message]] of cases.entries()) {
+      expect(outs[i].status).toBe(1);
+      expect(outs[i].stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
     }
   });
 
@@ -84,8 +92,7 @@ describe('runtape replay', () => {
       },
     ]);
     await store.close();
-    for (const format of ['text', 'events']) {
-      const out = runCli(['replay', 'last', '--speed', 'instant', '--format', format], { db });
+    for (const out of await runCliAll(['text', 'events'].map((format) => ['replay', 'last', '--speed', 'instant', '--format', format]), { db })) {
       expect(out.status).toBe(0);
       expect(out.stdout).toContain('␛[2J');
       expect(out.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/);

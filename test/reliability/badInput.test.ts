@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/index.js';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
-import { asUnprivilegedUser, expectOneLineError, runCli } from '../support/cli.js';
+import { asUnprivilegedUser, expectOneLineError, runCli, runCliAll, runCliAsync } from '../support/cli.js';
 import { integrityCheck } from '../support/sqlite.js';
 import { storeSyntheticRun } from '../support/syntheticRun.js';
 import { useSharedTempDir, useTempDir } from '../support/tempDb.js';
@@ -55,7 +55,7 @@ beforeAll(() => {
 });
 
 describe('run names', () => {
-  it('refuses an ambiguous id prefix in every command, naming the candidates, and removes nothing', () => {
+  it('refuses an ambiguous id prefix in every command, naming the candidates, and removes nothing', async () => {
     const dir = tempDir();
     const db = join(dir, 'twins.db');
     const exported = readFileSync(exportFile, 'utf8');
@@ -64,8 +64,8 @@ describe('run names', () => {
       writeFileSync(file, withRunId(exported, id));
       expect(runCli(['import', file], { db }).status).toBe(0);
     }
-    for (const command of RUN_COMMANDS) {
-      expectOneLineError(runCli(command('abcdef'), { db }), /run id "abcdef" is ambiguous: it matches abcdef0000000001, abcdef0000000002/);
+    for (const out of await runCliAll(RUN_COMMANDS.map((command) => command('abcdef')), { db })) {
+      expectOneLineError(out, /run id "abcdef" is ambiguous: it matches abcdef0000000001, abcdef0000000002/);
     }
     // A longer prefix is unique again.
     expect(runCli(['show', 'abcdef0000000002'], { db }).status).toBe(0);
@@ -74,21 +74,20 @@ describe('run names', () => {
     expect(JSON.parse(runCli(['ls', '--json'], { db }).stdout)).toHaveLength(2);
   });
 
-  it('says no such run, in every command', () => {
-    for (const command of RUN_COMMANDS) {
-      expectOneLineError(runCli(command('0123456789'), { db: demoDb }), /no run "0123456789"/);
-      expectOneLineError(runCli(command('../../etc/passwd'), { db: demoDb }), /no run "\.\.\/\.\.\/etc\/passwd".*run ids are hex/);
-    }
+  it('says no such run, in every command', async () => {
+    const [unknown, path] = await Promise.all(['0123456789', '../../etc/passwd'].map((ref) => runCliAll(RUN_COMMANDS.map((command) => command(ref)), { db: demoDb })));
+    for (const out of unknown) expectOneLineError(out, /no run "0123456789"/);
+    for (const out of path) expectOneLineError(out, /no run "\.\.\/\.\.\/etc\/passwd".*run ids are hex/);
   });
 });
 
 describe('databases that are not what they seem', () => {
-  it('refuses a file that is not SQLite, in every command, leaving it alone', () => {
+  it('refuses a file that is not SQLite, in every command, leaving it alone', async () => {
     const db = join(tempDir(), 'notes.db');
     writeFileSync(db, 'shopping list: eggs, milk\n'.repeat(100));
     const before = readFileSync(db);
-    for (const command of everyCommand(exportFile)) {
-      expectOneLineError(runCli(command, { db }), /notes\.db is not a runtape database \(not an SQLite file\)/);
+    for (const out of await runCliAll(everyCommand(exportFile), { db })) {
+      expectOneLineError(out, /notes\.db is not a runtape database \(not an SQLite file\)/);
     }
     expect(readFileSync(db).equals(before)).toBe(true);
   });
@@ -100,26 +99,30 @@ describe('databases that are not what they seem', () => {
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
     const before = readFileSync(db);
-    for (const command of everyCommand(exportFile)) {
-      expectOneLineError(runCli(command, { db }), new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this runtape supports .*upgrade runtape`));
+    for (const out of await runCliAll(everyCommand(exportFile), { db })) {
+      expectOneLineError(out, new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this runtape supports .*upgrade runtape`));
     }
     expect(readFileSync(db).equals(before)).toBe(true);
   });
 });
 
 describe('places runtape cannot write', () => {
-  it('says so when the database would go in a directory without write permission', () => {
+  it('says so when the database would go in a directory without write permission', async () => {
     const parent = tempDir();
     chmodSync(parent, 0o755);
     const locked = join(parent, 'locked');
     mkdirSync(locked, 0o555);
     const wrap = asUnprivilegedUser();
-    for (const command of [['demo', '--pace', '0', '--quiet'], ['import', exportFile]]) {
-      expectOneLineError(runCli(command, { db: join(locked, 'runs.db'), wrap }), /cannot write database .*locked\/runs\.db: no permission to write there$/);
-      expectOneLineError(runCli(command, { db: join(locked, 'new', 'runs.db'), wrap }), /cannot write database .*locked\/new\/runs\.db: no permission to write there$/);
-    }
-    // record runs the agent anyway, saying once that it is not recorded, and leaves nothing there either.
-    const recorded = runCli(['record', AGENT_MODULE, 'hi'], { db: join(locked, 'runs.db'), wrap });
+    const writes = [['demo', '--pace', '0', '--quiet'], ['import', exportFile]];
+    // All at once, record too: none of them may leave anything there.
+    const [inLocked, inNew, recorded] = await Promise.all([
+      runCliAll(writes, { db: join(locked, 'runs.db'), wrap }),
+      runCliAll(writes, { db: join(locked, 'new', 'runs.db'), wrap }),
+      // record runs the agent anyway, saying once that it is not recorded, and leaves nothing there either.
+      runCliAsync(['record', AGENT_MODULE, 'hi'], { db: join(locked, 'runs.db'), wrap }),
+    ]);
+    for (const out of inLocked) expectOneLineError(out, /cannot write database .*locked\/runs\.db: no permission to write there$/);
+    for (const out of inNew) expectOneLineError(out, /cannot write database .*locked\/new\/runs\.db: no permission to write there$/);
     expect(recorded.status).toBe(0);
     expect(recorded.stderr.split('\n').filter((l) => l.startsWith('runtape:'))).toEqual([
       expect.stringMatching(/^runtape: not recording \(cannot write database .*locked\/runs\.db: no permission to write there\); agent runs go on unrecorded$/),

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectOneLineError, runCli } from '../support/cli.js';
+import { expectOneLineError, runCli, runCliAll } from '../support/cli.js';
 import { useSharedTempDir } from '../support/tempDb.js';
 
 const sharedDir = useSharedTempDir();
@@ -46,11 +46,10 @@ const commands: string[][] = [['ls'], ['show', 'last'], ['handoffs', 'last'], ['
 
 describe('--db that is not a regular file', () => {
   for (const kind of Object.keys(kinds)) {
-    it(`refuses ${kinds[kind]} in every command, at once, leaving nothing beside it`, () => {
+    it(`refuses ${kinds[kind]} in every command, at once, leaving nothing beside it`, async () => {
       const before = readdirSync(join(dir, 'odd')).sort();
-      for (const command of commands) {
-        const args = command.map((a) => (a === '<export>' ? exportFile : a));
-        const out = runCli(args, { db: places[kind], timeoutMs: 15_000 });
+      const args = commands.map((command) => command.map((a) => (a === '<export>' ? exportFile : a)));
+      for (const out of await runCliAll(args, { db: places[kind], timeoutMs: 15_000 })) {
         expectOneLineError(out, new RegExp(`${places[kind]!.replace(/[/.]/g, '\\$&')} is ${kinds[kind]}, not a database file$`));
       }
       expect(readdirSync(join(dir, 'odd')).sort()).toEqual(before);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
-import { asUnprivilegedUser, expectOneLineError, runCli, runCliAsync, type CliResult } from '../support/cli.js';
+import { asUnprivilegedUser, expectOneLineError, runCli, runCliAll, runCliAsync, type CliResult } from '../support/cli.js';
 import { useSharedTempDir, useTempDir } from '../support/tempDb.js';
 
 const sharedDir = useSharedTempDir();
@@ -39,7 +39,7 @@ const READS: string[][] = [
   ['script', 'last'],
 ];
 
-beforeAll(() => {
+beforeAll(async () => {
   const dir = sharedDir();
   chmodSync(dir, 0o755);
   template = join(dir, 'template.db');
@@ -47,10 +47,10 @@ beforeAll(() => {
   exportFile = join(dir, 'run.jsonl');
   writeFileSync(exportFile, runCli(['export', 'last'], { db: template }).stdout);
   chmodSync(exportFile, 0o644);
-  for (const command of READS) {
-    const out = runCli(command, { db: template });
+  const outs = await runCliAll(READS, { db: template });
+  for (const [i, out] of outs.entries()) {
     expect(out.status).toBe(0);
-    expected.set(command.join(' '), out.stdout);
+    expected.set(READS[i]!.join(' '), out.stdout);
   }
 }, 120_000);
 
@@ -113,13 +113,24 @@ describe('every command against a database that cannot be used as it is', () => 
     it(`${state}: the right output or one line, and the database unchanged`, async () => {
       const { db, wrap, release } = prepare(state);
       const before = snapshot(db);
-      const run = (args: string[]) => runCliAsync(args, { db, wrap, timeoutMs: 30_000 });
-      /** The commands at once (each mostly starts up or waits on the lock), answers in the commands' order. */
-      const runAll = (commands: string[][]) => Promise.all(commands.map(run));
+      const options = { db, wrap, timeoutMs: 30_000 };
+      const run = (args: string[]) => runCliAsync(args, options);
+      const runAll = (commands: string[][]) => runCliAll(commands, options);
+      const inspect = ['inspect', 'last'];
+      const rerunCommand = ['rerun', 'last', '--module', DEMO_MODULE];
+      const writes: Record<string, string[]> = { rm: ['rm', 'last'], import: ['import', exportFile], demo: ['demo', '--pace', '0', '--quiet', '--scenario', 'latency-regression'] };
+      const record = ['record', AGENT_MODULE, 'hi'];
       try {
+        // Against a missing database each write creates it for the next (and record finds it): those run one
+        // after another, once the commands that must find nothing are done. Elsewhere nothing can change the
+        // database: every command at once (each mostly starts up or waits on the lock).
+        const firstOuts = runAll([...READS, inspect, rerunCommand]);
+        const laterOuts = state === 'missing' ? firstOuts.then(() => runInTurn(run, [...Object.values(writes), record])) : runAll([...Object.values(writes), record]);
+        const [readOuts, writeOuts] = await Promise.all([firstOuts, laterOuts]);
+
         const unusable = state === 'corrupt' ? /is corrupt|not a runtape database/ : state === 'newer schema' ? /newer than this runtape supports/ : /.*/;
         // Reading commands.
-        for (const [i, out] of (await runAll(READS)).entries()) {
+        for (const [i, out] of readOuts.slice(0, READS.length).entries()) {
           const command = READS[i]!;
           expectNoStack(out);
           if (state === 'locked' || state === 'read-only') {
@@ -134,22 +145,19 @@ describe('every command against a database that cannot be used as it is', () => 
           }
         }
         // The inspector needs a terminal: without one, it says so (or that there is nothing to inspect).
-        expectOneLineError(await run(['inspect', 'last']), /needs a terminal|no runs yet|no database|corrupt|not a runtape database|newer than|read-only|locked/);
+        expectOneLineError(readOuts[READS.length]!, /needs a terminal|no runs yet|no database|corrupt|not a runtape database|newer than|read-only|locked/);
 
         // rerun: it reads the recording and records the new run, so it needs a database it can write; it
         // creates none. It fails with 2, as the comparing commands do (their 1 says two runs differ).
-        const rerun = await run(['rerun', 'last', '--module', DEMO_MODULE]);
+        const rerun = readOuts[READS.length + 1]!;
         expectNoStack(rerun);
         if (state === 'missing') expectOneLineError(rerun, /no database at .*runs\.db/);
         else expectOneLineError(rerun, state === 'locked' ? /locked by another process/ : state === 'read-only' ? /read-only/ : unusable);
         expect(rerun.status).toBe(2);
 
         // Commands that write.
-        const writes: Record<string, string[]> = { rm: ['rm', 'last'], import: ['import', exportFile], demo: ['demo', '--pace', '0', '--quiet', '--scenario', 'latency-regression'] };
-        // Against a missing database each write creates it for the next: one after another there; at once elsewhere.
-        const outs = state === 'missing' ? await runInTurn(run, Object.values(writes)) : await runAll(Object.values(writes));
         for (const [i, [name]] of Object.entries(writes).entries()) {
-          const out = outs[i]!;
+          const out = writeOuts[i]!;
           expectNoStack(out);
           if (state === 'missing' && name !== 'rm') {
             expect({ name, status: out.status, stderr: out.stderr }).toEqual({ name, status: 0, stderr: name === 'demo' ? expect.any(String) : '' });
@@ -162,7 +170,7 @@ describe('every command against a database that cannot be used as it is', () => 
         }
 
         // record: the agent runs whatever the database; unrecorded, it says so once.
-        const recorded = await run(['record', AGENT_MODULE, 'hi']);
+        const recorded = writeOuts[Object.keys(writes).length]!;
         expectNoStack(recorded);
         expect(recorded.stdout).toMatch(/\S/); // the agent's answer
         // stderr also carries the live markers of agent changes and tool calls ([→ Poet], [tool …]).
@@ -182,9 +190,9 @@ describe('every command against a database that cannot be used as it is', () => 
     }, 300_000);
   }
 
-  it('missing: rm and the reading commands create no file', () => {
+  it('missing: rm and the reading commands create no file', async () => {
     const db = join(tempDir(), 'nothing', 'runs.db');
-    for (const command of [...READS, ['rm', 'last'], ['rerun', 'last', '--module', DEMO_MODULE], ['inspect']]) runCli(command, { db });
+    await runCliAll([...READS, ['rm', 'last'], ['rerun', 'last', '--module', DEMO_MODULE], ['inspect']], { db });
     expect(existsSync(join(db, '..'))).toBe(false);
   });
 });

@@ -4,9 +4,9 @@
  * marked, never failing `ls`, `show` or the inspector's run list for the whole database.
  */
 import Database from 'better-sqlite3';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/openStore.js';
 import { RunsList, runsTable } from '../../src/tui/views/runsList.js';
 import { plainOf } from '../../src/tui/views/styled.js';
@@ -54,12 +54,17 @@ describe('import checks every line against the schema', () => {
 });
 
 describe('bad rows already stored', () => {
-  /** A database of three runs whose rows were damaged the ways an unchecked import or another tool could. */
-  function damagedDatabase(): { db: string; ids: string[] } {
-    const dir = tempDir();
-    const db = join(dir, 'runs.db');
+  const ids = ['aaaa000000000001', 'aaaa000000000002', 'aaaa000000000003'];
+  /**
+   * A database of three runs whose rows were damaged the ways an unchecked import or another tool could:
+   * made once, the tests only read it.
+   */
+  let db: string;
+  beforeAll(() => {
+    const dir = join(sharedDir(), 'damaged');
+    mkdirSync(dir);
+    db = join(dir, 'runs.db');
     const file = join(dir, 'run.jsonl');
-    const ids = ['aaaa000000000001', 'aaaa000000000002', 'aaaa000000000003'];
     for (const id of ids) {
       writeFileSync(file, edited(0, (h) => (h.run.id = id)));
       expect(runCli(['import', file], { db }).status).toBe(0);
@@ -69,11 +74,9 @@ describe('bad rows already stored', () => {
     raw.prepare(`UPDATE runs SET tags = '{}', input = '{broken' WHERE id = ?`).run(ids[1]);
     raw.prepare(`UPDATE agents SET tools = '"search"', handoffs = '{}' WHERE run_pk = (SELECT pk FROM runs WHERE id = ?)`).run(ids[1]);
     raw.close();
-    return { db, ids };
-  }
+  });
 
   it('ls lists every run, the bad ones marked, in text, JSON and with filters', () => {
-    const { db, ids } = damagedDatabase();
     const text = runCli(['ls'], { db });
     expect(text.stderr).toBe('');
     expect(text.stdout).toMatch(/aaaa0000 .*completed \(unreadable: tags, metadata\)/);
@@ -88,7 +91,6 @@ describe('bad rows already stored', () => {
   });
 
   it('show and export read a bad run, marking it', () => {
-    const { db, ids } = damagedDatabase();
     for (const id of ids.slice(0, 2)) {
       const shown = runCli(['show', id], { db });
       expect(shown.stderr).toBe('');
@@ -99,7 +101,6 @@ describe('bad rows already stored', () => {
   });
 
   it("the inspector's run list loads, filters and draws every run", async () => {
-    const { db, ids } = damagedDatabase();
     const store = await openStore(db, { readonly: true });
     const list = new RunsList(() => store.listRuns());
     await list.reload();

@@ -54,6 +54,14 @@ export function runCliAsync(args: string[], options: CliOptions = {}): Promise<C
   });
 }
 
+/**
+ * Commands that cannot affect one another, all at once (each mostly starts up, or waits on a lock): their
+ * answers in the commands' order.
+ */
+export function runCliAll(commands: string[][], options: CliOptions = {}): Promise<CliResult[]> {
+  return Promise.all(commands.map((args) => runCliAsync(args, options)));
+}
+
 /** A bad-input answer: non-zero exit, exactly one line on stderr, no stack trace. */
 export function expectOneLineError(result: CliResult, pattern: RegExp): void {
   expect(result.status).not.toBe(0);
