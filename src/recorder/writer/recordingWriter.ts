@@ -19,7 +19,8 @@ export interface RunCallbacks {
 
 /**
  * The application's side of the writer thread: one per process and database, shared by every run the
- * process records. The hot path (`push`) only fills columns; batches go to the worker whole.
+ * process records: the worker's life (its start, its end, the exit flush) and the runs it stores. The hot path
+ * (`pushEvent`) only fills the columns of the batch being filled; batchHandover.ts decides when batches go.
  */
 export class RecordingWriter {
   readonly #worker: Worker;
