@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /**
- * The shapes of the JSON a run's record holds (tags, metadata, its agents' tools and handoffs): checked when
- * an export is imported, and when a stored row is read back (it may hold what runtape never wrote).
- * Key order as the recorder writes them (zod's output follows the schema's), so values round-trip byte for byte.
+ * The shapes of the JSON a run's record holds (tags, metadata, its agents' tools and handoffs), as an imported
+ * export is checked (messages name the path of what is wrong); a stored row is checked against the same shapes
+ * without zod (recordShapes.ts). Key order as the recorder writes them (zod's output follows the schema's), so
+ * values round-trip byte for byte.
  */
 export const tagsSchema = z.array(z.string());
 export const metadataSchema = z.record(z.string(), z.unknown());

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { Check } from './recordShapes.js';
 
 /**
  * Reads a row's JSON columns back tolerantly. A row can hold what runtape never wrote (imported before
@@ -8,7 +8,7 @@ import type { z } from 'zod';
 export class RowReader {
   readonly unreadable: string[] = [];
 
-  json<T>(column: string, text: string | null, schema: z.ZodType<T>, fallback: T): T {
+  json<T>(column: string, text: string | null, check: Check<T>, fallback: T): T {
     if (text === null) return fallback;
     let value: unknown;
     try {
@@ -17,8 +17,7 @@ export class RowReader {
       this.unreadable.push(column);
       return fallback;
     }
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return parsed.data;
+    if (check(value)) return value;
     this.unreadable.push(column);
     return fallback;
   }

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { EventLevel } from '../../events/levels.js';
-import { handoffsSchema, metadataSchema, tagsSchema, toolsSchema } from '../recordSchemas.js';
+import { isAnything, isHandoffs, isMetadata, isTags, isTools } from '../recordShapes.js';
 import { RowReader } from '../rowReader.js';
 import type { AgentRecord, RunRecord, RunStatus, StoredEvent } from '../types.js';
 
@@ -57,8 +56,6 @@ export interface AgentRow {
   handoffs: string;
 }
 
-const anyJson = z.unknown();
-
 export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
   const read = new RowReader();
   return {
@@ -69,8 +66,8 @@ export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
     durationUs: row.duration_us,
     startingAgent: row.starting_agent,
     lastAgent: row.last_agent,
-    input: read.json('input', row.input, anyJson, null),
-    finalOutput: read.json('final_output', row.final_output, anyJson, null),
+    input: read.json('input', row.input, isAnything, null),
+    finalOutput: read.json('final_output', row.final_output, isAnything, null),
     error:
       row.error_name === null && row.error_message === null
         ? null
@@ -78,12 +75,12 @@ export function runFromRow(row: RunRow, status: RunStatus): RunRecord {
             name: row.error_name ?? 'Error',
             message: row.error_message ?? '',
             ...(row.error_stack ? { stack: row.error_stack } : {}),
-            ...(read.json('error_details', row.error_details, z.record(z.string(), z.unknown()), null) ?? {}),
+            ...(read.json('error_details', row.error_details, isMetadata, null) ?? {}),
           },
-    usage: read.json('usage', row.usage, anyJson, null),
+    usage: read.json('usage', row.usage, isAnything, null),
     sdkVersion: row.sdk_version,
-    tags: read.json('tags', row.tags, tagsSchema, []),
-    metadata: read.json('metadata', row.metadata, metadataSchema, {}),
+    tags: read.json('tags', row.tags, isTags, []),
+    metadata: read.json('metadata', row.metadata, isMetadata, {}),
     eventCount: row.event_count,
     recording: row.recording === 'partial' ? 'partial' : 'complete',
     recordingError: row.recording_error,
@@ -111,8 +108,8 @@ export function agentFromRow(row: AgentRow): AgentRecord {
     instructions: row.instructions,
     model: row.model,
     handoffDescription: row.handoff_description,
-    tools: read.json('tools', row.tools, toolsSchema, []),
-    handoffs: read.json('handoffs', row.handoffs, handoffsSchema, []),
+    tools: read.json('tools', row.tools, isTools, []),
+    handoffs: read.json('handoffs', row.handoffs, isHandoffs, []),
     ...read.mark(),
   };
 }
