@@ -176,12 +176,14 @@ describe('events in blocks', () => {
       delta(0, 'Hello'),
       delta(1, ' "quoted" \\ back\nslash\u0001 🤖 \u2028'),
       delta(2, ''),
+      // Lone surrogates, which UTF-8 cannot carry.
+      delta(3, 'half \ud800 a pair and \udc00 the other half'),
       // As an import brings them: payloads, some of which are plain deltas and some not quite.
-      raw(3, textDeltaPayload(' world')),
-      raw(4, '{"data":{"type":"output_text_delta","delta":"\\u0041"},"type":"raw_model_stream_event"}'),
-      raw(5, '{"data":{"type":"output_text_delta","delta":"x","itemId":"msg_1"},"type":"raw_model_stream_event"}'),
-      raw(6, '{"data":{"type":"output_text_delta","delta":"y"},"type":"raw_model_stream_event","source":"openai"}'),
-      { seq: 7, tUs: 70, level: 'item', name: 'message_output_created', agent: 'A', payload: '{"name":"message_output_created"}' },
+      raw(4, textDeltaPayload(' world')),
+      raw(5, '{"data":{"type":"output_text_delta","delta":"\\u0041"},"type":"raw_model_stream_event"}'),
+      raw(6, '{"data":{"type":"output_text_delta","delta":"x","itemId":"msg_1"},"type":"raw_model_stream_event"}'),
+      raw(7, '{"data":{"type":"output_text_delta","delta":"y"},"type":"raw_model_stream_event","source":"openai"}'),
+      { seq: 8, tUs: 80, level: 'item', name: 'message_output_created', agent: 'A', payload: '{"name":"message_output_created"}' },
     ];
     engine.writeTransaction(() => engine.appendEvents(id, written));
     engine.close();

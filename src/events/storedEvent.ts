@@ -30,18 +30,29 @@ const TEXT_DELTA_TAIL = '},"type":"raw_model_stream_event"}';
 
 /** The payload of a plain text delta: what `JSON.stringify` gives for the SDK's event on the application's thread. */
 export function textDeltaPayload(delta: string): string {
-  return TEXT_DELTA_HEAD + JSON.stringify(delta) + TEXT_DELTA_TAIL;
+  return textDeltaPayloadOf(JSON.stringify(delta));
 }
 
-/** The delta of a payload that is exactly textDeltaPayload(delta), if it is one (an imported or migrated event). */
-export function textDeltaOf(payload: string): string | undefined {
+/**
+ * The payload of a plain text delta whose text is `literal`, as JSON (`JSON.stringify(delta)`: a lone surrogate
+ * stays `\ud800` there, where UTF-8 would turn it into U+FFFD).
+ */
+export function textDeltaPayloadOf(literal: string): string {
+  return TEXT_DELTA_HEAD + literal + TEXT_DELTA_TAIL;
+}
+
+/**
+ * The JSON text of a payload's delta, when the payload is exactly a plain text delta's (an imported or migrated
+ * event): rebuilt from it byte for byte (no other escaping of the same text, nothing more in the event).
+ */
+export function textDeltaLiteralOf(payload: string): string | undefined {
   if (!payload.startsWith(TEXT_DELTA_HEAD) || !payload.endsWith(TEXT_DELTA_TAIL)) return undefined;
+  const literal = payload.slice(TEXT_DELTA_HEAD.length, payload.length - TEXT_DELTA_TAIL.length);
   let delta: unknown;
   try {
-    delta = JSON.parse(payload.slice(TEXT_DELTA_HEAD.length, payload.length - TEXT_DELTA_TAIL.length));
+    delta = JSON.parse(literal);
   } catch {
     return undefined;
   }
-  // Only when the payload is rebuilt byte for byte (no other escaping of the same text, nothing more in it).
-  return typeof delta === 'string' && textDeltaPayload(delta) === payload ? delta : undefined;
+  return typeof delta === 'string' && JSON.stringify(delta) === literal ? literal : undefined;
 }

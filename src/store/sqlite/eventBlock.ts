@@ -1,7 +1,7 @@
 import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { RuntapeError } from '../../errors.js';
 import { EVENT_LEVELS, type EventLevel } from '../../events/levels.js';
-import { textDeltaOf, textDeltaPayload, type EventToStore } from '../../events/storedEvent.js';
+import { textDeltaLiteralOf, textDeltaPayloadOf, type EventToStore } from '../../events/storedEvent.js';
 import type { StoredEvent } from '../types.js';
 
 /**
@@ -19,8 +19,8 @@ import type { StoredEvent } from '../types.js';
  *   count × level index
  *   count × name index
  *   count × agent index (0 = null, i + 1 = agents[i])
- *   count × payload form (codec 2 only): 0 the payload, 1 a plain text delta's text (its payload is
- *           textDeltaPayload(text): most of a streamed run's events, stored at a tenth of their JSON)
+ *   count × payload form (codec 2 only): 0 the payload, 1 a plain text delta's text as a JSON string (its
+ *           payload is textDeltaPayloadOf(it): most of a streamed run's events, at a tenth of their JSON)
  *   count × payload length in UTF-16 code units
  *   the payloads, concatenated, as utf-8
  * Columns of small similar numbers, then the JSON texts side by side, is what compresses best.
@@ -91,7 +91,7 @@ export function encodeBlock(events: readonly EventToStore[]): EncodedBlock {
     agentIndex[i] = e.agent === null ? 0 : agents.indexOf(e.agent) + 1;
     levels |= levelBit(e.level);
     // A delta that comes as a payload (an import, a migration, a merge of blocks) is stored as one too when it is one.
-    const delta = e.payload === null ? e.delta : e.name === 'output_text_delta' ? textDeltaOf(e.payload) : undefined;
+    const delta = e.payload === null ? JSON.stringify(e.delta) : e.name === 'output_text_delta' ? textDeltaLiteralOf(e.payload) : undefined;
     const stored = delta ?? (e.payload as string);
     forms[i] = delta === undefined ? FORM_PAYLOAD : FORM_TEXT_DELTA;
     lengths[i] = stored.length;
@@ -171,7 +171,7 @@ export function decodeBlock(firstSeq: number, codec: number, data: Uint8Array): 
   let at = 0;
   for (let i = 0; i < count; i++) {
     const stored = text.slice(at, (at += lengths[i]!));
-    const payload = forms[i] === FORM_TEXT_DELTA ? textDeltaPayload(stored) : stored;
+    const payload = forms[i] === FORM_TEXT_DELTA ? textDeltaPayloadOf(stored) : stored;
     events[i] = { seq: seqs[i]!, tUs: times[i]!, level: levels[i]!, name: nameOf[i]!, agent: agentOf[i]!, payload };
   }
   return events;
