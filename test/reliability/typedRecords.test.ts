@@ -67,7 +67,19 @@ describe('bad rows already stored', () => {
     const raw = new Database(db);
     raw.prepare(`UPDATE runs SET tags = '"x"', metadata = 'not json' WHERE id = ?`).run(ids[0]);
     raw.prepare(`UPDATE runs SET tags = '{}', input = '{broken' WHERE id = ?`).run(ids[1]);
-    raw.prepare(`UPDATE agents SET tools = '"search"', handoffs = '{}' WHERE run_pk = (SELECT pk FROM runs WHERE id = ?)`).run(ids[1]);
+    // The second run's agents described anew, with tools and handoffs that are not lists: the runs share the
+    // sound descriptions, which stay the other runs'.
+    const pk = raw.prepare(`SELECT pk FROM runs WHERE id = ?`).pluck().get(ids[1]);
+    for (const { position, agent } of raw.prepare(`SELECT position, agent FROM run_agents WHERE run_pk = ?`).all(pk) as { position: number; agent: number }[]) {
+      const damaged = raw
+        .prepare(
+          `INSERT INTO agent_descriptions (hash, name, instructions, model, handoff_description, tools, handoffs)
+           SELECT randomblob(32), name, instructions, model, handoff_description, '"search"', '{}' FROM agent_descriptions WHERE pk = ? RETURNING pk`,
+        )
+        .pluck()
+        .get(agent);
+      raw.prepare(`UPDATE run_agents SET agent = ? WHERE run_pk = ? AND position = ?`).run(damaged, pk, position);
+    }
     raw.close();
     return { db, ids };
   }
