@@ -139,7 +139,7 @@ describe('a big import beside a recorder', () => {
     expect(runCli(['show', big.runId], { db }).stderr).toMatch(/no run/);
     // The next import (of another run) finds the dead importer's staged run and removes it.
     expect(runCli(['import', small.file], { db }).status).toBe(0);
-    expect(rowCounts(db)).toMatchObject({ runs: 1, pending_imports: 0, agents: 3 });
+    expect(rowCounts(db)).toMatchObject({ runs: 1, pending_imports: 0, run_agents: 3, agent_descriptions: 3 });
     const store = await openStore(db, { readonly: true });
     expect((await store.listRuns()).map((r) => r.id)).toEqual([small.runId]);
     const blocksOfSmall = rowCounts(db).event_blocks;
