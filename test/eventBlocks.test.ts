@@ -10,12 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
 import type { EventLevel } from '../src/events/levels.js';
 import { newRunId, type EventFilter, type RunStore } from '../src/store/runStore.js';
-import { textDeltaPayload, type EventToStore } from '../src/events/storedEvent.js';
+import { textDeltaPayloadOf, type EventToStore } from '../src/events/storedEvent.js';
 import { SqliteEngine } from '../src/store/sqlite/sqliteEngine.js';
 import type { StoredEvent } from '../src/store/types.js';
 import { useTempDir } from './support/tempDb.js';
 
 const tempDir = useTempDir();
+/** A plain text delta's payload, as the SDK's event serializes. */
+const textDeltaPayload = (delta: string) => textDeltaPayloadOf(JSON.stringify(delta));
 
 const LEVELS: EventLevel[] = ['raw', 'raw', 'raw', 'item', 'agent'];
 const NAMES = ['output_text_delta', 'message_output_created', 'tool_called', 'name\nwith a newline', 'naïve ✓'];

@@ -15,8 +15,8 @@ export interface StoredEvent {
 /**
  * An event on its way into a store. A plain text delta (a raw model event that is exactly
  * `{type: 'output_text_delta', delta}`: most of a streamed run's events) may come as its text alone: its payload
- * is textDeltaPayload(delta), which the store rebuilds when it is read rather than the writer building and
- * compressing it once per delta.
+ * is textDeltaPayloadOf(JSON.stringify(delta)), which the store rebuilds when it is read rather than the writer
+ * building and compressing it once per delta.
  */
 export type EventToStore = StoredEvent | TextDeltaToStore;
 
@@ -28,14 +28,10 @@ export interface TextDeltaToStore extends Omit<StoredEvent, 'payload'> {
 const TEXT_DELTA_HEAD = '{"data":{"type":"output_text_delta","delta":';
 const TEXT_DELTA_TAIL = '},"type":"raw_model_stream_event"}';
 
-/** The payload of a plain text delta: what `JSON.stringify` gives for the SDK's event on the application's thread. */
-export function textDeltaPayload(delta: string): string {
-  return textDeltaPayloadOf(JSON.stringify(delta));
-}
-
 /**
- * The payload of a plain text delta whose text is `literal`, as JSON (`JSON.stringify(delta)`: a lone surrogate
- * stays `\ud800` there, where UTF-8 would turn it into U+FFFD).
+ * The payload of a plain text delta (what `JSON.stringify` gives for the SDK's event on the application's thread)
+ * whose text is `literal`, as JSON (`JSON.stringify(delta)`: a lone surrogate stays `\ud800` there, where UTF-8
+ * would turn it into U+FFFD).
  */
 export function textDeltaPayloadOf(literal: string): string {
   return TEXT_DELTA_HEAD + literal + TEXT_DELTA_TAIL;

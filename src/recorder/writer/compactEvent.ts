@@ -2,7 +2,6 @@ import type { RunStreamEvent } from '@openai/agents';
 import { AGENT_UPDATED, describeStartingAgent, describeStreamEvent } from '../../events/describe.js';
 import type { EventLevel } from '../../events/levels.js';
 import { toJsonText } from '../../events/serialize.js';
-import { textDeltaPayload } from '../../events/storedEvent.js';
 
 /**
  * The form in which an event crosses from the application's thread to the writer: the cheapest lossless
@@ -79,8 +78,9 @@ function keyCount(object: object): number {
 
 /** A compact event made plain JSON text in place, for values that structured cloning cannot carry. */
 export function describeInPlace(kinds: Uint8Array, values: unknown[], i: number): void {
-  if (kinds[i] === EventKind.TextDelta) return; // its text is a string already
-  const { level, name, payload } = expandEvent(kinds[i]!, values[i]);
+  const kind = kinds[i] as EventKind;
+  if (kind === EventKind.TextDelta) return; // its text is a string already
+  const { level, name, payload } = expandEvent(kind, values[i]);
   kinds[i] = EventKind.Described;
   values[i] = [level, name, payload];
 }
@@ -93,11 +93,12 @@ export interface ExpandedEvent {
   newAgent?: string;
 }
 
-/** Writer thread: the stored columns of an event, from its compact form (a text delta's value: its text). */
-export function expandEvent(kind: EventKind, value: unknown): ExpandedEvent {
+/**
+ * Writer thread: the stored columns of an event, from its compact form. Not a text delta's: it goes to the store
+ * as its text (storedEvent.ts).
+ */
+export function expandEvent(kind: Exclude<EventKind, EventKind.TextDelta>, value: unknown): ExpandedEvent {
   switch (kind) {
-    case EventKind.TextDelta:
-      return { level: 'raw', name: 'output_text_delta', payload: textDeltaPayload(String(value)) };
     case EventKind.Raw: {
       const data = (value as { data?: { type?: unknown } }).data;
       return { level: 'raw', name: String(data?.type ?? 'unknown'), payload: toJsonText(value) };
