@@ -3,7 +3,7 @@ import { sanitizeLine } from '../events/sanitize.js';
 import { readRecordedRun, type RecordedRun } from '../rerun/recordedRun.js';
 import { diffRuns, type RunDiff } from '../rerun/runDiff.js';
 import type { RunStore } from '../store/runStore.js';
-import { DIFF_KEYS, actionFor, type DiffAction, type KeyName } from './keys.js';
+import { DIFF_KEYS, runBoundAction, type DiffAction, type KeyName } from './keys.js';
 import type { Page, PageHost } from './page.js';
 import { columnsLine, diffRows, rowLines, rowStarts, type DiffRow } from './views/runDiffView.js';
 import { span, type Line } from './views/styled.js';
@@ -54,11 +54,8 @@ export class DiffPage implements Page {
     };
   }
 
-  async handleKey(key: KeyName): Promise<boolean> {
-    const action = actionFor(DIFF_KEYS, key);
-    if (!action) return false;
-    await this.#actions[action]();
-    return true;
+  handleKey(key: KeyName): Promise<boolean> {
+    return runBoundAction(DIFF_KEYS, this.#actions, key);
   }
 
   render(): void {

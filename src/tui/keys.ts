@@ -94,6 +94,21 @@ export function actionFor<A extends string>(bindings: readonly Binding<A>[], key
   return bindings.find((b) => b.keys.includes(key))?.action;
 }
 
+/**
+ * A page's answer to a key: runs the action the key is bound to in `bindings`, settling once it is done; false
+ * when the key is not in the table.
+ */
+export async function runBoundAction<A extends string>(
+  bindings: readonly Binding<A>[],
+  actions: Record<A, (key: KeyName) => unknown>,
+  key: KeyName,
+): Promise<boolean> {
+  const action = actionFor(bindings, key);
+  if (!action) return false;
+  await actions[action](key);
+  return true;
+}
+
 /** How the help overlay and the footer show a key. */
 export function keyLabel(key: KeyName): string {
   return KEY_LABELS[key] ?? key;

@@ -12,7 +12,7 @@ import type { AgentRecord, RunRecord, StoredEvent } from '../store/types.js';
 import { neighbourRow, rowAt, type WaterfallCaptures, type WaterfallRow } from '../analysis/waterfall.js';
 import { AnalysisFeed } from './analysisFeed.js';
 import { searchInSlices, type SliceSearchResult } from './sliceSearch.js';
-import { RUN_KEYS, actionFor, type KeyName, type RunAction } from './keys.js';
+import { RUN_KEYS, runBoundAction, type KeyName, type RunAction } from './keys.js';
 import type { Page, PageHost } from './page.js';
 import { AgentColours } from './views/agentColours.js';
 import { eventDetail, type Detail } from './views/detail.js';
@@ -161,11 +161,8 @@ export class RunPage implements Page {
     this.#actions = this.#bindActions();
   }
 
-  async handleKey(key: KeyName): Promise<boolean> {
-    const action = actionFor(RUN_KEYS, key);
-    if (!action) return false;
-    await this.#actions[action](key);
-    return true;
+  handleKey(key: KeyName): Promise<boolean> {
+    return runBoundAction(RUN_KEYS, this.#actions, key);
   }
 
   /** Reads the windows the panes show at the playhead: the timeline's rows, the text's tail, the event before the selected one. */

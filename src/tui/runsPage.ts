@@ -1,5 +1,5 @@
 import { sanitizeLine } from '../events/sanitize.js';
-import { RUNS_KEYS, actionFor, type KeyName, type RunsAction } from './keys.js';
+import { RUNS_KEYS, runBoundAction, type KeyName, type RunsAction } from './keys.js';
 import type { Page, PageHost } from './page.js';
 import { runsTable, type RunsList } from './views/runsList.js';
 import { span, type Line } from './views/styled.js';
@@ -46,11 +46,8 @@ export class RunsPage implements Page {
     };
   }
 
-  async handleKey(key: KeyName): Promise<boolean> {
-    const action = actionFor(RUNS_KEYS, key);
-    if (!action) return false;
-    await this.#actions[action]();
-    return true;
+  handleKey(key: KeyName): Promise<boolean> {
+    return runBoundAction(RUNS_KEYS, this.#actions, key);
   }
 
   render(): void {

@@ -45,10 +45,6 @@ export class BatchPages {
     return new BatchPages(new SharedArrayBuffer(pages * PAGE_EVENTS * EVENT_BYTES));
   }
 
-  get count(): number {
-    return this.#pages.length;
-  }
-
   /** The columns of page `page`. */
   columns(page: number): EventColumns {
     return this.#pages[page]!;
