@@ -49,6 +49,8 @@ export interface Consumed {
   storedMs: number;
   /** Peak resident set size of the process, MB. */
   maxRssMb: number;
+  /** The same, as it was when the application's loop ended (before the run's last batch was stored). */
+  loopMaxRssMb: number;
   /** Events the application's loop saw in the measured run. */
   seen: number;
 }
@@ -67,6 +69,10 @@ function agentFor(deltas: string[]): Agent {
   return streamingAgent(deltas, config.delayMs ? { deltaDelayMs: config.delayMs } : {});
 }
 
+function maxRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 async function consume(deltas: string[]): Promise<Omit<Consumed, 'maxRssMb'>> {
   const runner = config.runner === 'sdk' ? new Runner(runConfig) : new RecordingRunner(runConfig, { db: config.db, capture: config.capture ?? true });
   const start = performance.now();
@@ -74,6 +80,7 @@ async function consume(deltas: string[]): Promise<Omit<Consumed, 'maxRssMb'>> {
   let seen = 0;
   for await (const _event of result) seen++;
   const loopMs = performance.now() - start;
+  const loopMaxRssMb = maxRssMb();
   await result.completed;
   const completedMs = performance.now() - start;
   await recordingStored(result);
@@ -82,7 +89,7 @@ async function consume(deltas: string[]): Promise<Omit<Consumed, 'maxRssMb'>> {
   // delta has its raw twin too. Both sides must do the whole job.
   const least = config.openaiUrl ? 2 * deltas.length : deltas.length + 3;
   if (config.openaiUrl ? seen < least : seen !== least) throw new Error(`expected ${least} events, the application saw ${seen}`);
-  return { loopMs, completedMs, storedMs, seen };
+  return { loopMs, completedMs, storedMs, seen, loopMaxRssMb };
 }
 
 /**
@@ -109,5 +116,5 @@ for (let i = 0; i < config.warmUps; i++) {
   if (config.applicationLike) await actLikeAnApplication();
 }
 const measured = await consume(deltaWords(config.deltas));
-const consumed: Consumed = { ...measured, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+const consumed: Consumed = { ...measured, maxRssMb: maxRssMb() };
 process.stdout.write(JSON.stringify(consumed) + '\n');
