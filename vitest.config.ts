@@ -60,6 +60,9 @@ export default defineConfig({
           include: ['test/differential/**/*.test.ts'],
           globalSetup: ['test/sdkVersionsSetup.ts'],
           env: { OPENAI_AGENTS_DISABLE_TRACING: '1', RUNTAPE_SDK_UNDER_TEST: version },
+          // As the unit project (vitest shares a worker only between files of one project, so each version's
+          // modules stay its own).
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       })),
