@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { OTHER_SUPPORTED_SDK_VERSIONS, sdkAliases } from './test/support/sdkVersions.js';
 
-/** Tests that start process swarms, kill recorders, fill disks or install the packed project: one file at a time. */
+/**
+ * Tests that start process swarms, kill recorders, fill disks or install the packed project: one file at a time
+ * (each holds test/support/oneHeavyFileAtATime.ts's lock), after the others, beside the README's commands.
+ */
 const HEAVY = [
   'test/reliability/concurrency.test.ts',
   'test/reliability/crash.test.ts',
@@ -13,9 +16,9 @@ const HEAVY = [
 ];
 
 /**
- * The README's commands in a clone of their own: long, but mostly waiting (paced replays, the inspector in tmux),
- * so they run beside the other files, from the start (projects of one group start in the order of their names:
- * `clone` first), not at the end where nothing else would be left to run beside them.
+ * The README's commands in a clone of their own: long, but mostly waiting (paced replays, the inspector in tmux;
+ * about 40 s of CPU in 95 s), so they run beside the heavy files, whose lock keeps the other worker waiting
+ * anyway (projects of one group start in the order of their names: `clone` first).
  */
 const CLONE = ['test/reliability/readmeCommands.test.ts'];
 
@@ -45,11 +48,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'clone', include: CLONE, sequence: { groupOrder: 0 } },
+        test: { name: 'clone', include: CLONE, sequence: { groupOrder: 1 } },
       },
       {
         extends: true,
-        test: { name: 'heavy', include: HEAVY, fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: { name: 'heavy', include: HEAVY, setupFiles: ['test/support/oneHeavyFileAtATime.ts'], sequence: { groupOrder: 1 } },
       },
       // The differential suite (SDK Runner vs RecordingRunner) on every other supported SDK version.
       ...OTHER_SUPPORTED_SDK_VERSIONS.map((version) => ({
