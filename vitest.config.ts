@@ -22,6 +22,13 @@ const HEAVY = [
  */
 const CLONE = ['test/reliability/readmeCommands.test.ts'];
 
+/**
+ * Files that point the SDK's default OpenAI client at a server of their own (setDefaultOpenAIClient): the SDK's
+ * default model provider keeps the first client it resolves for the rest of its process, so these cannot share
+ * a worker with files that ran an agent through that provider before them. Each runs in a process of its own.
+ */
+const OWN_DEFAULT_CLIENT = ['test/rerun/rerunOffline.test.ts', 'test/rerun/fixtures.test.ts'];
+
 export default defineConfig({
   test: {
     globalSetup: ['test/globalSetup.ts'],
@@ -38,13 +45,17 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...HEAVY, ...CLONE],
+          exclude: [...HEAVY, ...CLONE, ...OWN_DEFAULT_CLIENT],
           // A worker runs file after file in one process, loading src/ and the SDK once rather than per file:
           // that loading was about a third of these files' CPU. So a file leaves no global state behind
           // (stubbed env, spies, SDK settings such as trace processors): it restores what it changes.
           isolate: false,
           sequence: { groupOrder: 0 },
         },
+      },
+      {
+        extends: true,
+        test: { name: 'own default client', include: OWN_DEFAULT_CLIENT, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
