@@ -5,20 +5,20 @@
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { childScript } from './support/childScripts.js';
 import { runCli } from './support/cli.js';
 import { useSharedTempDir } from './support/tempDb.js';
 import { TmuxTerminal, requireTmux } from './support/tmux.js';
 
 const run = promisify(execFile);
-const CHILD = fileURLToPath(new URL('./fixtures/approvalChild.ts', import.meta.url));
+const CHILD = childScript('approvalChild');
 const sharedDir = useSharedTempDir();
 
 /** Runs one step of the approval flow in a process of its own; the id of the run it recorded. */
 async function approvalStep(mode: 'interrupt' | 'resume', db: string, stateFile: string): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', CHILD, mode, db, stateFile], {
+  const { stdout } = await run(process.execPath, [CHILD, mode, db, stateFile], {
     env: { ...process.env, OPENAI_AGENTS_DISABLE_TRACING: '1' },
   });
   return /^run ([0-9a-f]+)$/m.exec(stdout)![1]!;

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { childScript } from './childScripts.js';
 
-const SCRIPT = fileURLToPath(new URL('../fixtures/recordingChild.ts', import.meta.url));
+const SCRIPT = childScript('recordingChild');
 
 /** What test/fixtures/recordingChild.ts is asked to record. */
 export interface RecordingChildConfig {
@@ -46,11 +46,11 @@ export interface RecordingChild {
 }
 
 /**
- * Starts a recording process (TypeScript through tsx, as an application would run it); `wrap` runs it
+ * Starts a recording process (test/fixtures/recordingChild.ts, compiled as an application ships); `wrap` runs it
  * under another command (e.g. asUnprivilegedUser()).
  */
 export function startRecordingChild(config: RecordingChildConfig, options: { wrap?: string[] } = {}): RecordingChild {
-  const command = [...(options.wrap ?? []), process.execPath, '--import', 'tsx', SCRIPT, JSON.stringify(config)];
+  const command = [...(options.wrap ?? []), process.execPath, SCRIPT, JSON.stringify(config)];
   const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, OPENAI_AGENTS_DISABLE_TRACING: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
