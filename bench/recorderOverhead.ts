@@ -46,7 +46,15 @@ async function runSide(config: ConsumeConfig, openai: boolean): Promise<Consumed
  * The SDK's own Runner and a RecordingRunner (into a fresh database on disk), same scripted model and
  * consumer, each in a process of its own, in pairs whose order alternates: ratios are taken per pair.
  */
-async function measure(context: BenchContext, deltas: number, delayMs: number, openai = false, applicationLike = false) {
+/** How a side streams (default: a scripted model, in a process that has done nothing else). */
+interface StreamShape {
+  /** Through the real `openai` client from a local fake Responses API. */
+  openai?: boolean;
+  /** In an application-like process (ConsumeConfig.applicationLike). */
+  applicationLike?: boolean;
+}
+
+async function measure(context: BenchContext, deltas: number, delayMs: number, { openai = false, applicationLike = false }: StreamShape = {}) {
   const plain: Consumed[] = [];
   const recorded: Consumed[] = [];
   for (let i = 0; i < PAIRS; i++) {
@@ -92,10 +100,10 @@ export const recorderOverhead: Benchmark = {
     const loop = (c: Consumed) => c.loopMs;
     const perEventUs = (c: Consumed[]) => summarize(c.map(loop)).median * 1000 / deltas;
     const extraUs = perEventUs(cpu.recorded) - perEventUs(cpu.plain);
-    const applicationLike = await measure(context, deltas, 0, false, true);
+    const applicationLike = await measure(context, deltas, 0, { applicationLike: true });
     const paced = await measure(context, context.size(PACED_EVENTS), PACED_DELAY_MS);
     const openaiDeltas = context.size(OPENAI_EVENTS);
-    const openai = await measure(context, openaiDeltas, 0, true);
+    const openai = await measure(context, openaiDeltas, 0, { openai: true });
     const openaiExtraUs = (summarize(openai.recorded.map(loop)).median - summarize(openai.plain.map(loop)).median) * 1000 / openai.recorded[0]!.seen;
     return [
       figure('recorder overhead, CPU-bound stream: until the loop ends', cpu.recorded.map(loop), cpu.plain.map(loop), 'ms', { atMost: 1.15 },
