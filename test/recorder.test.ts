@@ -1,14 +1,15 @@
-import { Agent, RunState, StreamedRunResult, run, tool, type RunStreamEvent } from '@openai/agents';
+import { Agent, Runner, RunState, StreamedRunResult, run, tool, type RunStreamEvent } from '@openai/agents';
 import { ScriptedModel, assistantMessage, functionCall, modelResponse } from '@openai/agents/testing';
 import { z } from 'zod';
 import Database from 'better-sqlite3';
+import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordingRunner, openStore, type RunStore, record, recordedRunId, recordingStored } from '../src/index.js';
 import { runCli } from './support/cli.js';
 import { allEvents } from './support/sqlite.js';
-import { twoAgentRun } from './support/scriptedTurns.js';
+import { streamingAgent, twoAgentRun } from './support/scriptedTurns.js';
 import { useTempDir } from './support/tempDb.js';
 
 const tempDir = useTempDir();
@@ -285,6 +286,35 @@ describe('RecordingRunner', () => {
     const run = (await store.getRun(recordedRunId(result)!))!;
     expect(run).toMatchObject({ status: 'completed', recording: 'complete' });
     await expectStoredAsSeen(store, run.id, seen);
+  });
+
+  it('makes no async resource of its own in the run (no timer, no crypto job): async hooks see what the SDK alone makes', async () => {
+    const store = await openTestStore();
+    const recording = new RecordingRunner({ tracingDisabled: true }, { db: store });
+    // The kinds of async resource other than promises made in a streamed run's own async flow. The first one a
+    // process makes slows every promise after it, once an AsyncLocalStorage is in use (the SDK's tracing uses one).
+    const resourcesMadeBy = async (runner: Runner) => {
+      const inRun = new AsyncLocalStorage<true>();
+      const kinds = new Set<string>();
+      const hook = createHook({ init: (_id, type) => void (inRun.getStore() && type !== 'PROMISE' && kinds.add(type)) });
+      hook.enable();
+      try {
+        const result = await inRun.run(true, async () => {
+          const streamed = await runner.run(streamingAgent(['It', ' is', ' sunny', '.']), 'Weather in Paris?', { stream: true });
+          for await (const _event of streamed);
+          await streamed.completed;
+          return streamed;
+        });
+        return { kinds: [...kinds].sort(), result };
+      } finally {
+        hook.disable();
+      }
+    };
+    const sdkAlone = await resourcesMadeBy(new Runner({ tracingDisabled: true }));
+    const recorded = await resourcesMadeBy(recording);
+    await recordingStored(recorded.result);
+    expect(recorded.kinds.filter((kind) => !sdkAlone.kinds.includes(kind))).toEqual([]);
+    expect((await store.getRun(recordedRunId(recorded.result)!))?.status).toBe('completed');
   });
 
   it('runs unrecorded, with one warning, when the database cannot be opened', async () => {

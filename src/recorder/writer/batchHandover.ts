@@ -1,10 +1,8 @@
 import { toJsonText } from '../../events/serialize.js';
 import { BatchPages, emptyColumns, PAGE_EVENTS, type EventColumns } from './batchPages.js';
 import { describeInPlace, type CompactColumns } from './compactEvent.js';
-import { HANDLED, type WriterBatch } from './protocol.js';
+import { BATCH_DELAY_MS, HANDLED, UNSENT, type WriterBatch } from './protocol.js';
 
-/** The longest an event waits on the application's thread while the writer is idle: part of what a crash loses. */
-const BATCH_DELAY_MS = 20;
 /**
  * Sending wakes the writer thread when it waits, which costs the application's thread far more than the
  * events it carries (measured on a 2-core VM: 0.2-1 ms a wake; at one message per 512 events, a microsecond
@@ -37,9 +35,9 @@ export class BatchHandover {
   #outbox: WriterBatch[] = [];
   /** Batches sealed so far: batch n has page n % PAGES. */
   #sealed = 0;
-  /** When the oldest part of what is not sent yet was added. */
+  /** Whether anything waits to be sent, and since when its oldest part was added. */
+  #unsent = false;
   #unsentSince = 0;
-  #timer: NodeJS.Timeout | undefined;
   #stuck = false;
 
   /**
@@ -52,25 +50,37 @@ export class BatchHandover {
     private readonly dead: () => string | null,
   ) {}
 
-  /** Something was added to the batch (an event, a run, a capture): it is sent within BATCH_DELAY_MS or so of the writer being free. */
+  /**
+   * Something was added to the batch (an event, a run, a capture): it is sent within BATCH_DELAY_MS or so of the
+   * writer being free. The writer thread keeps that time and asks for it ('due', sendIfDue): a timer here would be
+   * an async resource of the recorder's on the application's thread, and the first one a process makes besides
+   * promises slows every promise after it (Node's async hooks, which AsyncLocalStorage uses, go polymorphic).
+   */
   added(): void {
-    if (this.#timer) return;
+    if (this.#unsent) return;
+    this.#unsent = true;
     this.#unsentSince = performance.now();
-    this.#arm();
+    Atomics.store(this.handled, UNSENT, 1);
+    Atomics.notify(this.handled, UNSENT);
   }
 
   /** The hot path's check, after the batch's event `i` was written. */
   filled(i: number): void {
     if (i + 1 === PAGE_EVENTS) this.#seal();
-    // A stream fed by microtasks alone (a CPU-bound model) never lets the timer run: look at the time now and then.
+    // A stream fed by microtasks alone (a CPU-bound model) never lets the writer's 'due' be handled: look at the time now and then.
     if (this.#outbox.length >= SEND_PAGES || ((i & 63) === 63 && this.#due())) this.flush();
+  }
+
+  /** The writer asked: what waits is sent if it is old enough and the writer has stored everything sent before. */
+  sendIfDue(): void {
+    if (this.#unsent && this.#due()) this.flush();
   }
 
   /** Sends everything now: a run's end, a cancel, the exit. */
   flush(): void {
-    // Before sealing: a batch the stuck writer cannot take is dropped, and what it held arms a timer again.
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    // Before sealing: a batch the stuck writer cannot take is dropped, and what it held is unsent again.
+    this.#unsent = false;
+    Atomics.store(this.handled, UNSENT, 0);
     this.#seal();
     if (this.#outbox.length === 0) return;
     const batches = this.#outbox;
@@ -98,14 +108,6 @@ export class BatchHandover {
       if (handled >= this.#sealed || left <= 0 || this.dead()) return;
       Atomics.wait(this.handled, HANDLED, handled, left);
     }
-  }
-
-  #arm(): void {
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      if (this.#due()) this.flush();
-      else this.#arm();
-    }, BATCH_DELAY_MS).unref();
   }
 
   /** Whether what waits is old enough to be sent and the writer has stored everything sent before. */

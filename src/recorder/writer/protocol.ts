@@ -43,6 +43,8 @@ export interface WriterBatch {
 export type WriterReport =
   /** The run's end is stored (or will never be): whoever awaits the recording can go on. */
   | { type: 'ended'; slot: number }
+  /** The writer is idle and something has waited on the application's thread for a while: send it if it is due. */
+  | { type: 'due' }
   /** Writing this run failed; later events of it are dropped, so the stored ones stay a gap-free prefix. */
   | { type: 'failed'; slot: number; runId: string; message: string };
 
@@ -55,12 +57,19 @@ export interface WriterInit {
    * [EXITING] set by the application's thread when the process exits; [IN_SQLITE] 1 while the writer is
    * inside SQLite. A thread torn down in the middle of a SQLite call (a busy wait) aborts the whole process
    * (better-sqlite3 cannot throw in a dying thread), so the process waits for the call to return, and the
-   * writer makes no other once EXITING is set.
+   * writer makes no other once EXITING is set. [UNSENT] 1 while something waits on the application's thread to
+   * be sent (batchHandover.ts): the writer then asks for it once it has waited long enough ('due').
    */
   handled: SharedArrayBuffer;
 }
+
+/** The longest an event waits on the application's thread while the writer is idle: part of what a crash loses. */
+export const BATCH_DELAY_MS = 20;
 
 /** Indexes in WriterInit.handled. */
 export const HANDLED = 0;
 export const EXITING = 1;
 export const IN_SQLITE = 2;
+export const UNSENT = 3;
+/** The Int32 slots of WriterInit.handled. */
+export const SHARED_SLOTS = 4;

@@ -7,7 +7,7 @@ import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
 import { BatchHandover, STUCK_WRITER_MS, type PendingBatch } from './batchHandover.js';
 import { writeCompactEvent, type EventKind } from './compactEvent.js';
-import { EXITING, IN_SQLITE, type WriterInit, type WriterReport } from './protocol.js';
+import { EXITING, IN_SQLITE, SHARED_SLOTS, type WriterInit, type WriterReport } from './protocol.js';
 import { startWriterWorker } from './startWorker.js';
 
 export interface RunCallbacks {
@@ -32,7 +32,7 @@ export class RecordingWriter {
   readonly #held = new Set<number>();
 
   private constructor(readonly path: string) {
-    const handled = new SharedArrayBuffer(12);
+    const handled = new SharedArrayBuffer(SHARED_SLOTS * Int32Array.BYTES_PER_ELEMENT);
     this.#handled = new Int32Array(handled);
     this.#handover = new BatchHandover(this.#handled, (batches) => this.#worker.postMessage(batches), () => this.#dead);
     const init: WriterInit = { path, handled, pages: this.#handover.pages.buffer };
@@ -162,6 +162,7 @@ export class RecordingWriter {
   }
 
   #onReport(report: WriterReport): void {
+    if (report.type === 'due') return this.#handover.sendIfDue();
     const run = this.#runs.get(report.slot);
     if (!run) return;
     if (report.type === 'failed') return run.failed(report.message);

@@ -13,7 +13,7 @@ import type { RunEnd } from '../../store/types.js';
 import { loadRedactor } from '../../redaction/loadRedactor.js';
 import { BatchPages } from './batchPages.js';
 import { EventKind, expandEvent } from './compactEvent.js';
-import { EXITING, HANDLED, IN_SQLITE, type WriterBatch, type WriterInit, type WriterReport } from './protocol.js';
+import { BATCH_DELAY_MS, EXITING, HANDLED, IN_SQLITE, UNSENT, type WriterBatch, type WriterInit, type WriterReport } from './protocol.js';
 import { RunRedaction, type CompactEvent } from './runRedaction.js';
 
 interface OpenRun {
@@ -58,6 +58,23 @@ port.on('message', (batches: WriterBatch[]) => {
   queue.push(...batches);
   if (!writing) void drain();
 });
+
+/**
+ * The application's thread keeps no timer of its own for what waits there (batchHandover.ts): this thread keeps
+ * the time. Once something waits, every BATCH_DELAY_MS it is still waiting and this thread is idle, it is asked
+ * for. The application's thread answers when it next handles a message; a CPU-bound stream, which never lets
+ * it, looks at the time itself.
+ */
+async function askForWhatWaits(): Promise<void> {
+  for (;;) {
+    await Atomics.waitAsync(shared, UNSENT, 0).value;
+    while (Atomics.load(shared, UNSENT) === 1) {
+      await Atomics.waitAsync(shared, UNSENT, 1, BATCH_DELAY_MS).value;
+      if (!writing && Atomics.load(shared, UNSENT) === 1) report({ type: 'due' });
+    }
+  }
+}
+void askForWhatWaits();
 
 async function drain(): Promise<void> {
   writing = true;
