@@ -76,13 +76,30 @@ async function askForWhatWaits(): Promise<void> {
 }
 void askForWhatWaits();
 
+/**
+ * Batches written in one transaction, at most: what arrived together (a hand-over sends up to eight). A commit
+ * costs this thread more than the events of a batch do, and this thread's work competes with the
+ * application's for the machine's cores.
+ */
+const BATCHES_PER_TRANSACTION = 16;
+
+/**
+ * The next batches to write together. A run resumed from a RunState is linked to the run interrupted there as it
+ * is created, so its batch starts a transaction of its own, after the one that may hold that run's end.
+ */
+function nextBatches(): WriterBatch[] {
+  let n = 1;
+  while (n < Math.min(queue.length, BATCHES_PER_TRANSACTION) && !queue[n]!.creates.some((create) => create.resumesCallIds.length > 0)) n++;
+  return queue.splice(0, n);
+}
+
 async function drain(): Promise<void> {
   writing = true;
   while (queue.length > 0) {
-    const batch = queue.shift()!;
-    await openRuns(batch);
-    await writeWithRetries(batch);
-    Atomics.add(shared, HANDLED, 1);
+    const batches = nextBatches();
+    await openRuns(batches);
+    await writeWithRetries(batches);
+    Atomics.add(shared, HANDLED, batches.length);
     Atomics.notify(shared, HANDLED);
   }
   writing = false;
@@ -109,14 +126,14 @@ function beat(): void {
 }
 
 
-async function writeWithRetries(batch: WriterBatch): Promise<void> {
+async function writeWithRetries(batches: WriterBatch[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      writeBatch(batch);
+      writeBatches(batches);
       return;
     } catch (error) {
       if (error instanceof Exiting) return;
-      if (!isBusy(error)) return failRuns(batch, error);
+      if (!isBusy(error)) return failRuns(batches, error);
       // Another process holds the lock longer than the busy timeout: back off and try again, without end.
       await sleep(Math.min(10 * 2 ** attempt, 250));
     }
@@ -128,11 +145,11 @@ function isBusy(error: unknown): boolean {
 }
 
 /**
- * The batch's new runs, each with its redaction (its module, if it names one, is loaded first): a run whose
+ * The batches' new runs, each with its redaction (its module, if it names one, is loaded first): a run whose
  * redaction cannot be had is not recorded at all rather than recorded unredacted.
  */
-async function openRuns(batch: WriterBatch): Promise<void> {
-  for (const { slot, run, redaction } of batch.creates) {
+async function openRuns(batches: WriterBatch[]): Promise<void> {
+  for (const { slot, run, redaction } of batches.flatMap((batch) => batch.creates)) {
     if (runs.has(slot)) continue;
     const open: OpenRun = { runId: run.id, activeAgent: run.startingAgent, failure: null, created: false, redaction: null };
     runs.set(slot, open);
@@ -145,19 +162,22 @@ async function openRuns(batch: WriterBatch): Promise<void> {
   }
 }
 
-/** One transaction for the whole batch: a batch is stored whole or not at all. */
-function writeBatch(batch: WriterBatch): void {
-  const creates = batch.creates.flatMap(({ slot, run, resumesCallIds }) => {
+/**
+ * One transaction for batches that came one after the other: they are stored whole or not at all. A run's
+ * parts keep their order (its creation, its events, what was captured, its gaps, its end, a late cancel).
+ */
+function writeBatches(batches: WriterBatch[]): void {
+  const creates = batches.flatMap((batch) => batch.creates).flatMap(({ slot, run, resumesCallIds }) => {
     const stored = redacting(slot, (redaction) => redaction.run(run));
     return stored ? [{ slot, run: stored, resumesCallIds }] : [];
   });
-  const events = groupEvents(batch);
+  const events = groupEvents(batches);
   // A capture (what an agent saw: its instructions, the input as sent, a tool's arguments) is redacted whole.
-  const captures = batch.captures.flatMap(({ slot, kind, record }) => {
+  const captures = batches.flatMap((batch) => batch.captures).flatMap(({ slot, kind, record }) => {
     const stored = redacting(slot, (redaction) => redaction.redactor.value(record));
     return stored === null ? [] : [{ slot, kind, record: stored }];
   });
-  const ends = batch.ends.flatMap(({ slot, end }) => {
+  const ends = batches.flatMap((batch) => batch.ends).flatMap(({ slot, end }) => {
     const stored = redacting(slot, (redaction) => redaction.end(end));
     return stored ? [{ slot, end: stored }] : [];
   });
@@ -169,17 +189,17 @@ function writeBatch(batch: WriterBatch): void {
     }
     for (const [slot, rows] of events.rows) store().appendEvents(runs.get(slot)!.runId, rows);
     for (const { slot, kind, record } of captures) store().appendCapture(runs.get(slot)!.runId, kind, record);
-    for (const gap of batch.gaps) {
+    for (const gap of batches.flatMap((batch) => batch.gaps)) {
       const run = runs.get(gap.slot);
       if (run && !run.failure) store().addGap(run.runId, gap.fromSeq, gap.toSeq);
     }
     for (const { slot, end } of ends) store().finishRun(runs.get(slot)!.runId, end);
-    for (const { runId, cancelledBy } of batch.cancels) store().markCancelled(runId, cancelledBy);
+    for (const { runId, cancelledBy } of batches.flatMap((batch) => batch.cancels)) store().markCancelled(runId, cancelledBy);
   }));
   for (const slot of created) runs.get(slot)!.created = true;
   events.commit();
   if (runs.size > 0) heartbeat ??= setInterval(beat, HEARTBEAT_INTERVAL_MS);
-  endRuns(batch);
+  endRuns(batches);
 }
 
 /**
@@ -200,35 +220,38 @@ function redacting<T>(slot: number, redact: (redaction: RunRedaction) => T): T |
 }
 
 /**
- * The batch's events as rows, per run, redacted; the active agent follows the agent events in order. Rows
+ * The batches' events as rows, per run, redacted; the active agent follows the agent events in order. Rows
  * are computed before the transaction and the runs' state (active agent, text that waits) changes only once
- * it is stored, so a batch retried after a busy database is computed again the same.
+ * it is stored, so batches retried after a busy database are computed again the same.
  */
-function groupEvents(batch: WriterBatch): { rows: Map<number, EventToStore[]>; commit: () => void } {
+function groupEvents(batches: WriterBatch[]): { rows: Map<number, EventToStore[]>; commit: () => void } {
   const incoming = new Map<number, CompactEvent[]>();
-  const { slots, seqs, tUs, kinds, textLengths } = pages.columns(batch.page);
-  let textAt = 0;
-  for (let i = 0; i < batch.length; i++) {
-    const slot = slots[i]!;
-    const kind = kinds[i]!;
-    // A text delta's text is the next slice of the batch's joined text, whether or not its run is written.
-    let value = batch.values[i];
-    if (kind === EventKind.TextDelta) value = batch.text.slice(textAt, (textAt += textLengths[i]!));
-    const run = runs.get(slot);
-    if (!run || run.failure) continue;
-    let events = incoming.get(slot);
-    if (!events) incoming.set(slot, (events = []));
-    events.push({ seq: seqs[i]!, tUs: tUs[i]!, kind, value });
+  for (const batch of batches) {
+    const { slots, seqs, tUs, kinds, textLengths } = pages.columns(batch.page);
+    let textAt = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const slot = slots[i]!;
+      const kind = kinds[i]!;
+      // A text delta's text is the next slice of the batch's joined text, whether or not its run is written.
+      let value = batch.values[i];
+      if (kind === EventKind.TextDelta) value = batch.text.slice(textAt, (textAt += textLengths[i]!));
+      const run = runs.get(slot);
+      if (!run || run.failure) continue;
+      let events = incoming.get(slot);
+      if (!events) incoming.set(slot, (events = []));
+      events.push({ seq: seqs[i]!, tUs: tUs[i]!, kind, value });
+    }
   }
   // A run's end, a gap in it, or the process's exit flush: nothing of it waits any longer.
-  const final = new Set<number>([...batch.ends.map((e) => e.slot), ...batch.gaps.map((g) => g.slot)]);
+  const final = new Set<number>(batches.flatMap((batch) => [...batch.ends.map((e) => e.slot), ...batch.gaps.map((g) => g.slot)]));
+  const releaseHeld = batches.some((batch) => batch.releaseHeld);
   const written = new Set(incoming.keys());
-  for (const [slot, run] of runs) if (run.redaction?.holding && (batch.releaseHeld || final.has(slot))) written.add(slot);
+  for (const [slot, run] of runs) if (run.redaction?.holding && (releaseHeld || final.has(slot))) written.add(slot);
   const rows = new Map<number, EventToStore[]>();
   const commits: (() => void)[] = [];
   for (const slot of written) {
     const run = runs.get(slot)!;
-    const taken = redacting(slot, (redaction) => redaction.take(incoming.get(slot) ?? [], batch.releaseHeld || final.has(slot)));
+    const taken = redacting(slot, (redaction) => redaction.take(incoming.get(slot) ?? [], releaseHeld || final.has(slot)));
     if (!taken) continue;
     const { events, held } = taken;
     let agent = run.activeAgent;
@@ -252,27 +275,29 @@ function groupEvents(batch: WriterBatch): { rows: Map<number, EventToStore[]>; c
   return { rows, commit: () => commits.forEach((commit) => commit()) };
 }
 
-/** The batch could not be written (disk full, read-only, corrupt): every run it touched stops recording. */
-function failRuns(batch: WriterBatch, error: unknown): void {
+/** The batches could not be written (disk full, read-only, corrupt): every run they touched stops recording. */
+function failRuns(batches: WriterBatch[], error: unknown): void {
   const message = errorMessage(error);
-  const touched = new Set<number>([
-    ...batch.creates.map((c) => c.slot),
-    ...pages.columns(batch.page).slots.subarray(0, batch.length),
-    ...batch.captures.map((c) => c.slot),
-    ...batch.ends.map((e) => e.slot),
-  ]);
-  for (const { slot, run } of batch.creates) if (!runs.has(slot)) runs.set(slot, { runId: run.id, activeAgent: null, failure: null, created: false, redaction: null });
+  const touched = new Set<number>(
+    batches.flatMap((batch) => [
+      ...batch.creates.map((c) => c.slot),
+      ...pages.columns(batch.page).slots.subarray(0, batch.length),
+      ...batch.captures.map((c) => c.slot),
+      ...batch.ends.map((e) => e.slot),
+    ]),
+  );
+  for (const { slot, run } of batches.flatMap((batch) => batch.creates)) if (!runs.has(slot)) runs.set(slot, { runId: run.id, activeAgent: null, failure: null, created: false, redaction: null });
   for (const slot of touched) {
     const run = runs.get(slot);
     if (!run || run.failure) continue;
     run.failure = message;
     report({ type: 'failed', slot, runId: run.runId, message });
   }
-  endRuns(batch);
+  endRuns(batches);
 }
 
-function endRuns(batch: WriterBatch): void {
-  for (const { slot, end } of batch.ends) {
+function endRuns(batches: WriterBatch[]): void {
+  for (const { slot, end } of batches.flatMap((batch) => batch.ends)) {
     const run = runs.get(slot);
     // A run whose writing failed still gets its end, alone, with the partial mark: the failure may have passed.
     if (run?.failure && run.created) {
