@@ -307,7 +307,9 @@ describe('RecordingRunner', () => {
         });
         return { kinds: [...kinds].sort(), result };
       } finally {
+        // Process-wide state, which the next test file in this worker must not inherit (vitest.config.ts).
         hook.disable();
+        inRun.disable();
       }
     };
     const sdkAlone = await resourcesMadeBy(new Runner({ tracingDisabled: true }));
