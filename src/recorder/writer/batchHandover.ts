@@ -35,8 +35,7 @@ export class BatchHandover {
   #outbox: WriterBatch[] = [];
   /** Batches sealed so far: batch n has page n % PAGES. */
   #sealed = 0;
-  /** Whether anything waits to be sent, and since when its oldest part was added. */
-  #unsent = false;
+  /** When the oldest part of what waits to be sent (the shared UNSENT flag is set) was added. */
   #unsentSince = 0;
   #stuck = false;
 
@@ -57,8 +56,7 @@ export class BatchHandover {
    * promises slows every promise after it (Node's async hooks, which AsyncLocalStorage uses, go polymorphic).
    */
   added(): void {
-    if (this.#unsent) return;
-    this.#unsent = true;
+    if (this.#unsent()) return;
     this.#unsentSince = performance.now();
     Atomics.store(this.handled, UNSENT, 1);
     Atomics.notify(this.handled, UNSENT);
@@ -73,13 +71,12 @@ export class BatchHandover {
 
   /** The writer asked: what waits is sent if it is old enough and the writer has stored everything sent before. */
   sendIfDue(): void {
-    if (this.#unsent && this.#due()) this.flush();
+    if (this.#unsent() && this.#due()) this.flush();
   }
 
   /** Sends everything now: a run's end, a cancel, the exit. */
   flush(): void {
     // Before sealing: a batch the stuck writer cannot take is dropped, and what it held is unsent again.
-    this.#unsent = false;
     Atomics.store(this.handled, UNSENT, 0);
     this.#seal();
     if (this.#outbox.length === 0) return;
@@ -108,6 +105,11 @@ export class BatchHandover {
       if (handled >= this.#sealed || left <= 0 || this.dead()) return;
       Atomics.wait(this.handled, HANDLED, handled, left);
     }
+  }
+
+  /** Whether anything waits to be sent (only this thread sets the flag; the writer reads it). */
+  #unsent(): boolean {
+    return Atomics.load(this.handled, UNSENT) === 1;
   }
 
   /** Whether what waits is old enough to be sent and the writer has stored everything sent before. */

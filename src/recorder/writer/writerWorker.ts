@@ -83,23 +83,35 @@ void askForWhatWaits();
  */
 const BATCHES_PER_TRANSACTION = 16;
 
+/** Batches written together: their events (in their pages), and the rest of their parts in the order they came. */
+type BatchGroup = Pick<WriterBatch, 'creates' | 'captures' | 'gaps' | 'ends' | 'cancels' | 'releaseHeld'> & { batches: WriterBatch[] };
+
 /**
  * The next batches to write together. A run resumed from a RunState is linked to the run interrupted there as it
  * is created, so its batch starts a transaction of its own, after the one that may hold that run's end.
  */
-function nextBatches(): WriterBatch[] {
+function nextGroup(): BatchGroup {
   let n = 1;
   while (n < Math.min(queue.length, BATCHES_PER_TRANSACTION) && !queue[n]!.creates.some((create) => create.resumesCallIds.length > 0)) n++;
-  return queue.splice(0, n);
+  const batches = queue.splice(0, n);
+  return {
+    batches,
+    creates: batches.flatMap((batch) => batch.creates),
+    captures: batches.flatMap((batch) => batch.captures),
+    gaps: batches.flatMap((batch) => batch.gaps),
+    ends: batches.flatMap((batch) => batch.ends),
+    cancels: batches.flatMap((batch) => batch.cancels),
+    releaseHeld: batches.some((batch) => batch.releaseHeld),
+  };
 }
 
 async function drain(): Promise<void> {
   writing = true;
   while (queue.length > 0) {
-    const batches = nextBatches();
-    await openRuns(batches);
-    await writeWithRetries(batches);
-    Atomics.add(shared, HANDLED, batches.length);
+    const group = nextGroup();
+    await openRuns(group);
+    await writeWithRetries(group);
+    Atomics.add(shared, HANDLED, group.batches.length);
     Atomics.notify(shared, HANDLED);
   }
   writing = false;
@@ -126,14 +138,14 @@ function beat(): void {
 }
 
 
-async function writeWithRetries(batches: WriterBatch[]): Promise<void> {
+async function writeWithRetries(group: BatchGroup): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      writeBatches(batches);
+      writeGroup(group);
       return;
     } catch (error) {
       if (error instanceof Exiting) return;
-      if (!isBusy(error)) return failRuns(batches, error);
+      if (!isBusy(error)) return failRuns(group, error);
       // Another process holds the lock longer than the busy timeout: back off and try again, without end.
       await sleep(Math.min(10 * 2 ** attempt, 250));
     }
@@ -148,8 +160,8 @@ function isBusy(error: unknown): boolean {
  * The batches' new runs, each with its redaction (its module, if it names one, is loaded first): a run whose
  * redaction cannot be had is not recorded at all rather than recorded unredacted.
  */
-async function openRuns(batches: WriterBatch[]): Promise<void> {
-  for (const { slot, run, redaction } of batches.flatMap((batch) => batch.creates)) {
+async function openRuns(group: BatchGroup): Promise<void> {
+  for (const { slot, run, redaction } of group.creates) {
     if (runs.has(slot)) continue;
     const open: OpenRun = { runId: run.id, activeAgent: run.startingAgent, failure: null, created: false, redaction: null };
     runs.set(slot, open);
@@ -166,18 +178,18 @@ async function openRuns(batches: WriterBatch[]): Promise<void> {
  * One transaction for batches that came one after the other: they are stored whole or not at all. A run's
  * parts keep their order (its creation, its events, what was captured, its gaps, its end, a late cancel).
  */
-function writeBatches(batches: WriterBatch[]): void {
-  const creates = batches.flatMap((batch) => batch.creates).flatMap(({ slot, run, resumesCallIds }) => {
+function writeGroup(group: BatchGroup): void {
+  const creates = group.creates.flatMap(({ slot, run, resumesCallIds }) => {
     const stored = redacting(slot, (redaction) => redaction.run(run));
     return stored ? [{ slot, run: stored, resumesCallIds }] : [];
   });
-  const events = groupEvents(batches);
+  const events = groupEvents(group);
   // A capture (what an agent saw: its instructions, the input as sent, a tool's arguments) is redacted whole.
-  const captures = batches.flatMap((batch) => batch.captures).flatMap(({ slot, kind, record }) => {
+  const captures = group.captures.flatMap(({ slot, kind, record }) => {
     const stored = redacting(slot, (redaction) => redaction.redactor.value(record));
     return stored === null ? [] : [{ slot, kind, record: stored }];
   });
-  const ends = batches.flatMap((batch) => batch.ends).flatMap(({ slot, end }) => {
+  const ends = group.ends.flatMap(({ slot, end }) => {
     const stored = redacting(slot, (redaction) => redaction.end(end));
     return stored ? [{ slot, end: stored }] : [];
   });
@@ -189,17 +201,17 @@ function writeBatches(batches: WriterBatch[]): void {
     }
     for (const [slot, rows] of events.rows) store().appendEvents(runs.get(slot)!.runId, rows);
     for (const { slot, kind, record } of captures) store().appendCapture(runs.get(slot)!.runId, kind, record);
-    for (const gap of batches.flatMap((batch) => batch.gaps)) {
+    for (const gap of group.gaps) {
       const run = runs.get(gap.slot);
       if (run && !run.failure) store().addGap(run.runId, gap.fromSeq, gap.toSeq);
     }
     for (const { slot, end } of ends) store().finishRun(runs.get(slot)!.runId, end);
-    for (const { runId, cancelledBy } of batches.flatMap((batch) => batch.cancels)) store().markCancelled(runId, cancelledBy);
+    for (const { runId, cancelledBy } of group.cancels) store().markCancelled(runId, cancelledBy);
   }));
   for (const slot of created) runs.get(slot)!.created = true;
   events.commit();
   if (runs.size > 0) heartbeat ??= setInterval(beat, HEARTBEAT_INTERVAL_MS);
-  endRuns(batches);
+  endRuns(group);
 }
 
 /**
@@ -224,9 +236,9 @@ function redacting<T>(slot: number, redact: (redaction: RunRedaction) => T): T |
  * are computed before the transaction and the runs' state (active agent, text that waits) changes only once
  * it is stored, so batches retried after a busy database are computed again the same.
  */
-function groupEvents(batches: WriterBatch[]): { rows: Map<number, EventToStore[]>; commit: () => void } {
+function groupEvents(group: BatchGroup): { rows: Map<number, EventToStore[]>; commit: () => void } {
   const incoming = new Map<number, CompactEvent[]>();
-  for (const batch of batches) {
+  for (const batch of group.batches) {
     const { slots, seqs, tUs, kinds, textLengths } = pages.columns(batch.page);
     let textAt = 0;
     for (let i = 0; i < batch.length; i++) {
@@ -243,8 +255,8 @@ function groupEvents(batches: WriterBatch[]): { rows: Map<number, EventToStore[]
     }
   }
   // A run's end, a gap in it, or the process's exit flush: nothing of it waits any longer.
-  const final = new Set<number>(batches.flatMap((batch) => [...batch.ends.map((e) => e.slot), ...batch.gaps.map((g) => g.slot)]));
-  const releaseHeld = batches.some((batch) => batch.releaseHeld);
+  const final = new Set<number>([...group.ends.map((e) => e.slot), ...group.gaps.map((g) => g.slot)]);
+  const { releaseHeld } = group;
   const written = new Set(incoming.keys());
   for (const [slot, run] of runs) if (run.redaction?.holding && (releaseHeld || final.has(slot))) written.add(slot);
   const rows = new Map<number, EventToStore[]>();
@@ -276,28 +288,26 @@ function groupEvents(batches: WriterBatch[]): { rows: Map<number, EventToStore[]
 }
 
 /** The batches could not be written (disk full, read-only, corrupt): every run they touched stops recording. */
-function failRuns(batches: WriterBatch[], error: unknown): void {
+function failRuns(group: BatchGroup, error: unknown): void {
   const message = errorMessage(error);
-  const touched = new Set<number>(
-    batches.flatMap((batch) => [
-      ...batch.creates.map((c) => c.slot),
-      ...pages.columns(batch.page).slots.subarray(0, batch.length),
-      ...batch.captures.map((c) => c.slot),
-      ...batch.ends.map((e) => e.slot),
-    ]),
-  );
-  for (const { slot, run } of batches.flatMap((batch) => batch.creates)) if (!runs.has(slot)) runs.set(slot, { runId: run.id, activeAgent: null, failure: null, created: false, redaction: null });
+  const touched = new Set<number>([
+    ...group.creates.map((c) => c.slot),
+    ...group.batches.flatMap((batch) => [...pages.columns(batch.page).slots.subarray(0, batch.length)]),
+    ...group.captures.map((c) => c.slot),
+    ...group.ends.map((e) => e.slot),
+  ]);
+  for (const { slot, run } of group.creates) if (!runs.has(slot)) runs.set(slot, { runId: run.id, activeAgent: null, failure: null, created: false, redaction: null });
   for (const slot of touched) {
     const run = runs.get(slot);
     if (!run || run.failure) continue;
     run.failure = message;
     report({ type: 'failed', slot, runId: run.runId, message });
   }
-  endRuns(batches);
+  endRuns(group);
 }
 
-function endRuns(batches: WriterBatch[]): void {
-  for (const { slot, end } of batches.flatMap((batch) => batch.ends)) {
+function endRuns(group: BatchGroup): void {
+  for (const { slot, end } of group.ends) {
     const run = runs.get(slot);
     // A run whose writing failed still gets its end, alone, with the partial mark: the failure may have passed.
     if (run?.failure && run.created) {
