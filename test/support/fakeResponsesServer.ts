@@ -82,7 +82,6 @@ export async function startFakeResponsesServer(turns: FakeTurn[]): Promise<FakeR
       object: 'response',
       created_at: Math.floor(Date.now() / 1000),
       status: 'in_progress',
-      access_programs: null,
       background: false,
       error: null,
       incomplete_details: null,
@@ -148,7 +147,7 @@ export async function startFakeResponsesServer(turns: FakeTurn[]): Promise<FakeR
         if (i > 0 && turn.delayMs) await sleep(turn.delayMs);
         yield { type: 'response.function_call_arguments.delta', ...common, delta };
       }
-      yield { type: 'response.function_call_arguments.done', ...common, arguments: turn.arguments };
+      yield { type: 'response.function_call_arguments.done', ...common, name: turn.name, arguments: turn.arguments };
       item = { ...call, status: 'completed', arguments: turn.arguments };
       outputTokens = approxTokens(turn.arguments);
     }
