@@ -319,6 +319,53 @@ describe('RecordingRunner', () => {
     expect((await store.getRun(recordedRunId(recorded.result)!))?.status).toBe('completed');
   });
 
+  it("sends what waits with the stream's own events: the writer wakes the application's thread for nothing while the stream goes on", async () => {
+    // A message from the writer thread wakes the application's thread, and a wake between a timer's start and its
+    // end makes that timer up to a millisecond late: a stream paced by timers would be slowed by each one.
+    // The writer thread's message ports are the resources made while the runner starts it; what runs on their
+    // behalf on this thread (a `before` callback) is a message from the writer.
+    const writerResources = new Set<number>();
+    let startingWriter = false;
+    let messagesWhileStreaming = 0;
+    let counting = false;
+    const hook = createHook({
+      init: (id, type) => void (startingWriter && type !== 'PROMISE' && writerResources.add(id)),
+      before: (id) => void (counting && writerResources.has(id) && messagesWhileStreaming++),
+    });
+    hook.enable();
+    try {
+      const db = join(tempDir(), 'paced.db');
+      startingWriter = true;
+      const runner = new RecordingRunner({ tracingDisabled: true }, { db });
+      startingWriter = false;
+      // The writer thread has started (its own start sends messages) once a first run is stored.
+      const first = await runner.run(streamingAgent(['Hello', '.']), 'Hi.', { stream: true });
+      for await (const _event of first);
+      await recordingStored(first);
+      // 120 deltas 3 ms apart: some 400 ms, twenty times the writer's batch delay.
+      const deltas = Array.from({ length: 120 }, (_, i) => ` word${i}`);
+      const result = await runner.run(streamingAgent(deltas, { deltaDelayMs: 3 }), 'Talk.', { stream: true });
+      const reader = await openStore(db);
+      const seenAt: number[] = [];
+      let storedMidway = 0;
+      counting = true;
+      for await (const _event of result) {
+        // What waited went to the database while the stream went on, not only at its end.
+        if (seenAt.push(performance.now()) === 80) storedMidway = (await allEvents(reader, recordedRunId(result)!)).length;
+      }
+      counting = false;
+      await result.completed;
+      await recordingStored(result);
+      expect([...writerResources].length).toBeGreaterThan(0);
+      expect(messagesWhileStreaming).toBe(0);
+      expect(seenAt.at(-1)! - seenAt[0]!).toBeGreaterThan(300);
+      expect(storedMidway).toBeGreaterThan(0);
+      expect((await allEvents(reader, recordedRunId(result)!)).length).toBe(seenAt.length + 1);
+    } finally {
+      hook.disable();
+    }
+  });
+
   it('runs unrecorded, with one warning, when the database cannot be opened', async () => {
     const dir = tempDir();
     const path = join(dir, 'not-a-db.db');

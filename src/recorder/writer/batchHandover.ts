@@ -1,13 +1,13 @@
 import { toJsonText } from '../../events/serialize.js';
 import { BatchPages, emptyColumns, PAGE_EVENTS, type EventColumns } from './batchPages.js';
 import { describeInPlace, type CompactColumns } from './compactEvent.js';
-import { BATCH_DELAY_MS, HANDLED, UNSENT, type WriterBatch } from './protocol.js';
+import { DUE, HANDLED, UNSENT, type WriterBatch } from './protocol.js';
 
 /**
  * Sending wakes the writer thread when it waits, which costs the application's thread far more than the
  * events it carries (measured on a 2-core VM: 0.2-1 ms a wake; at one message per 512 events, a microsecond
- * per event). So full batches are sent together, up to this many per message, or whatever is there once its
- * oldest part is BATCH_DELAY_MS old and the writer has stored everything sent before.
+ * per event). So full batches are sent together, up to this many per message, or whatever is there once the
+ * writer, idle, says it is due (its oldest part is BATCH_DELAY_MS old).
  */
 const SEND_PAGES = 8;
 /**
@@ -35,8 +35,9 @@ export class BatchHandover {
   #outbox: WriterBatch[] = [];
   /** Batches sealed so far: batch n has page n % PAGES. */
   #sealed = 0;
-  /** When the oldest part of what waits to be sent (the shared UNSENT flag is set) was added. */
-  #unsentSince = 0;
+  /** What waits to be sent, numbered for the writer (the shared UNSENT slot): 0 when nothing does. */
+  #unsent = 0;
+  #generation = 0;
   #stuck = false;
 
   /**
@@ -51,33 +52,35 @@ export class BatchHandover {
 
   /**
    * Something was added to the batch (an event, a run, a capture): it is sent within BATCH_DELAY_MS or so of the
-   * writer being free. The writer thread keeps that time and asks for it ('due', sendIfDue): a timer here would be
-   * an async resource of the recorder's on the application's thread, and the first one a process makes besides
-   * promises slows every promise after it (Node's async hooks, which AsyncLocalStorage uses, go polymorphic).
+   * writer being free. The writer thread keeps that time and raises the shared DUE flag (writerWorker.ts): a
+   * timer here would be an async resource of the recorder's on the application's thread, and the first one a
+   * process makes besides promises slows every promise after it (Node's async hooks, which AsyncLocalStorage
+   * uses, go polymorphic).
    */
   added(): void {
-    if (this.#unsent()) return;
-    this.#unsentSince = performance.now();
-    Atomics.store(this.handled, UNSENT, 1);
+    if (this.#unsent !== 0) return;
+    this.#unsent = this.#generation = (this.#generation % 0x7fffffff) + 1;
+    Atomics.store(this.handled, UNSENT, this.#unsent);
     Atomics.notify(this.handled, UNSENT);
   }
 
-  /** The hot path's check, after the batch's event `i` was written. */
+  /** The hot path's check, after the batch's event `i` was written: no clock, one shared flag. */
   filled(i: number): void {
     if (i + 1 === PAGE_EVENTS) this.#seal();
-    // A stream fed by microtasks alone (a CPU-bound model) never lets the writer's 'due' be handled: look at the time now and then.
-    if (this.#outbox.length >= SEND_PAGES || ((i & 63) === 63 && this.#due())) this.flush();
+    if (this.#outbox.length >= SEND_PAGES || Atomics.load(this.handled, DUE) === 1) this.flush();
   }
 
-  /** The writer asked: what waits is sent if it is old enough and the writer has stored everything sent before. */
+  /** The writer asked by message (the application's thread recorded nothing since it raised DUE): what waits is sent. */
   sendIfDue(): void {
-    if (this.#unsent() && this.#due()) this.flush();
+    if (this.#unsent !== 0) this.flush();
   }
 
   /** Sends everything now: a run's end, a cancel, the exit. */
   flush(): void {
     // Before sealing: a batch the stuck writer cannot take is dropped, and what it held is unsent again.
+    this.#unsent = 0;
     Atomics.store(this.handled, UNSENT, 0);
+    Atomics.store(this.handled, DUE, 0);
     this.#seal();
     if (this.#outbox.length === 0) return;
     const batches = this.#outbox;
@@ -105,16 +108,6 @@ export class BatchHandover {
       if (handled >= this.#sealed || left <= 0 || this.dead()) return;
       Atomics.wait(this.handled, HANDLED, handled, left);
     }
-  }
-
-  /** Whether anything waits to be sent (only this thread sets the flag; the writer reads it). */
-  #unsent(): boolean {
-    return Atomics.load(this.handled, UNSENT) === 1;
-  }
-
-  /** Whether what waits is old enough to be sent and the writer has stored everything sent before. */
-  #due(): boolean {
-    return performance.now() - this.#unsentSince >= BATCH_DELAY_MS && Atomics.load(this.handled, HANDLED) === this.#sealed - this.#outbox.length;
   }
 
   /** The batch being filled goes to its page and the outbox; its columns are reused for the next one. */

@@ -43,7 +43,7 @@ export interface WriterBatch {
 export type WriterReport =
   /** The run's end is stored (or will never be): whoever awaits the recording can go on. */
   | { type: 'ended'; slot: number }
-  /** The writer is idle and something has waited on the application's thread for a while: send it if it is due. */
+  /** The writer is idle and something has waited on the application's thread for a while, and the DUE flag went unread: send it. */
   | { type: 'due' }
   /** Writing this run failed; later events of it are dropped, so the stored ones stay a gap-free prefix. */
   | { type: 'failed'; slot: number; runId: string; message: string };
@@ -57,8 +57,9 @@ export interface WriterInit {
    * [EXITING] set by the application's thread when the process exits; [IN_SQLITE] 1 while the writer is
    * inside SQLite. A thread torn down in the middle of a SQLite call (a busy wait) aborts the whole process
    * (better-sqlite3 cannot throw in a dying thread), so the process waits for the call to return, and the
-   * writer makes no other once EXITING is set. [UNSENT] 1 while something waits on the application's thread to
-   * be sent (batchHandover.ts): the writer then asks for it once it has waited long enough ('due').
+   * writer makes no other once EXITING is set. [UNSENT] non-zero while something waits on the application's
+   * thread to be sent (batchHandover.ts), a new number each time; [DUE] set by the writer once it has waited long
+   * enough, cleared when it is sent (the writer asks with a message only when the flag goes unread: 'due').
    */
   handled: SharedArrayBuffer;
 }
@@ -71,5 +72,6 @@ export const HANDLED = 0;
 export const EXITING = 1;
 export const IN_SQLITE = 2;
 export const UNSENT = 3;
+export const DUE = 4;
 /** The Int32 slots of WriterInit.handled. */
-export const SHARED_SLOTS = 4;
+export const SHARED_SLOTS = 5;
