@@ -19,7 +19,16 @@ const PAIRS = 5;
 const WARM_UPS = 3;
 
 function runChild(config: ConsumeConfig): Consumed {
+  settleDisk();
   return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], { encoding: 'utf8' })) as Consumed;
+}
+
+/**
+ * Waits until the kernel has written back what the processes before wrote (a recording's database, tens of
+ * MB at a million events), so the writeback does not run while the next side is measured.
+ */
+function settleDisk(): void {
+  execFileSync('sync');
 }
 
 /**
@@ -28,6 +37,7 @@ function runChild(config: ConsumeConfig): Consumed {
  */
 async function runSide(config: ConsumeConfig, openai: boolean): Promise<Consumed> {
   if (!openai) return runChild(config);
+  settleDisk();
   const turns = [...Array<string[]>(config.warmUps).fill(WARM_UP_DELTAS), deltaWords(config.deltas)].map((deltas) => ({ kind: 'text' as const, deltas }));
   const server = await startFakeResponsesServer(turns);
   try {
