@@ -16,6 +16,7 @@ import { AgentGraphTable } from '../src/store/sqlite/agentGraphTable.js';
 import { archiveDictionary, decodeArchive, type CaptureArchive } from '../src/store/sqlite/captureArchive.js';
 import type { AgentRow, RunRow } from '../src/store/sqlite/rows.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
+import { SqliteRunStore } from '../src/store/sqlite/sqliteRunStore.js';
 import { asUnprivilegedUser, expectOneLineError, runCli, type CliResult } from './support/cli.js';
 import { useSharedTempDir, useTempDir } from './support/tempDb.js';
 
@@ -320,14 +321,18 @@ describe('a database of schema 6 (each run with its own copy of its agent graph)
   }
 
   it('each run exported imports into a new database and exports again as the same lines', async () => {
-    const store = await openStore(join(dir(), 'imported.db'));
+    const store = SqliteRunStore.open(join(dir(), 'imported.db'));
     try {
       for (const [id, printed] of Object.entries(outputs.runs)) {
         const lines = printed.export.stdout.trimEnd().split('\n');
         await importRunLines(store, linesOf(lines), `${id}.jsonl`);
         const again: string[] = [];
+        const archivesRead = store.engine.archivesRead;
         for await (const line of exportRunLines(store, id)) again.push(line);
         expect(again).toEqual(lines);
+        // Every kind of capture the export holds came from one decoding of the run's archive.
+        const captured = lines.some((line) => line.startsWith('{"capture"'));
+        expect(store.engine.archivesRead - archivesRead).toBe(captured ? 1 : 0);
       }
     } finally {
       await store.close();

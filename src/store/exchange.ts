@@ -22,8 +22,9 @@ export async function* exportRunLines(store: RunStore, runId: string): AsyncGene
   yield terminalSafeJson(toJsonText(header));
   for await (const e of store.iterateEvents(runId, { toSeq: lastSeq })) yield eventLine(e);
   // A run whose captures were damaged still exports its events (as `show` still shows them).
+  const captures: RunCaptures = (await capturesIfReadable(() => store.capturesOfKinds(runId, CAPTURE_KINDS))) ?? {};
   for (const kind of CAPTURE_KINDS) {
-    for (const record of (await capturesIfReadable(() => store.captures(runId, kind))) ?? []) yield terminalSafeJson(toJsonText({ capture: kind, record }));
+    for (const record of captures[kind] ?? []) yield terminalSafeJson(toJsonText({ capture: kind, record }));
   }
 }
 

@@ -114,6 +114,8 @@ export interface RunStore {
    * order captured, each stored item back in place. Empty when nothing was captured (see `RunRecord.captured`).
    */
   captures<K extends CaptureKind>(runId: string, kind: K): Promise<CaptureRecords[K][]>;
+  /** The same, for several kinds at once (a run's captures are read whole: one read serves them all). */
+  capturesOfKinds(runId: string, kinds: readonly CaptureKind[]): Promise<RunCaptures>;
   /** The highest seq stored for a run (-1 when it has none yet). */
   lastSeq(runId: string): Promise<number>;
 

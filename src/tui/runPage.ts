@@ -41,12 +41,8 @@ const CLOCK_TICK_MS = 100;
 
 /** What the capture layer recorded about a run that the waterfall shows: requests, handoff filters, guardrails. */
 async function readCaptures(store: RunStore, runId: string, childRuns: Promise<ChildRunLink[]>): Promise<WaterfallCaptures> {
-  return {
-    modelCalls: await store.captures(runId, 'modelCall'),
-    handoffs: await store.captures(runId, 'handoff'),
-    guardrails: await store.captures(runId, 'guardrail'),
-    childRuns: await childRuns,
-  };
+  const { modelCall = [], handoff = [], guardrail = [] } = await store.capturesOfKinds(runId, ['modelCall', 'handoff', 'guardrail']);
+  return { modelCalls: [...modelCall], handoffs: [...handoff], guardrails: [...guardrail], childRuns: await childRuns };
 }
 
 /** What the run view shows of the store at one playhead position: read by `load`, drawn by `render`. */

@@ -12,12 +12,11 @@ import { formatHandoff } from './show.js';
  */
 export async function handoffsCommand(store: RunStore, ref: string, options: { json?: boolean }, print: (text: string) => void): Promise<void> {
   const run = await store.resolveRun(ref);
-  const [{ agentPath, handoffs: analysed }, captured, calls] = await Promise.all([
+  const [{ agentPath, handoffs: analysed }, { handoff = [], modelCall = [] }] = await Promise.all([
     readHandoffs(store, run.id),
-    store.captures(run.id, 'handoff'),
-    store.captures(run.id, 'modelCall'),
+    store.capturesOfKinds(run.id, ['handoff', 'modelCall']),
   ]);
-  const handoffs = handoffDetails(analysed, captured, calls);
+  const handoffs = handoffDetails(analysed, handoff, modelCall);
   if (options.json) {
     print(terminalSafeJson(JSON.stringify({ runId: run.id, path: agentPath, handoffs }, null, 2)));
     return;

@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { mapItemLists } from '../../capture/itemLists.js';
-import type { CaptureKind, CaptureRecords } from '../../capture/types.js';
+import type { CaptureKind } from '../../capture/types.js';
 import { RuntapeError } from '../../errors.js';
 import { toJsonText } from '../../events/serialize.js';
+import type { RunCaptures } from '../runStore.js';
 import { UnreadableCapturesError } from '../unreadableCaptures.js';
 import type { AgentGraphTable } from './agentGraphTable.js';
 import { ARCHIVE_DEFLATE_AGENTS, archiveDictionary, decodeArchive, encodeArchive } from './captureArchive.js';
@@ -27,6 +28,7 @@ export class CaptureTable {
   readonly #indexes = new Map<number, RunIndex>();
   readonly #insertItem: Database.Statement;
   readonly #insertRecord: Database.Statement;
+  #archivesRead = 0;
 
   constructor(db: Database.Database, agentGraphs: AgentGraphTable) {
     this.#db = db;
@@ -43,24 +45,31 @@ export class CaptureTable {
     this.#insertRecord.run(pk, kind, n, toJsonText(stored));
   }
 
-  /** A run's records of one kind in the order they were captured, their items in place. */
-  read<K extends CaptureKind>(pk: number, kind: K): CaptureRecords[K][] {
+  /**
+   * A run's records of each of `kinds`, each kind in the order captured, their items in place. The run's archive
+   * is decoded once for all of them: it holds every kind, and a run's final answer or a tool's output can make it
+   * megabytes.
+   */
+  read(pk: number, kinds: readonly CaptureKind[]): RunCaptures {
     const items = new Map<number, unknown>();
-    const records: unknown[] = [];
+    const records = new Map<CaptureKind, unknown[]>(kinds.map((kind) => [kind, []]));
     const archive = this.#db.prepare(`SELECT run_pk AS pk, codec, data FROM capture_archives WHERE run_pk = ?`).get(pk) as { pk: number; codec: number; data: Buffer } | undefined;
     if (archive) {
       const unpacked = this.#unpack(archive);
       for (const [n, item] of unpacked.items) items.set(n, item);
-      for (const [k, , record] of unpacked.records) if (k === kind) records.push(record);
+      for (const [kind, , record] of unpacked.records) records.get(kind)?.push(record);
     }
-    const rows = this.#db.prepare(`SELECT record FROM captures WHERE run_pk = ? AND kind = ? ORDER BY n`).all(pk, kind) as { record: string }[];
+    const rows = this.#db
+      .prepare(`SELECT kind, record FROM captures WHERE run_pk = ? AND kind IN (${kinds.map(() => '?').join(', ')}) ORDER BY kind, n`)
+      .all(pk, ...kinds) as { kind: CaptureKind; record: string }[];
     if (rows.length > 0) {
       for (const row of this.#db.prepare(`SELECT n, item FROM capture_items WHERE run_pk = ?`).iterate(pk) as Iterable<{ n: number; item: string }>) {
         items.set(row.n, JSON.parse(row.item));
       }
-      for (const row of rows) records.push(JSON.parse(row.record));
+      for (const row of rows) records.get(row.kind)!.push(JSON.parse(row.record));
     }
-    return records.map((record) => mapItemLists(kind, record, (refs) => refs.map((n) => items.get(n as number) ?? null)) as CaptureRecords[K]);
+    const withItems = ([kind, list]: [CaptureKind, unknown[]]) => [kind, list.map((record) => mapItemLists(kind, record, (refs) => refs.map((n) => items.get(n as number) ?? null)))];
+    return Object.fromEntries([...records].map(withItems)) as RunCaptures;
   }
 
   /** The run has ended: its captures and items move into one compressed archive. */
@@ -77,6 +86,7 @@ export class CaptureTable {
 
   /** The archive, decoded against its run's agent graph; a graph changed since (by another tool) leaves it unreadable. */
   #unpack(archive: { pk: number; codec: number; data: Buffer }) {
+    this.#archivesRead++;
     try {
       return decodeArchive(archive.codec, archive.data, this.#dictionary(archive.pk));
     } catch (error) {
@@ -87,6 +97,11 @@ export class CaptureTable {
 
   #dictionary(pk: number): Buffer {
     return archiveDictionary(this.#agentGraphs.read(pk));
+  }
+
+  /** Archives decoded so far: what reading captures really cost (a run's archive holds every kind). */
+  get archivesRead(): number {
+    return this.#archivesRead;
   }
 
   /** After a rollback or a deletion: what was cached may no longer be stored. */

@@ -6,7 +6,7 @@ import { THIS_HOST, effectiveStatus } from '../runLiveness.js';
 import type { AgentRecord, NewRun, RunEnd, RunFilter, RunRecord, RunStatus, StoredEvent } from '../types.js';
 import { openDatabase } from './database.js';
 import { discardStaged, markStaged, publishStaged, sweepAbandoned, touchStaged } from './stagedImports.js';
-import type { CaptureKind, CaptureRecords } from '../../capture/types.js';
+import type { CaptureKind } from '../../capture/types.js';
 import { AgentGraphTable, RUNS_WITH_AGENT_NAMED } from './agentGraphTable.js';
 import { CaptureTable } from './captureTable.js';
 import { EventBlockTable } from './eventBlockTable.js';
@@ -432,10 +432,15 @@ export class SqliteEngine {
     return this.#events.blocksRead;
   }
 
-  /** A run's captures of one kind, in the order captured, their items in place. */
-  captures<K extends CaptureKind>(runId: string, kind: K): CaptureRecords[K][] {
+  /** Capture archives this connection has decoded. */
+  get archivesRead(): number {
+    return this.#captures.archivesRead;
+  }
+
+  /** A run's captures of each of `kinds`, each in the order captured, their items in place. */
+  captures(runId: string, kinds: readonly CaptureKind[]): RunCaptures {
     const pk = this.#pkOf(runId);
-    return this.#guard(() => this.#snapshot(() => this.#captures.read(pk, kind)));
+    return this.#guard(() => this.#snapshot(() => this.#captures.read(pk, kinds)));
   }
 
   /** The highest seq stored for a run (-1 when it has none yet). */

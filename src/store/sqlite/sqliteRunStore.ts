@@ -107,7 +107,11 @@ export class SqliteRunStore implements RunStore {
   }
 
   async captures<K extends CaptureKind>(runId: string, kind: K): Promise<CaptureRecords[K][]> {
-    return this.engine.captures(runId, kind);
+    return (this.engine.captures(runId, [kind])[kind] ?? []) as CaptureRecords[K][];
+  }
+
+  async capturesOfKinds(runId: string, kinds: readonly CaptureKind[]): Promise<RunCaptures> {
+    return this.engine.captures(runId, kinds);
   }
 
   async lastSeq(runId: string): Promise<number> {
