@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordingRunner, openStore, type RunStore, record, recordedRunId, recordingStored } from '../src/index.js';
+import { BATCH_DELAY_MS } from '../src/recorder/writer/protocol.js';
 import { runCli } from './support/cli.js';
 import { allEvents } from './support/sqlite.js';
 import { streamingAgent, twoAgentRun } from './support/scriptedTurns.js';
@@ -357,10 +358,14 @@ describe('RecordingRunner', () => {
       await result.completed;
       await recordingStored(result);
       expect([...writerResources].length).toBeGreaterThan(0);
-      expect(messagesWhileStreaming).toBe(0);
+      // The writer asks by message only once no event came for a batch delay: on a loaded machine the stream
+      // itself may stall that long, and each stall allows one message per delay it lasted. Steady, none.
+      const stalls = seenAt.slice(1).reduce((allowed, t, i) => allowed + Math.floor((t - seenAt[i]!) / BATCH_DELAY_MS), 0);
+      expect(messagesWhileStreaming).toBeLessThanOrEqual(stalls);
       expect(seenAt.at(-1)! - seenAt[0]!).toBeGreaterThan(300);
       expect(storedMidway).toBeGreaterThan(0);
       expect((await allEvents(reader, recordedRunId(result)!)).length).toBe(seenAt.length + 1);
+      await reader.close();
     } finally {
       hook.disable();
     }
