@@ -1,17 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Benchmark } from './benchmark.js';
-import type { ConsumeConfig, Consumed } from './children/consumeRun.js';
+import { runConsumeChild } from './consumeChild.js';
 import { pairedRatios, summarize } from './stats.js';
 
-const CHILD = fileURLToPath(new URL('./children/consumeRun.ts', import.meta.url));
 const CPU_BOUND_EVENTS = 300_000;
 const PAIRS = 5;
-
-function runChild(config: ConsumeConfig): Consumed {
-  return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], { encoding: 'utf8' })) as Consumed;
-}
 
 /**
  * What capturing the model calls adds to a recorded run: a RecordingRunner with capture against one with
@@ -26,7 +19,7 @@ export const captureOverhead: Benchmark = {
     const plain: number[] = [];
     for (let i = 0; i < PAIRS; i++) {
       context.log(`  pair ${i + 1}/${PAIRS}`);
-      const side = (capture: boolean) => runChild({ runner: 'recording', capture, deltas, delayMs: 0, db: join(context.tempDir(), 'capture.db'), warmUps: 3 }).loopMs;
+      const side = (capture: boolean) => runConsumeChild({ runner: 'recording', capture, deltas, delayMs: 0, db: join(context.tempDir(), 'capture.db'), warmUps: 3 }).loopMs;
       if (i % 2 === 0) (captured.push(side(true)), plain.push(side(false)));
       else (plain.push(side(false)), captured.push(side(true)));
     }

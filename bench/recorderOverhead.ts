@@ -1,14 +1,13 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/index.js';
 import { startFakeResponsesServer } from '../test/support/fakeResponsesServer.js';
 import type { Benchmark, BenchContext, Figure } from './benchmark.js';
 import type { ConsumeConfig, Consumed } from './children/consumeRun.js';
+import { CONSUME_CHILD, runConsumeChild, settleDisk } from './consumeChild.js';
 import { deltaWords, WARM_UP_DELTAS } from './deltaWords.js';
 import { pairedRatios, summarize } from './stats.js';
 
-const CHILD = fileURLToPath(new URL('./children/consumeRun.ts', import.meta.url));
 const CPU_BOUND_EVENTS = 1_000_000;
 /** A stream paced like a model's (a delta every millisecond or so: faster than most) needs far fewer events. */
 const PACED_EVENTS = 2_000;
@@ -18,32 +17,19 @@ const OPENAI_EVENTS = 100_000;
 const PAIRS = 5;
 const WARM_UPS = 3;
 
-function runChild(config: ConsumeConfig): Consumed {
-  settleDisk();
-  return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], { encoding: 'utf8' })) as Consumed;
-}
-
-/**
- * Waits until the kernel has written back what the processes before wrote (a recording's database, tens of
- * MB at a million events), so the writeback does not run while the next side is measured.
- */
-function settleDisk(): void {
-  execFileSync('sync');
-}
-
 /**
  * One side's process, streaming from a scripted model, or through the real `openai` client from a local fake
  * Responses API (in this process: it serves the child's warm-ups, then the measured run, as fast as it can).
  */
 async function runSide(config: ConsumeConfig, openai: boolean): Promise<Consumed> {
-  if (!openai) return runChild(config);
+  if (!openai) return runConsumeChild(config);
   settleDisk();
   const turns = [...Array<string[]>(config.warmUps).fill(WARM_UP_DELTAS), deltaWords(config.deltas)].map((deltas) => ({ kind: 'text' as const, deltas }));
   const server = await startFakeResponsesServer(turns);
   try {
     // Asynchronously, so that this process serves the child while it runs.
     return await new Promise<Consumed>((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify({ ...config, openaiUrl: server.url })], { encoding: 'utf8', maxBuffer: 2 ** 20 }, (error, stdout) =>
+      execFile(process.execPath, ['--import', 'tsx', CONSUME_CHILD, JSON.stringify({ ...config, openaiUrl: server.url })], { encoding: 'utf8', maxBuffer: 2 ** 20 }, (error, stdout) =>
         error ? reject(error) : resolve(JSON.parse(stdout) as Consumed),
       );
     });
