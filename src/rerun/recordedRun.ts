@@ -1,5 +1,4 @@
 import type { ModelCallRecord } from '../capture/types.js';
-import { capturesIfReadable } from '../store/unreadableCaptures.js';
 import type { RunStore } from '../store/runStore.js';
 import type { RunRecord, SeqRange } from '../store/types.js';
 import { rebuildNonStreamedCalls } from './nonStreamedCalls.js';
@@ -37,12 +36,13 @@ export async function readRecordedRun(store: RunStore, run: RunRecord): Promise<
     }
     previousTUs = event.tUs;
   }
-  const calls = run.captured ? callsOfRecords(await store.captures(run.id, 'modelCall'), raws) : callsOfEvents(raws);
+  // One read of the run's captures for both kinds; unreadable ones fail the re-run (its calls come from them).
+  const captured = run.captured ? await store.capturesOfKinds(run.id, ['modelCall', 'handoff']) : {};
+  const calls = run.captured ? callsOfRecords(captured.modelCall ?? [], raws) : callsOfEvents(raws);
   // A non-streamed run's calls produced no events: their responses are rebuilt from the items.
   const looseItems = rebuildNonStreamedCalls(calls, assignItems(calls, items));
   markLostEvents(calls, run.gaps);
-  const handoffs = run.captured ? ((await capturesIfReadable(() => store.captures(run.id, 'handoff'))) ?? []) : [];
-  return { run, agents: await store.agents(run.id), calls, path, looseItems, handoffs };
+  return { run, agents: await store.agents(run.id), calls, path, looseItems, handoffs: captured.handoff ?? [] };
 }
 
 function callsOfRecords(records: readonly ModelCallRecord[], raws: readonly RawEvent[]): RecordedCall[] {

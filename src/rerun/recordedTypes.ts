@@ -44,5 +44,5 @@ export interface RecordedRun {
   /** Items that belong to no call. */
   looseItems: RecordedItem[];
   /** What capture saw of each handoff (its input filter's before and after), for a run whose calls were captured. */
-  handoffs: HandoffCaptureRecord[];
+  handoffs: readonly HandoffCaptureRecord[];
 }

@@ -42,7 +42,7 @@ const CLOCK_TICK_MS = 100;
 /** What the capture layer recorded about a run that the waterfall shows: requests, handoff filters, guardrails. */
 async function readCaptures(store: RunStore, runId: string, childRuns: Promise<ChildRunLink[]>): Promise<WaterfallCaptures> {
   const { modelCall = [], handoff = [], guardrail = [] } = await store.capturesOfKinds(runId, ['modelCall', 'handoff', 'guardrail']);
-  return { modelCalls: [...modelCall], handoffs: [...handoff], guardrails: [...guardrail], childRuns: await childRuns };
+  return { modelCalls: modelCall, handoffs: handoff, guardrails: guardrail, childRuns: await childRuns };
 }
 
 /** What the run view shows of the store at one playhead position: read by `load`, drawn by `render`. */

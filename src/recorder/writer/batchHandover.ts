@@ -35,8 +35,7 @@ export class BatchHandover {
   #outbox: WriterBatch[] = [];
   /** Batches sealed so far: batch n has page n % PAGES. */
   #sealed = 0;
-  /** What waits to be sent, numbered for the writer (the shared UNSENT slot): 0 when nothing does. */
-  #unsent = 0;
+  /** The number the shared UNSENT slot gives what waits to be sent (0 there: nothing waits). */
   #generation = 0;
   #stuck = false;
 
@@ -58,9 +57,9 @@ export class BatchHandover {
    * uses, go polymorphic).
    */
   added(): void {
-    if (this.#unsent !== 0) return;
-    this.#unsent = this.#generation = (this.#generation % 0x7fffffff) + 1;
-    Atomics.store(this.handled, UNSENT, this.#unsent);
+    if (this.#unsent()) return;
+    this.#generation = (this.#generation % 0x7fffffff) + 1;
+    Atomics.store(this.handled, UNSENT, this.#generation);
     Atomics.notify(this.handled, UNSENT);
   }
 
@@ -72,13 +71,12 @@ export class BatchHandover {
 
   /** The writer asked by message (the application's thread recorded nothing since it raised DUE): what waits is sent. */
   sendIfDue(): void {
-    if (this.#unsent !== 0) this.flush();
+    if (this.#unsent()) this.flush();
   }
 
   /** Sends everything now: a run's end, a cancel, the exit. */
   flush(): void {
     // Before sealing: a batch the stuck writer cannot take is dropped, and what it held is unsent again.
-    this.#unsent = 0;
     Atomics.store(this.handled, UNSENT, 0);
     Atomics.store(this.handled, DUE, 0);
     this.#seal();
@@ -108,6 +106,11 @@ export class BatchHandover {
       if (handled >= this.#sealed || left <= 0 || this.dead()) return;
       Atomics.wait(this.handled, HANDLED, handled, left);
     }
+  }
+
+  /** Whether anything waits to be sent (only this thread writes the slot; the writer reads it). */
+  #unsent(): boolean {
+    return Atomics.load(this.handled, UNSENT) !== 0;
   }
 
   /** The batch being filled goes to its page and the outbox; its columns are reused for the next one. */
