@@ -200,13 +200,16 @@ describe('events in blocks', () => {
     const { codec, data } = db.prepare(`SELECT codec, data FROM event_blocks`).get() as { codec: number; data: Buffer };
     db.close();
     const packed = brotliDecompressSync(data).toString('utf8');
-    expect(codec).toBe(2);
+    expect(codec).toBe(3);
     expect(packed.split('"output_text_delta","delta":').length - 1).toBe(3);
-    for (const text of ['Hello', ' world', '🤖']) expect(packed).toContain(text);
+    // The deltas' texts as they are, side by side; the one with lone surrogates as its JSON string.
+    expect(packed).toContain(`Hello "quoted" \\ back\nslash\u0001 🤖 \u2028`);
+    expect(packed).toContain(JSON.stringify('half \ud800 a pair and \udc00 the other half'));
+    expect(packed).toContain(' world');
   });
 
-  it('reads the blocks the last release wrote (codec 1: every payload whole)', async () => {
-    const path = join(tempDir(), 'codec1.db');
+  it.each([1, 2] as const)('reads the blocks earlier releases wrote (codec %i)', async (codec) => {
+    const path = join(tempDir(), `codec${codec}.db`);
     const engine = SqliteEngine.open(path);
     const id = newRunId();
     engine.createRun({ id, name: 'old', startedAt: Date.now(), startingAgent: 'A', input: 'hi', sdkVersion: null, tags: [], metadata: {}, agents: [] });
@@ -214,8 +217,8 @@ describe('events in blocks', () => {
     const events = makeEvents(40).map((e, i) => (i % 3 === 0 ? { ...e, level: 'raw' as const, name: 'output_text_delta', payload: textDeltaPayload(`d${i}`) } : e));
     const db = new Database(path);
     const pk = (db.prepare(`SELECT pk FROM runs WHERE id = ?`).get(id) as { pk: number }).pk;
-    db.prepare(`INSERT INTO event_blocks (run_pk, first_seq, last_seq, first_t_us, last_t_us, count, levels, names, agents, codec, data) VALUES (?, ?, ?, ?, ?, ?, 15, ?, ?, 1, ?)`).run(
-      pk, events[0]!.seq, events.at(-1)!.seq, events[0]!.tUs, events.at(-1)!.tUs, events.length, `\n${[...new Set(events.map((e) => e.name))].join('\n')}\n`, `\n${AGENTS.join('\n')}\n`, codec1Block(events),
+    db.prepare(`INSERT INTO event_blocks (run_pk, first_seq, last_seq, first_t_us, last_t_us, count, levels, names, agents, codec, data) VALUES (?, ?, ?, ?, ?, ?, 15, ?, ?, ?, ?)`).run(
+      pk, events[0]!.seq, events.at(-1)!.seq, events[0]!.tUs, events.at(-1)!.tUs, events.length, `\n${[...new Set(events.map((e) => e.name))].join('\n')}\n`, `\n${AGENTS.join('\n')}\n`, codec, packedBlock(events, codec),
     );
     db.close();
     const store = await openStore(path, { readonly: true });
@@ -224,8 +227,11 @@ describe('events in blocks', () => {
   });
 });
 
-/** A block as runtape 0.1 packed it (eventBlock.ts, codec 1): no column of payload forms. */
-function codec1Block(events: StoredEvent[]): Buffer {
+/**
+ * A block as earlier releases packed it (eventBlock.ts): codec 1 (runtape 0.1) with no column of payload forms,
+ * codec 2 with a plain text delta's text as its JSON string (form 1).
+ */
+function packedBlock(events: StoredEvent[], codec: 1 | 2): Buffer {
   const bytes: number[] = [];
   const uint = (v: number) => {
     for (; v >= 0x80; v = Math.floor(v / 0x80)) bytes.push((v % 0x80) | 0x80);
@@ -251,7 +257,11 @@ function codec1Block(events: StoredEvent[]): Buffer {
   for (const e of events) uint(levels.indexOf(e.level));
   for (const e of events) uint(names.indexOf(e.name));
   for (const e of events) uint(e.agent === null ? 0 : agents.indexOf(e.agent) + 1);
-  for (const e of events) uint(e.payload.length);
-  bytes.push(...Buffer.from(events.map((e) => e.payload).join('')));
+  const [head, tail] = textDeltaPayload('').split('""') as [string, string];
+  const literalOf = (payload: string) => (codec === 2 && payload.startsWith(head) && payload.endsWith(tail) ? payload.slice(head.length, -tail.length) : undefined);
+  const stored = events.map((e) => literalOf(e.payload) ?? e.payload);
+  if (codec === 2) for (const e of events) uint(literalOf(e.payload) === undefined ? 0 : 1);
+  for (const text of stored) uint(text.length);
+  bytes.push(...Buffer.from(stored.join('')));
   return brotliCompressSync(Buffer.from(bytes));
 }

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RecordingRunner, openStore, record, recordedRunId, recordingStored, type RedactOptions } from '../src/index.js';
 import { EventKind } from '../src/recorder/writer/compactEvent.js';
-import { CARRY_CHARS, RunRedaction, type CompactEvent } from '../src/recorder/writer/runRedaction.js';
+import { CARRY_CHARS, RunRedaction } from '../src/recorder/writer/runRedaction.js';
+import { CompactEventsBuilder, textStart, type CompactEvents } from '../src/recorder/writer/compactEvents.js';
 import { redactionSpecOf } from '../src/redaction/options.js';
 import { Redactor } from '../src/redaction/redactor.js';
 import { AgentGraphTable } from '../src/store/sqlite/agentGraphTable.js';
@@ -294,32 +295,55 @@ describe('redaction', () => {
 describe('streamed text across batches', () => {
   const redactor = new Redactor(redactionSpecOf({}), (text) => [...text.matchAll(/ZEBRA-[0-9a-f]{10}/g)].map((m) => [m.index, m.index + m[0].length]));
   let seq = 0;
-  const delta = (text: string): CompactEvent => ({ seq: seq++, tUs: seq, kind: EventKind.TextDelta, value: text });
-  const done = (): CompactEvent => ({ seq: seq++, tUs: seq, kind: EventKind.Raw, value: { type: 'raw_model_stream_event', data: { type: 'response_done' } } });
+  /** An event in the writer's compact form, one at a time (a text delta's value: its text). */
+  interface Listed {
+    seq: number;
+    tUs: number;
+    kind: EventKind;
+    value: unknown;
+  }
+  const delta = (text: string): Listed => ({ seq: seq++, tUs: seq, kind: EventKind.TextDelta, value: text });
+  const done = (): Listed => ({ seq: seq++, tUs: seq, kind: EventKind.Raw, value: { type: 'raw_model_stream_event', data: { type: 'response_done' } } });
+  /** The events as the writer collects them from its batches: each delta a piece of a batch's text. */
+  const take = (redaction: RunRedaction, list: Listed[], final: boolean) => {
+    const builder = new CompactEventsBuilder();
+    for (const e of list) {
+      if (e.kind === EventKind.TextDelta) builder.pushDelta(e.seq, e.tUs, { text: `<${e.value as string}>` }, 1, (e.value as string).length + 1);
+      else builder.push(e.seq, e.tUs, e.kind, e.value);
+    }
+    const { events, held } = redaction.take(builder.build(), final);
+    return { events: listed(events), held, heldEvents: listed(held) };
+  };
+  const listed = (events: CompactEvents | null): Listed[] =>
+    (events?.seqs ?? []).map((seq, i) => {
+      const kind = events!.kinds[i]!;
+      const value = kind === EventKind.TextDelta ? events!.text.slice(textStart(events!, i), events!.textEnds[i]) : events!.values[i];
+      return { seq, tUs: events!.tUs[i]!, kind, value };
+    });
 
   it('holds back the tail that may start a secret, and masks the secret where it began once it is whole', () => {
     const redaction = new RunRedaction(redactor);
     const carried = 'y'.repeat(CARRY_CHARS) + ' text ZEB';
-    const first = redaction.take([delta('lead'), delta(carried), delta('RA-7a')], false);
+    const first = take(redaction, [delta('lead'), delta(carried), delta('RA-7a')], false);
     // The first delta lies before the carried tail: stored; the rest waits.
     expect(first.events.map((e) => e.value)).toEqual(['lead']);
-    expect(first.held.map((e) => e.value)).toEqual([carried, 'RA-7a']);
+    expect(first.heldEvents.map((e) => e.value)).toEqual([carried, 'RA-7a']);
     redaction.commit(first.held);
 
     const rest = delta('9f31c04b and on');
     const end = done();
-    const second = redaction.take([rest, end], false);
+    const second = take(redaction, [rest, end], false);
     expect(second.events.slice(0, 3).map((e) => e.value)).toEqual(['y'.repeat(CARRY_CHARS) + ' text [redacted]', '', ' and on']);
     expect(second.events[3]).toEqual(end);
     expect(second.events.map((e) => e.seq)).toEqual([1, 2, 3, 4].map((i) => first.events[0]!.seq + i));
-    expect(second.held).toEqual([]);
+    expect(second.held).toBeNull();
   });
 
   it('stores everything it holds at the run\'s end', () => {
     const redaction = new RunRedaction(redactor);
-    const first = redaction.take([delta('ends with ZEBRA-7a9f31c0')], false);
+    const first = take(redaction, [delta('ends with ZEBRA-7a9f31c0')], false);
     expect(first.events).toEqual([]);
     redaction.commit(first.held);
-    expect(redaction.take([delta('4b')], true).events.map((e) => e.value)).toEqual(['ends with [redacted]', '']);
+    expect(take(redaction, [delta('4b')], true).events.map((e) => e.value)).toEqual(['ends with [redacted]', '']);
   });
 });

@@ -38,10 +38,10 @@ export function textDeltaPayloadOf(literal: string): string {
 }
 
 /**
- * The JSON text of a payload's delta, when the payload is exactly a plain text delta's (an imported or migrated
- * event): rebuilt from it byte for byte (no other escaping of the same text, nothing more in the event).
+ * The delta of a payload that is exactly a plain text delta's (an imported or migrated event), when its JSON
+ * gives the payload back byte for byte (no other escaping of the same text, nothing more in the event).
  */
-export function textDeltaLiteralOf(payload: string): string | undefined {
+export function textDeltaOf(payload: string): string | undefined {
   if (!payload.startsWith(TEXT_DELTA_HEAD) || !payload.endsWith(TEXT_DELTA_TAIL)) return undefined;
   const literal = payload.slice(TEXT_DELTA_HEAD.length, payload.length - TEXT_DELTA_TAIL.length);
   let delta: unknown;
@@ -50,5 +50,61 @@ export function textDeltaLiteralOf(payload: string): string | undefined {
   } catch {
     return undefined;
   }
-  return typeof delta === 'string' && JSON.stringify(delta) === literal ? literal : undefined;
+  return typeof delta === 'string' && JSON.stringify(delta) === literal ? delta : undefined;
+}
+
+/**
+ * Events on their way into a store, column by column: how the recorder's writer hands over a batch without an
+ * object per event. A plain text delta has a null payload and its text in `text`: the piece from the previous
+ * event's `textEnds` entry (0 for the first) to its own. An event without text repeats the previous end, so the
+ * deltas of any range of events lie side by side in `text`.
+ */
+export interface EventColumnsToStore {
+  length: number;
+  seqs: ArrayLike<number>;
+  /** Whole microseconds. */
+  tUs: ArrayLike<number>;
+  levels: ArrayLike<EventLevel>;
+  names: ArrayLike<string>;
+  agents: ArrayLike<string | null>;
+  payloads: ArrayLike<string | null>;
+  text: string;
+  textEnds: ArrayLike<number>;
+}
+
+/** Where event `i`'s text starts in the columns' `text`. */
+export function textStartOf(events: EventColumnsToStore, i: number): number {
+  return i === 0 ? 0 : events.textEnds[i - 1]!;
+}
+
+/** A list of events as columns; a payload that is exactly a plain text delta's becomes its text. */
+export function eventColumnsOf(events: readonly EventToStore[]): EventColumnsToStore {
+  const length = events.length;
+  const columns = {
+    length,
+    seqs: new Array<number>(length),
+    tUs: new Array<number>(length),
+    levels: new Array<EventLevel>(length),
+    names: new Array<string>(length),
+    agents: new Array<string | null>(length),
+    payloads: new Array<string | null>(length),
+    text: '',
+    textEnds: new Array<number>(length),
+  };
+  const pieces: string[] = [];
+  let textLength = 0;
+  for (let i = 0; i < length; i++) {
+    const e = events[i]!;
+    const delta = e.payload === null ? e.delta : e.name === 'output_text_delta' ? textDeltaOf(e.payload) : undefined;
+    columns.seqs[i] = e.seq;
+    columns.tUs[i] = e.tUs;
+    columns.levels[i] = e.level;
+    columns.names[i] = e.name;
+    columns.agents[i] = e.agent;
+    columns.payloads[i] = delta === undefined ? e.payload : null;
+    if (delta !== undefined) pieces.push(delta);
+    columns.textEnds[i] = textLength += delta?.length ?? 0;
+  }
+  columns.text = pieces.join('');
+  return columns;
 }

@@ -2,14 +2,7 @@ import { REDACTED } from '../../redaction/builtInSecrets.js';
 import type { Redactor, Span } from '../../redaction/redactor.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
 import { EventKind } from './compactEvent.js';
-
-/** An event on the writer thread, in its compact form (a text delta's value: its text). */
-export interface CompactEvent {
-  seq: number;
-  tUs: number;
-  kind: EventKind;
-  value: unknown;
-}
+import { concatEvents, sliceEvents, textStart, type CompactEvents } from './compactEvents.js';
 
 /**
  * The last characters of a response's streamed text that wait for the next batch before they are stored: a
@@ -36,7 +29,7 @@ export const CARRY_CHARS = 256;
  * a gap, or the process's exit flush.
  */
 export class RunRedaction {
-  #held: CompactEvent[] = [];
+  #held: CompactEvents | null = null;
 
   constructor(readonly redactor: Redactor) {}
 
@@ -54,48 +47,72 @@ export class RunRedaction {
    * The run's events to store now, redacted, and the events that wait (`commit` them once the batch is
    * stored: a batch retried after a busy database takes them again). `final`: nothing waits.
    */
-  take(incoming: CompactEvent[], final: boolean): { events: CompactEvent[]; held: CompactEvent[] } {
-    const list = this.#held.length > 0 ? this.#held.concat(incoming) : incoming;
+  take(incoming: CompactEvents, final: boolean): { events: CompactEvents; held: CompactEvents | null } {
+    const list = this.#held ? concatEvents(this.#held, incoming) : incoming;
+    const length = list.seqs.length;
     const streams = deltaStreamsOf(list);
     for (const stream of streams) stream.spans = this.redactor.spans(stream.text);
-    const hold = final ? list.length : holdFrom(list.length, streams);
-    const events: CompactEvent[] = new Array(hold);
-    const masked = maskedPieces(streams, hold);
-    for (let i = 0; i < hold; i++) events[i] = this.#event(list[i]!, masked.get(i));
-    return { events, held: list.slice(hold) };
+    const hold = final ? length : holdFrom(length, streams);
+    const events = this.#redacted(sliceEvents(list, 0, hold), maskedPieces(streams, hold));
+    return { events, held: hold < length ? sliceEvents(list, hold, length) : null };
   }
 
-  commit(held: CompactEvent[]): void {
+  commit(held: CompactEvents | null): void {
     this.#held = held;
   }
 
   get holding(): boolean {
-    return this.#held.length > 0;
+    return this.#held !== null;
   }
 
-  /** One event, its delta (if any) replaced by its masked piece, everything else redacted as a value. */
-  #event(event: CompactEvent, maskedDelta: string | undefined): CompactEvent {
+  /** The events with their deltas replaced by their masked pieces, everything else redacted as a value. */
+  #redacted(events: CompactEvents, masked: Map<number, string>): CompactEvents {
+    const { kinds, values } = events;
+    const redacted = new Array<unknown>(kinds.length);
+    let maskedTexts = false;
+    for (let i = 0; i < kinds.length; i++) {
+      if (kinds[i] === EventKind.TextDelta) maskedTexts ||= masked.has(i);
+      else redacted[i] = this.#value(kinds[i]!, values[i], masked.get(i));
+    }
+    return { ...events, values: redacted, ...(maskedTexts ? maskedTextOf(events, masked) : {}) };
+  }
+
+  /** One event's value that is not a plain text delta's, its delta (if any) replaced by its masked piece. */
+  #value(kind: EventKind, value: unknown, maskedDelta: string | undefined): unknown {
     const r = this.redactor;
-    switch (event.kind) {
-      case EventKind.TextDelta:
-        return maskedDelta === undefined ? event : { ...event, value: maskedDelta };
+    switch (kind) {
       case EventKind.Raw: {
-        const delta = deltaAt(event);
-        if (!delta) return { ...event, value: r.value(event.value) };
+        const delta = deltaAt(kind, value);
+        if (!delta) return r.value(value);
         // The delta is redacted with its stream; the rest of the event on its own.
-        const rest = r.value(withDelta(event, '').value);
-        return { ...event, value: withDelta({ ...event, value: rest }, maskedDelta ?? delta.text).value };
+        return withDelta(r.value(withDelta(value, '')), maskedDelta ?? delta.text);
       }
       case EventKind.Item:
-        return { ...event, value: r.value(event.value) };
+        return r.value(value);
       case EventKind.Described: {
-        const [level, name, payload] = event.value as [unknown, unknown, string];
-        return { ...event, value: [level, name, r.jsonText(payload)] };
+        const [level, name, payload] = value as [unknown, unknown, string];
+        return [level, name, r.jsonText(payload)];
       }
       default:
-        return event; // an agent's name
+        return value; // an agent's name
     }
   }
+}
+
+/** The text of the events' deltas with the masked ones replaced, and where each delta's text now ends. */
+function maskedTextOf(events: CompactEvents, masked: Map<number, string>): Pick<CompactEvents, 'text' | 'textEnds'> {
+  const pieces: string[] = [];
+  const textEnds = new Array<number>(events.kinds.length);
+  let length = 0;
+  for (let i = 0; i < events.kinds.length; i++) {
+    if (events.kinds[i] === EventKind.TextDelta) {
+      const piece = masked.get(i) ?? events.text.slice(textStart(events, i), events.textEnds[i]);
+      pieces.push(piece);
+      length += piece.length;
+    }
+    textEnds[i] = length;
+  }
+  return { text: pieces.join(''), textEnds };
 }
 
 /**
@@ -112,16 +129,18 @@ interface DeltaStream {
 }
 
 /** The streamed texts among the events, in order: one per stream key and response. */
-function deltaStreamsOf(list: CompactEvent[]): DeltaStream[] {
+function deltaStreamsOf(list: CompactEvents): DeltaStream[] {
   const all: DeltaStream[] = [];
+  const texts = new Map<DeltaStream, StreamText>();
   let open = new Map<string, DeltaStream>();
-  for (let index = 0; index < list.length; index++) {
-    const event = list[index]!;
-    // The common case first, without allocating: a plain text delta.
-    const plain = event.kind === EventKind.TextDelta;
-    const delta = plain ? null : deltaAt(event);
+  const { kinds, values } = list;
+  for (let index = 0; index < kinds.length; index++) {
+    const kind = kinds[index]!;
+    // The common case first, without allocating: a plain text delta, a piece of the events' text.
+    const plain = kind === EventKind.TextDelta;
+    const delta = plain ? null : deltaAt(kind, values[index]);
     if (!plain && !delta) {
-      if (endsResponse(event)) {
+      if (endsResponse(kind, values[index])) {
         for (const stream of open.values()) stream.closed = true;
         open = new Map();
       }
@@ -132,13 +151,54 @@ function deltaStreamsOf(list: CompactEvent[]): DeltaStream[] {
     if (!stream) {
       open.set(key, (stream = { indexes: [], ends: [], text: '', closed: false, spans: [] }));
       all.push(stream);
+      texts.set(stream, new StreamText(list.text));
     }
-    // Appending makes a rope, flattened once when the patterns scan it.
-    stream.text += plain ? (event.value as string) : delta!.text;
+    const text = texts.get(stream)!;
+    if (plain) text.addPiece(textStart(list, index), list.textEnds[index]!);
+    else text.add(delta!.text);
     stream.indexes.push(index);
-    stream.ends.push(stream.text.length);
+    stream.ends.push(text.length);
   }
+  for (const [stream, text] of texts) stream.text = text.toString();
   return all;
+}
+
+/**
+ * A stream's text as it is assembled: the plain deltas' pieces that lie side by side in the events' text stay
+ * one slice of it, so a batch of deltas costs no string each.
+ */
+class StreamText {
+  readonly #parts: string[] = [];
+  #from = 0;
+  #to = 0;
+  length = 0;
+
+  constructor(private readonly source: string) {}
+
+  addPiece(start: number, end: number): void {
+    if (start !== this.#to) {
+      this.#flush();
+      this.#from = start;
+    }
+    this.#to = end;
+    this.length += end - start;
+  }
+
+  add(text: string): void {
+    this.#flush();
+    this.#parts.push(text);
+    this.length += text.length;
+  }
+
+  toString(): string {
+    this.#flush();
+    return this.#parts.length === 1 ? this.#parts[0]! : this.#parts.join('');
+  }
+
+  #flush(): void {
+    if (this.#to > this.#from) this.#parts.push(this.source.slice(this.#from, this.#to));
+    this.#from = this.#to = 0;
+  }
 }
 
 /** The first event that waits: the earliest piece that may hold the start of an unfinished secret. */
@@ -213,9 +273,9 @@ function maskedPieces(streams: DeltaStream[], hold: number): Map<number, string>
 }
 
 /** Events after which a response's text is complete. */
-function endsResponse(event: CompactEvent): boolean {
-  if (event.kind !== EventKind.Raw) return event.kind !== EventKind.TextDelta;
-  return (event.value as { data?: { type?: unknown } }).data?.type === 'response_done';
+function endsResponse(kind: EventKind, value: unknown): boolean {
+  if (kind !== EventKind.Raw) return kind !== EventKind.TextDelta;
+  return (value as { data?: { type?: unknown } }).data?.type === 'response_done';
 }
 
 interface RawDelta {
@@ -224,11 +284,10 @@ interface RawDelta {
   event?: { type?: unknown; delta?: unknown; item_id?: unknown; output_index?: unknown; content_index?: unknown };
 }
 
-/** The streamed text an event carries, and which stream it belongs to. */
-function deltaAt(event: CompactEvent): { key: string; text: string } | null {
-  if (event.kind === EventKind.TextDelta) return { key: 'text', text: event.value as string };
-  if (event.kind !== EventKind.Raw) return null;
-  const data = (event.value as { data?: RawDelta }).data;
+/** The streamed text a raw event carries, and which stream it belongs to. */
+function deltaAt(kind: EventKind, value: unknown): { key: string; text: string } | null {
+  if (kind !== EventKind.Raw) return null;
+  const data = (value as { data?: RawDelta }).data;
   if (data?.type === 'output_text_delta' && typeof data.delta === 'string') return { key: 'text', text: data.delta };
   const inner = data?.type === 'model' ? data.event : undefined;
   if (inner && typeof inner.delta === 'string') {
@@ -237,10 +296,10 @@ function deltaAt(event: CompactEvent): { key: string; text: string } | null {
   return null;
 }
 
-/** A copy of a raw event with its delta replaced. */
-function withDelta(event: CompactEvent, text: string): CompactEvent {
-  const value = event.value as { data: RawDelta };
-  const data = value.data;
-  if (data.type === 'output_text_delta') return { ...event, value: { ...value, data: { ...data, delta: text } } };
-  return { ...event, value: { ...value, data: { ...data, event: { ...data.event, delta: text } } } };
+/** A copy of a raw event's value with its delta replaced. */
+function withDelta(value: unknown, text: string): unknown {
+  const event = value as { data: RawDelta };
+  const data = event.data;
+  if (data.type === 'output_text_delta') return { ...event, data: { ...data, delta: text } };
+  return { ...event, data: { ...data, event: { ...data.event, delta: text } } };
 }

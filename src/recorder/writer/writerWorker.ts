@@ -8,13 +8,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
 import { HEARTBEAT_INTERVAL_MS } from '../../store/runLiveness.js';
 import { SqliteEngine } from '../../store/sqlite/sqliteEngine.js';
-import type { EventToStore } from '../../events/storedEvent.js';
+import type { EventColumnsToStore } from '../../events/storedEvent.js';
+import type { EventLevel } from '../../events/levels.js';
 import type { RunEnd } from '../../store/types.js';
 import { loadRedactor } from '../../redaction/loadRedactor.js';
 import { BatchPages } from './batchPages.js';
 import { EventKind, expandEvent } from './compactEvent.js';
 import { BATCH_DELAY_MS, DUE, EXITING, HANDLED, IN_SQLITE, UNSENT, type WriterBatch, type WriterInit, type WriterReport } from './protocol.js';
-import { RunRedaction, type CompactEvent } from './runRedaction.js';
+import { RunRedaction } from './runRedaction.js';
+import { CompactEventsBuilder, type CompactEvents, type TextSource } from './compactEvents.js';
 
 interface OpenRun {
   runId: string;
@@ -207,7 +209,7 @@ function writeGroup(group: BatchGroup): void {
       store().createRun({ ...run, resumedFrom: run.resumedFrom ?? store().runInterruptedAt(resumesCallIds) });
       created.push(slot);
     }
-    for (const [slot, rows] of events.rows) store().appendEvents(runs.get(slot)!.runId, rows);
+    for (const [slot, rows] of events.rows) store().appendEventColumns(runs.get(slot)!.runId, rows);
     for (const { slot, kind, record } of captures) store().appendCapture(runs.get(slot)!.runId, kind, record);
     for (const gap of group.gaps) {
       const run = runs.get(gap.slot);
@@ -244,22 +246,24 @@ function redacting<T>(slot: number, redact: (redaction: RunRedaction) => T): T |
  * are computed before the transaction and the runs' state (active agent, text that waits) changes only once
  * it is stored, so batches retried after a busy database are computed again the same.
  */
-function groupEvents(group: BatchGroup): { rows: Map<number, EventToStore[]>; commit: () => void } {
-  const incoming = new Map<number, CompactEvent[]>();
+function groupEvents(group: BatchGroup): { rows: Map<number, EventColumnsToStore>; commit: () => void } {
+  const incoming = new Map<number, CompactEventsBuilder>();
   for (const batch of group.batches) {
     const { slots, seqs, tUs, kinds, textLengths } = pages.columns(batch.page);
+    // A text delta's text is the next piece of the batch's joined text, whether or not its run is written.
+    const source: TextSource = { text: batch.text };
     let textAt = 0;
     for (let i = 0; i < batch.length; i++) {
       const slot = slots[i]!;
       const kind = kinds[i]!;
-      // A text delta's text is the next slice of the batch's joined text, whether or not its run is written.
-      let value = batch.values[i];
-      if (kind === EventKind.TextDelta) value = batch.text.slice(textAt, (textAt += textLengths[i]!));
+      const textFrom = textAt;
+      if (kind === EventKind.TextDelta) textAt += textLengths[i]!;
       const run = runs.get(slot);
       if (!run || run.failure) continue;
       let events = incoming.get(slot);
-      if (!events) incoming.set(slot, (events = []));
-      events.push({ seq: seqs[i]!, tUs: tUs[i]!, kind, value });
+      if (!events) incoming.set(slot, (events = new CompactEventsBuilder()));
+      if (kind === EventKind.TextDelta) events.pushDelta(seqs[i]!, tUs[i]!, source, textFrom, textAt);
+      else events.push(seqs[i]!, tUs[i]!, kind, batch.values[i]);
     }
   }
   // A run's end, a gap in it, or the process's exit flush: nothing of it waits any longer.
@@ -267,32 +271,48 @@ function groupEvents(group: BatchGroup): { rows: Map<number, EventToStore[]>; co
   const { releaseHeld } = group;
   const written = new Set(incoming.keys());
   for (const [slot, run] of runs) if (run.redaction?.holding && (releaseHeld || final.has(slot))) written.add(slot);
-  const rows = new Map<number, EventToStore[]>();
+  const rows = new Map<number, EventColumnsToStore>();
   const commits: (() => void)[] = [];
   for (const slot of written) {
     const run = runs.get(slot)!;
-    const taken = redacting(slot, (redaction) => redaction.take(incoming.get(slot) ?? [], releaseHeld || final.has(slot)));
+    const events = (incoming.get(slot) ?? new CompactEventsBuilder()).build();
+    const taken = redacting(slot, (redaction) => redaction.take(events, releaseHeld || final.has(slot)));
     if (!taken) continue;
-    const { events, held } = taken;
-    let agent = run.activeAgent;
-    const runRows: EventToStore[] = [];
-    for (const { seq, tUs, kind, value } of events) {
-      // Most of a streamed run: a plain text delta goes to the store as its text (storedEvent.ts).
-      if (kind === EventKind.TextDelta) {
-        runRows.push({ seq, tUs: Math.round(tUs), level: 'raw', name: 'output_text_delta', agent, payload: null, delta: value as string });
-        continue;
-      }
-      const event = expandEvent(kind, value);
-      if (event.newAgent !== undefined) agent = event.newAgent;
-      runRows.push({ seq, tUs: Math.round(tUs), level: event.level, name: event.name, agent, payload: event.payload });
-    }
-    if (runRows.length > 0) rows.set(slot, runRows);
+    const stored = storedColumns(taken.events, run.activeAgent);
+    if (stored.columns.length > 0) rows.set(slot, stored.columns);
     commits.push(() => {
-      run.activeAgent = agent;
-      run.redaction!.commit(held);
+      run.activeAgent = stored.agent;
+      run.redaction!.commit(taken.held);
     });
   }
   return { rows, commit: () => commits.forEach((commit) => commit()) };
+}
+
+/** A run's events as the store takes them, and the agent active after them (`agent`: before them). */
+function storedColumns(events: CompactEvents, agent: string | null): { columns: EventColumnsToStore; agent: string | null } {
+  const { kinds, values } = events;
+  const length = kinds.length;
+  const levels = new Array<EventLevel>(length);
+  const names = new Array<string>(length);
+  const agents = new Array<string | null>(length);
+  const payloads = new Array<string | null>(length);
+  for (let i = 0; i < length; i++) {
+    const kind = kinds[i]!;
+    // Most of a streamed run: a plain text delta goes to the store as its text (storedEvent.ts).
+    if (kind === EventKind.TextDelta) {
+      levels[i] = 'raw';
+      names[i] = 'output_text_delta';
+      payloads[i] = null;
+    } else {
+      const event = expandEvent(kind, values[i]);
+      if (event.newAgent !== undefined) agent = event.newAgent;
+      levels[i] = event.level;
+      names[i] = event.name;
+      payloads[i] = event.payload;
+    }
+    agents[i] = agent;
+  }
+  return { columns: { length, seqs: events.seqs, tUs: events.tUs, levels, names, agents, payloads, text: events.text, textEnds: events.textEnds }, agent };
 }
 
 /** The batches could not be written (disk full, read-only, corrupt): every run they touched stops recording. */

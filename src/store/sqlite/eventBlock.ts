@@ -1,7 +1,7 @@
 import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { RuntapeError } from '../../errors.js';
 import { EVENT_LEVELS, type EventLevel } from '../../events/levels.js';
-import { textDeltaLiteralOf, textDeltaPayloadOf, type EventToStore } from '../../events/storedEvent.js';
+import { textDeltaPayloadOf, textStartOf, type EventColumnsToStore } from '../../events/storedEvent.js';
 import type { StoredEvent } from '../types.js';
 
 /**
@@ -19,8 +19,9 @@ import type { StoredEvent } from '../types.js';
  *   count × level index
  *   count × name index
  *   count × agent index (0 = null, i + 1 = agents[i])
- *   count × payload form (codec 2 only): 0 the payload, 1 a plain text delta's text as a JSON string (its
- *           payload is textDeltaPayloadOf(it): most of a streamed run's events, at a tenth of their JSON)
+ *   count × payload form (codec 2 and 3): 0 the payload; a plain text delta (its payload is
+ *           textDeltaPayloadOf(JSON.stringify(text)): most of a streamed run's events) as 1 its text as a JSON
+ *           string, or 2 (codec 3) its text itself, which the writer takes from its batch without a copy
  *   count × payload length in UTF-16 code units
  *   the payloads, concatenated, as utf-8
  * Columns of small similar numbers, then the JSON texts side by side, is what compresses best.
@@ -31,17 +32,29 @@ import type { StoredEvent } from '../types.js';
 export const CODEC_BROTLI = 1;
 /** CODEC_BROTLI with the column of payload forms. */
 export const CODEC_BROTLI_FORMS = 2;
+/** CODEC_BROTLI_FORMS with a plain text delta's text as it is (FORM_TEXT). */
+export const CODEC_BROTLI_TEXT = 3;
 const FORM_PAYLOAD = 0;
-const FORM_TEXT_DELTA = 1;
+const FORM_TEXT_LITERAL = 1;
+const FORM_TEXT = 2;
 
 /**
  * Brotli at quality 1. Measured on 512-event batches of demo payloads (2-core machine, noisy): brotli q0-q1
  * compress at ~0.2-0.6 µs/event to 9% of the JSON, deflateRaw level 1-2 at ~0.5-1.0 µs/event to the same 9%,
  * brotli q2 and deflate 6 gain 1 point for 2-3x the time. The writer thread's budget decides; inflating is
  * ~0.3-0.5 µs/event either way, paid once per block thanks to the engine's cache of decoded blocks.
+ * The window is the smallest that holds the whole block, so it compresses exactly as the default 4 MB one
+ * would: a compressor (and a decompressor) allocates and clears its window, which cost a block of deltas
+ * (3 KB) ten times what compressing it did.
  */
 const compress = (packed: Buffer) =>
-  brotliCompressSync(packed, { params: { [zlib.BROTLI_PARAM_QUALITY]: 1, [zlib.BROTLI_PARAM_SIZE_HINT]: packed.length } });
+  brotliCompressSync(packed, {
+    params: {
+      [zlib.BROTLI_PARAM_QUALITY]: 1,
+      [zlib.BROTLI_PARAM_SIZE_HINT]: packed.length,
+      [zlib.BROTLI_PARAM_LGWIN]: Math.min(zlib.BROTLI_MAX_WINDOW_BITS, Math.max(zlib.BROTLI_MIN_WINDOW_BITS, Math.ceil(Math.log2(packed.length + 16)))),
+    },
+  });
 
 export interface EncodedBlock {
   firstSeq: number;
@@ -69,9 +82,9 @@ function summaryList(values: readonly string[]): string {
   return values.length === 0 ? '' : `\n${values.join('\n')}\n`;
 }
 
-/** Packs and compresses `events` (in seq order, at least one) into one block. */
-export function encodeBlock(events: readonly EventToStore[]): EncodedBlock {
-  const count = events.length;
+/** Packs and compresses events `from` to `to` (in seq order, at least one) into one block. */
+export function encodeBlock(events: EventColumnsToStore, from = 0, to = events.length): EncodedBlock {
+  const count = to - from;
   const levelNames = new Dictionary();
   const names = new Dictionary();
   const agents = new Dictionary();
@@ -79,66 +92,100 @@ export function encodeBlock(events: readonly EventToStore[]): EncodedBlock {
   const levelIndex = new Uint32Array(count);
   const nameIndex = new Uint32Array(count);
   const agentIndex = new Uint32Array(count);
-  const forms = new Uint8Array(count);
-  const lengths = new Uint32Array(count);
   let levels = 0;
-  let payloads = '';
-  for (let i = 0; i < count; i++) {
-    const e = events[i]!;
-    checkOrder(e, i === 0 ? undefined : events[i - 1]!);
-    levelIndex[i] = levelNames.indexOf(e.level);
-    nameIndex[i] = names.indexOf(e.name);
-    agentIndex[i] = e.agent === null ? 0 : agents.indexOf(e.agent) + 1;
-    levels |= levelBit(e.level);
-    // A delta that comes as a payload (an import, a migration, a merge of blocks) is stored as one too when it is one.
-    const delta = e.payload === null ? JSON.stringify(e.delta) : e.name === 'output_text_delta' ? textDeltaLiteralOf(e.payload) : undefined;
-    const stored = delta ?? (e.payload as string);
-    forms[i] = delta === undefined ? FORM_PAYLOAD : FORM_TEXT_DELTA;
-    lengths[i] = stored.length;
-    payloads += stored;
+  for (let i = from; i < to; i++) {
+    checkOrder(events, i, from);
+    const level = events.levels[i]!;
+    levelIndex[i - from] = levelNames.indexOf(level);
+    nameIndex[i - from] = names.indexOf(events.names[i]!);
+    const agent = events.agents[i]!;
+    agentIndex[i - from] = agent === null ? 0 : agents.indexOf(agent) + 1;
+    levels |= levelBit(level);
   }
+  let stored = storedPayloads(events, from, to, false);
+  // A lone surrogate does not survive UTF-8: such a delta is stored as its JSON string instead.
+  if (!stored.text.isWellFormed()) stored = storedPayloads(events, from, to, true);
   out.uint(count);
   levelNames.writeTo(out);
   names.writeTo(out);
   agents.writeTo(out);
-  const first = events[0]!;
-  let prevSeq = first.seq;
-  let prevT = 0;
-  for (let i = 0; i < count; i++) {
-    const seq = events[i]!.seq;
+  let prevSeq = events.seqs[from]!;
+  for (let i = from; i < to; i++) {
+    const seq = events.seqs[i]!;
     out.uint(seq - prevSeq);
     prevSeq = seq;
   }
-  for (let i = 0; i < count; i++) {
-    const t = events[i]!.tUs;
+  let prevT = 0;
+  for (let i = from; i < to; i++) {
+    const t = events.tUs[i]!;
     out.int(t - prevT);
     prevT = t;
   }
   for (let i = 0; i < count; i++) out.uint(levelIndex[i]!);
   for (let i = 0; i < count; i++) out.uint(nameIndex[i]!);
   for (let i = 0; i < count; i++) out.uint(agentIndex[i]!);
-  for (let i = 0; i < count; i++) out.uint(forms[i]!);
-  for (let i = 0; i < count; i++) out.uint(lengths[i]!);
-  out.text(payloads);
+  for (let i = 0; i < count; i++) out.uint(stored.forms[i]!);
+  for (let i = 0; i < count; i++) out.uint(stored.lengths[i]!);
+  out.text(stored.text);
   const packed = out.bytes();
-  const last = events[count - 1]!;
   return {
-    firstSeq: first.seq,
-    lastSeq: last.seq,
-    firstTUs: first.tUs,
-    lastTUs: last.tUs,
+    firstSeq: events.seqs[from]!,
+    lastSeq: events.seqs[to - 1]!,
+    firstTUs: events.tUs[from]!,
+    lastTUs: events.tUs[to - 1]!,
     count,
     levels,
     names: summaryList(names.values),
     agents: summaryList(agents.values),
-    codec: CODEC_BROTLI_FORMS,
+    codec: CODEC_BROTLI_TEXT,
     data: compress(packed),
   };
 }
 
+/**
+ * The stored payloads of events `from` to `to`: each one's form and length, and their texts side by side. A run
+ * of text deltas is one piece of the events' text, taken as it is (`literals`: each ill-formed delta, one with
+ * a lone surrogate, as its JSON string).
+ */
+function storedPayloads(events: EventColumnsToStore, from: number, to: number, literals: boolean): { forms: Uint8Array; lengths: Uint32Array; text: string } {
+  const forms = new Uint8Array(to - from);
+  const lengths = new Uint32Array(to - from);
+  const pieces: string[] = [];
+  // The deltas not yet in `pieces`: they lie side by side in the events' text from here.
+  let deltasFrom = textStartOf(events, from);
+  for (let i = from; i < to; i++) {
+    const payload = events.payloads[i]!;
+    const end = events.textEnds[i]!;
+    if (payload === null) {
+      const start = textStartOf(events, i);
+      const delta = literals ? events.text.slice(start, end) : '';
+      if (literals && !delta.isWellFormed()) {
+        if (start > deltasFrom) pieces.push(events.text.slice(deltasFrom, start));
+        deltasFrom = end;
+        const literal = JSON.stringify(delta);
+        pieces.push(literal);
+        forms[i - from] = FORM_TEXT_LITERAL;
+        lengths[i - from] = literal.length;
+      } else {
+        forms[i - from] = FORM_TEXT;
+        lengths[i - from] = end - start;
+      }
+    } else {
+      if (end > deltasFrom) pieces.push(events.text.slice(deltasFrom, end));
+      deltasFrom = end;
+      pieces.push(payload);
+      forms[i - from] = FORM_PAYLOAD;
+      lengths[i - from] = payload.length;
+    }
+  }
+  const last = events.textEnds[to - 1]!;
+  if (last > deltasFrom) pieces.push(events.text.slice(deltasFrom, last));
+  return { forms, lengths, text: pieces.length === 1 ? pieces[0]! : pieces.join('') };
+}
+
 /** The events of a stored block, in seq order. */
 export function decodeBlock(firstSeq: number, codec: number, data: Uint8Array): StoredEvent[] {
-  if (codec !== CODEC_BROTLI && codec !== CODEC_BROTLI_FORMS) throw new RuntapeError(`event block at seq ${firstSeq} uses codec ${codec}, which this runtape cannot read; upgrade runtape`);
+  if (codec !== CODEC_BROTLI && codec !== CODEC_BROTLI_FORMS && codec !== CODEC_BROTLI_TEXT) throw new RuntapeError(`event block at seq ${firstSeq} uses codec ${codec}, which this runtape cannot read; upgrade runtape`);
   const packed = brotliDecompressSync(data);
   const r = new VarintReader(packed);
   const count = r.uint();
@@ -161,8 +208,9 @@ export function decodeBlock(firstSeq: number, codec: number, data: Uint8Array): 
     agentOf[i] = a === 0 ? null : agents[a - 1]!;
   }
   const forms = new Uint8Array(count);
-  if (codec === CODEC_BROTLI_FORMS) {
-    for (let i = 0; i < count; i++) if ((forms[i] = r.uint()) > FORM_TEXT_DELTA) throw new RuntapeError('an event block holds an unknown payload form (the database is damaged)');
+  if (codec !== CODEC_BROTLI) {
+    const lastForm = codec === CODEC_BROTLI_FORMS ? FORM_TEXT_LITERAL : FORM_TEXT;
+    for (let i = 0; i < count; i++) if ((forms[i] = r.uint()) > lastForm) throw new RuntapeError('an event block holds an unknown payload form (the database is damaged)');
   }
   const lengths = new Array<number>(count);
   for (let i = 0; i < count; i++) lengths[i] = r.uint();
@@ -171,7 +219,8 @@ export function decodeBlock(firstSeq: number, codec: number, data: Uint8Array): 
   let at = 0;
   for (let i = 0; i < count; i++) {
     const stored = text.slice(at, (at += lengths[i]!));
-    const payload = forms[i] === FORM_TEXT_DELTA ? textDeltaPayloadOf(stored) : stored;
+    const form = forms[i];
+    const payload = form === FORM_PAYLOAD ? stored : textDeltaPayloadOf(form === FORM_TEXT ? JSON.stringify(stored) : stored);
     events[i] = { seq: seqs[i]!, tUs: times[i]!, level: levels[i]!, name: nameOf[i]!, agent: agentOf[i]!, payload };
   }
   return events;
@@ -181,19 +230,30 @@ export function decodeBlock(firstSeq: number, codec: number, data: Uint8Array): 
  * A block holds whole-number seqs, increasing, and whole-number offsets: anything else (a damaged row of an old
  * database being migrated) is refused with the transaction, never rounded or reordered.
  */
-function checkOrder(e: EventToStore, previous: EventToStore | undefined): void {
-  if (!Number.isSafeInteger(e.seq) || (previous && e.seq <= previous.seq)) {
-    throw new RuntapeError(`cannot store event seq ${e.seq} in an event block: seqs are whole numbers, increasing`);
+function checkOrder(events: EventColumnsToStore, i: number, from: number): void {
+  const seq = events.seqs[i]!;
+  if (!Number.isSafeInteger(seq) || (i > from && seq <= events.seqs[i - 1]!)) {
+    throw new RuntapeError(`cannot store event seq ${seq} in an event block: seqs are whole numbers, increasing`);
   }
-  if (!Number.isSafeInteger(e.tUs)) throw new RuntapeError(`cannot store event ${e.seq} in an event block: its time offset ${e.tUs} is not a whole number`);
+  const tUs = events.tUs[i]!;
+  if (!Number.isSafeInteger(tUs)) throw new RuntapeError(`cannot store event ${seq} in an event block: its time offset ${tUs} is not a whole number`);
 }
 
 /** Distinct strings in order of first appearance, each with its index. */
 class Dictionary {
   readonly values: string[] = [];
   readonly #index = new Map<string, number>();
+  /** The last value asked for and its index: a run of deltas asks for the same ones again and again. */
+  #last: string | undefined;
+  #lastIndex = 0;
 
   indexOf(value: string): number {
+    if (value === this.#last) return this.#lastIndex;
+    this.#last = value;
+    return (this.#lastIndex = this.#lookUp(value));
+  }
+
+  #lookUp(value: string): number {
     let i = this.#index.get(value);
     if (i === undefined) {
       i = this.values.length;

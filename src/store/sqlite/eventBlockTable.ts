@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventFilter, EventWindow } from '../runStore.js';
-import type { EventToStore } from '../../events/storedEvent.js';
+import { eventColumnsOf, type EventColumnsToStore } from '../../events/storedEvent.js';
 import type { StoredEvent } from '../types.js';
 import { decodeBlock, encodeBlock, levelBit, type EncodedBlock } from './eventBlock.js';
 
@@ -60,16 +60,16 @@ export class EventBlockTable {
   }
 
   /** Stores `events` (a batch, in seq order) as one block, or as several of equal size when it is larger than a block. */
-  append(pk: number, events: readonly EventToStore[]): void {
+  append(pk: number, events: EventColumnsToStore): void {
     if (events.length < SMALL_BLOCK_EVENTS) return this.#appendSmall(pk, events);
     this.mergeSmallTail(pk);
     const size = Math.ceil(events.length / Math.ceil(events.length / BLOCK_EVENTS));
-    for (let i = 0; i < events.length; i += size) insertBlock(this.#insert, pk, encodeBlock(events.slice(i, i + size)));
+    for (let i = 0; i < events.length; i += size) insertBlock(this.#insert, pk, encodeBlock(events, i, Math.min(i + size, events.length)));
   }
 
-  #appendSmall(pk: number, events: readonly EventToStore[]): void {
+  #appendSmall(pk: number, events: EventColumnsToStore): void {
     insertBlock(this.#insert, pk, encodeBlock(events));
-    const tail = this.#smallTails.get(pk) ?? { firstSeq: events[0]!.seq, blocks: 0, events: 0 };
+    const tail = this.#smallTails.get(pk) ?? { firstSeq: events.seqs[0]!, blocks: 0, events: 0 };
     tail.blocks++;
     tail.events += events.length;
     this.#smallTails.set(pk, tail);
@@ -90,7 +90,7 @@ export class EventBlockTable {
       .all(pk, tail.firstSeq) as { first_seq: number; codec: number; data: Buffer }[];
     const events = rows.flatMap((row) => decodeBlock(row.first_seq, row.codec, row.data));
     this.#db.prepare(`DELETE FROM event_blocks WHERE run_pk = ? AND first_seq >= ?`).run(pk, tail.firstSeq);
-    insertBlock(this.#insert, pk, encodeBlock(events));
+    insertBlock(this.#insert, pk, encodeBlock(eventColumnsOf(events)));
   }
 
   /** Blocks read from the database and inflated so far (cached ones not counted): what a read really cost. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { eventColumnsOf } from '../../events/storedEvent.js';
 import { encodeBlock } from './eventBlock.js';
 import { BLOCK_EVENTS, insertBlock, prepareBlockInsert } from './eventBlockTable.js';
 import { eventFromRow, type EventRow } from './rows.js';
@@ -17,7 +18,7 @@ export function moveEventsIntoBlocks(db: Database.Database): void {
     for (;;) {
       const rows = page.all(pk, from, BLOCK_EVENTS) as EventRow[];
       if (rows.length === 0) break;
-      insertBlock(insert, pk, encodeBlock(rows.map(eventFromRow)));
+      insertBlock(insert, pk, encodeBlock(eventColumnsOf(rows.map(eventFromRow))));
       if (rows.length < BLOCK_EVENTS) break;
       from = rows[rows.length - 1]!.seq + 1;
     }

@@ -12,7 +12,7 @@ import { CaptureTable } from './captureTable.js';
 import { EventBlockTable } from './eventBlockTable.js';
 import { agentFromRow, runFromRow, type RunRow } from './rows.js';
 import { explainSqliteError } from './sqliteErrors.js';
-import type { EventToStore } from '../../events/storedEvent.js';
+import { eventColumnsOf, type EventColumnsToStore, type EventToStore } from '../../events/storedEvent.js';
 
 /**
  * A recordings database file, synchronously (better-sqlite3): the engine under the async SqliteRunStore, and
@@ -104,6 +104,11 @@ export class SqliteEngine {
 
   /** Appends a batch in one transaction; the run's event count moves with it, so readers never see half a batch. */
   appendEvents(runId: string, events: readonly EventToStore[]): void {
+    this.appendEventColumns(runId, eventColumnsOf(events));
+  }
+
+  /** appendEvents for a batch already in columns: the recorder's writer's. */
+  appendEventColumns(runId: string, events: EventColumnsToStore): void {
     if (events.length === 0) return;
     const pk = this.#pkOf(runId);
     this.#guard(() => {
@@ -113,16 +118,19 @@ export class SqliteEngine {
   }
 
   /** Prepared once per store: the recorder's hot write path, a block per batch (eventBlockTable.ts). */
-  #appendBatch: Database.Transaction<(pk: number, events: readonly EventToStore[]) => void> | undefined;
-  #prepareAppend(): Database.Transaction<(pk: number, events: readonly EventToStore[]) => void> {
+  #appendBatch: Database.Transaction<(pk: number, events: EventColumnsToStore) => void> | undefined;
+  #prepareAppend(): Database.Transaction<(pk: number, events: EventColumnsToStore) => void> {
     const count = this.#db.prepare(`UPDATE runs SET event_count = event_count + ? WHERE pk = ?`);
     const interruption = this.#db.prepare(
       `INSERT OR REPLACE INTO interruptions (call_id, run_pk) SELECT json_extract(?, '$.item.rawItem.callId'), ? WHERE json_extract(?, '$.item.rawItem.callId') IS NOT NULL`,
     );
-    return this.#db.transaction((pk: number, events: readonly EventToStore[]) => {
+    return this.#db.transaction((pk: number, events: EventColumnsToStore) => {
       this.#events.append(pk, events);
       count.run(events.length, pk);
-      for (const e of events) if (e.name === TOOL_APPROVAL_REQUESTED && e.payload !== null) interruption.run(e.payload, pk, e.payload);
+      for (let i = 0; i < events.length; i++) {
+        const payload = events.payloads[i]!;
+        if (events.names[i] === TOOL_APPROVAL_REQUESTED && payload !== null) interruption.run(payload, pk, payload);
+      }
     });
   }
 

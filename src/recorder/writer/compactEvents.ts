@@ -1,0 +1,107 @@
+import { EventKind } from './compactEvent.js';
+
+/**
+ * A run's events on the writer thread, in their compact form (compactEvent.ts), column by column. A text delta
+ * (EventKind.TextDelta) has no value and no string of its own: its text is the piece of `text` from the
+ * previous event's `textEnds` entry (0 for the first) to its own, as in the store's EventColumnsToStore, so a
+ * batch's deltas go from the application's thread to the database without an object or a string each.
+ */
+export interface CompactEvents {
+  seqs: number[];
+  /** Whole microseconds from the run's start. */
+  tUs: number[];
+  kinds: EventKind[];
+  values: unknown[];
+  text: string;
+  textEnds: number[];
+}
+
+/** Where event `i`'s text starts in `events.text`. */
+export function textStart(events: CompactEvents, i: number): number {
+  return i === 0 ? 0 : events.textEnds[i - 1]!;
+}
+
+/** A string the text deltas pushed to a builder are pieces of: one per batch, compared by identity. */
+export interface TextSource {
+  text: string;
+}
+
+/** Collects a run's compact events; the texts of deltas that lie side by side in their source stay one piece. */
+export class CompactEventsBuilder {
+  readonly #events: CompactEvents = { seqs: [], tUs: [], kinds: [], values: [], text: '', textEnds: [] };
+  readonly #pieces: string[] = [];
+  #source: TextSource | null = null;
+  #from = 0;
+  #to = 0;
+  #length = 0;
+
+  get length(): number {
+    return this.#events.seqs.length;
+  }
+
+  /** An event that is not a text delta. */
+  push(seq: number, tUs: number, kind: EventKind, value: unknown): void {
+    this.#push(seq, tUs, kind, value);
+  }
+
+  /** A text delta whose text is `source.text` from `start` to `end`. */
+  pushDelta(seq: number, tUs: number, source: TextSource, start: number, end: number): void {
+    if (source !== this.#source || start !== this.#to) {
+      this.#flush();
+      this.#source = source;
+      this.#from = start;
+    }
+    this.#to = end;
+    this.#length += end - start;
+    this.#push(seq, tUs, EventKind.TextDelta, undefined);
+  }
+
+  build(): CompactEvents {
+    this.#flush();
+    this.#events.text = this.#pieces.length === 1 ? this.#pieces[0]! : this.#pieces.join('');
+    return this.#events;
+  }
+
+  #push(seq: number, tUs: number, kind: EventKind, value: unknown): void {
+    const events = this.#events;
+    events.seqs.push(seq);
+    events.tUs.push(Math.round(tUs));
+    events.kinds.push(kind);
+    events.values.push(value);
+    events.textEnds.push(this.#length);
+  }
+
+  #flush(): void {
+    if (this.#source && this.#to > this.#from) this.#pieces.push(this.#source.text.slice(this.#from, this.#to));
+    this.#source = null;
+    this.#from = this.#to = 0;
+  }
+}
+
+/** `before`'s events, then `after`'s. */
+export function concatEvents(before: CompactEvents, after: CompactEvents): CompactEvents {
+  const shift = before.text.length;
+  return {
+    seqs: before.seqs.concat(after.seqs),
+    tUs: before.tUs.concat(after.tUs),
+    kinds: before.kinds.concat(after.kinds),
+    values: before.values.concat(after.values),
+    text: before.text + after.text,
+    textEnds: before.textEnds.concat(after.textEnds.map((end) => end + shift)),
+  };
+}
+
+/** Events `from` to `to`. */
+export function sliceEvents(events: CompactEvents, from: number, to: number): CompactEvents {
+  if (from === 0 && to === events.seqs.length) return events;
+  const start = from < to ? textStart(events, from) : 0;
+  const end = from < to ? events.textEnds[to - 1]! : 0;
+  return {
+    seqs: events.seqs.slice(from, to),
+    tUs: events.tUs.slice(from, to),
+    kinds: events.kinds.slice(from, to),
+    values: events.values.slice(from, to),
+    text: events.text.slice(start, end),
+    textEnds: events.textEnds.slice(from, to).map((e) => e - start),
+  };
+}
