@@ -1,7 +1,8 @@
 import { REDACTED } from '../../redaction/builtInSecrets.js';
 import type { Redactor, Span } from '../../redaction/redactor.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
-import { EventKind } from './compactEvent.js';
+import { toJsonText } from '../../events/serialize.js';
+import { EventKind, type RawJson } from './compactEvent.js';
 import { concatEvents, sliceEvents, textStart, type CompactEvents } from './compactEvents.js';
 
 /**
@@ -82,10 +83,17 @@ export class RunRedaction {
     const r = this.redactor;
     switch (kind) {
       case EventKind.Raw: {
+        // What holds no secret keeps the JSON the application's thread made.
+        const { event } = value as RawJson;
         const delta = deltaAt(kind, value);
-        if (!delta) return r.value(value);
+        if (!delta) {
+          const redacted = r.value(event);
+          return redacted === event ? value : rawJson(redacted);
+        }
         // The delta is redacted with its stream; the rest of the event on its own.
-        return withDelta(r.value(withDelta(value, '')), maskedDelta ?? delta.text);
+        const rest = withDelta(event, '');
+        const redactedRest = r.value(rest);
+        return redactedRest === rest && maskedDelta === undefined ? value : rawJson(withDelta(redactedRest, maskedDelta ?? delta.text));
       }
       case EventKind.Item:
         return r.value(value);
@@ -272,10 +280,15 @@ function maskedPieces(streams: DeltaStream[], hold: number): Map<number, string>
   return masked;
 }
 
+/** A raw event's redacted copy, as the writer stores it. */
+function rawJson(event: unknown): RawJson {
+  return { json: toJsonText(event), event: event as RawJson['event'] };
+}
+
 /** Events after which a response's text is complete. */
 function endsResponse(kind: EventKind, value: unknown): boolean {
   if (kind !== EventKind.Raw) return kind !== EventKind.TextDelta;
-  return (value as { data?: { type?: unknown } }).data?.type === 'response_done';
+  return (value as RawJson).event?.data?.type === 'response_done';
 }
 
 interface RawDelta {
@@ -287,7 +300,7 @@ interface RawDelta {
 /** The streamed text a raw event carries, and which stream it belongs to. */
 function deltaAt(kind: EventKind, value: unknown): { key: string; text: string } | null {
   if (kind !== EventKind.Raw) return null;
-  const data = (value as { data?: RawDelta }).data;
+  const data = ((value as RawJson).event as { data?: RawDelta } | null)?.data;
   if (data?.type === 'output_text_delta' && typeof data.delta === 'string') return { key: 'text', text: data.delta };
   const inner = data?.type === 'model' ? data.event : undefined;
   if (inner && typeof inner.delta === 'string') {
@@ -296,7 +309,7 @@ function deltaAt(kind: EventKind, value: unknown): { key: string; text: string }
   return null;
 }
 
-/** A copy of a raw event's value with its delta replaced. */
+/** A copy of a raw event with its delta replaced. */
 function withDelta(value: unknown, text: string): unknown {
   const event = value as { data: RawDelta };
   const data = event.data;
