@@ -43,16 +43,16 @@ const FORM_TEXT = 2;
  * compress at ~0.2-0.6 µs/event to 9% of the JSON, deflateRaw level 1-2 at ~0.5-1.0 µs/event to the same 9%,
  * brotli q2 and deflate 6 gain 1 point for 2-3x the time. The writer thread's budget decides; inflating is
  * ~0.3-0.5 µs/event either way, paid once per block thanks to the engine's cache of decoded blocks.
- * The window is the smallest that holds the whole block, so it compresses exactly as the default 4 MB one
- * would: a compressor (and a decompressor) allocates and clears its window, which cost a block of deltas
- * (3 KB) ten times what compressing it did.
+ * The window is the smallest that holds the whole block, up to the default 4 MB one, so a block compresses
+ * exactly as it would with the default: a compressor (and a decompressor) allocates and clears its window,
+ * which cost a block of deltas (3 KB) ten times what compressing it did.
  */
 const compress = (packed: Buffer) =>
   brotliCompressSync(packed, {
     params: {
       [zlib.BROTLI_PARAM_QUALITY]: 1,
       [zlib.BROTLI_PARAM_SIZE_HINT]: packed.length,
-      [zlib.BROTLI_PARAM_LGWIN]: Math.min(zlib.BROTLI_MAX_WINDOW_BITS, Math.max(zlib.BROTLI_MIN_WINDOW_BITS, Math.ceil(Math.log2(packed.length + 16)))),
+      [zlib.BROTLI_PARAM_LGWIN]: Math.min(zlib.BROTLI_DEFAULT_WINDOW, Math.max(zlib.BROTLI_MIN_WINDOW_BITS, Math.ceil(Math.log2(packed.length + 16)))),
     },
   });
 
