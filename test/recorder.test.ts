@@ -1,5 +1,5 @@
 import { Agent, Runner, RunState, StreamedRunResult, run, tool, type RunStreamEvent } from '@openai/agents';
-import { ScriptedModel, assistantMessage, functionCall, modelResponse } from '@openai/agents/testing';
+import { ScriptedModel, assistantMessage, functionCall, modelResponse, modelStream } from '@openai/agents/testing';
 import { z } from 'zod';
 import Database from 'better-sqlite3';
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
@@ -111,6 +111,43 @@ describe('RecordingRunner', () => {
     expect(run.startedAt).toBe(startedAt - 1_000); // the clock was read once before the run began
     expect(run.durationUs! % 1_000_000).toBe(0);
     expect(run.durationUs).toBeGreaterThan(ts.at(-1)!);
+  });
+
+  it('stores each of several runs streamed at once by one process exactly as its application saw it', async () => {
+    // Their events interleave in the writer's batches: each run's deltas are pieces of the batches' texts that
+    // other runs' deltas and raw events (as JSON) lie between, and each run spans several batches.
+    const store = await openTestStore();
+    const runner = new RecordingRunner({ tracingDisabled: true }, { db: store });
+    const words = (run: number) => Array.from({ length: 1_500 }, (_, i) => `${run}:${i} ${'é🤖"\n'.slice(0, (i + run) % 5)}`);
+    /** An agent whose every fifth delta is a raw event of another shape (a provider's item id with it). */
+    const agentOf = (run: number) => {
+      const deltas = words(run);
+      async function* events() {
+        yield { type: 'response_started' };
+        for (const [i, delta] of deltas.entries()) {
+          await Promise.resolve();
+          yield i % 5 === 4 ? { type: 'output_text_delta', delta, itemId: `msg_${run}` } : { type: 'output_text_delta', delta };
+        }
+        yield { type: 'response_done', response: { id: `resp_${run}`, usage: { requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2 }, output: [assistantMessage(deltas.join(''))] } };
+      }
+      return new Agent({ name: `Streamer ${run}`, model: new ScriptedModel([modelStream(events() as never)]) });
+    };
+    const runs = await Promise.all(
+      [0, 1, 2].map(async (run) => {
+        const result = await runner.run(agentOf(run), 'Go on.', { stream: true });
+        const seen: RunStreamEvent[] = [];
+        for await (const event of result) seen.push(event);
+        await recordingStored(result);
+        return { run, result, seen };
+      }),
+    );
+    for (const { run, result, seen } of runs) {
+      const stored = await allEvents(store, recordedRunId(result)!);
+      expect(stored[0]).toMatchObject({ level: 'agent', name: 'starting_agent', agent: `Streamer ${run}` });
+      expect(stored.slice(1).map((e) => e.payload)).toEqual(seen.map((e) => JSON.stringify(e)));
+      expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i));
+      expect(seen.filter((e) => e.type === 'raw_model_stream_event' && e.data.type === 'output_text_delta')).toHaveLength(1_500);
+    }
   });
 
   it('records every event when the application only awaits completed', async () => {
