@@ -1,3 +1,4 @@
+import { JoinedText, type TextSource } from '../../events/joinedText.js';
 import { EventKind } from './compactEvent.js';
 
 /**
@@ -21,19 +22,10 @@ export function textStart(events: CompactEvents, i: number): number {
   return i === 0 ? 0 : events.textEnds[i - 1]!;
 }
 
-/** A string the text deltas pushed to a builder are pieces of: one per batch, compared by identity. */
-export interface TextSource {
-  text: string;
-}
-
 /** Collects a run's compact events; the texts of deltas that lie side by side in their source stay one piece. */
 export class CompactEventsBuilder {
   readonly #events: CompactEvents = { seqs: [], tUs: [], kinds: [], values: [], text: '', textEnds: [] };
-  readonly #pieces: string[] = [];
-  #source: TextSource | null = null;
-  #from = 0;
-  #to = 0;
-  #length = 0;
+  readonly #text = new JoinedText();
 
   get length(): number {
     return this.#events.seqs.length;
@@ -46,19 +38,12 @@ export class CompactEventsBuilder {
 
   /** A text delta whose text is `source.text` from `start` to `end`. */
   pushDelta(seq: number, tUs: number, source: TextSource, start: number, end: number): void {
-    if (source !== this.#source || start !== this.#to) {
-      this.#flush();
-      this.#source = source;
-      this.#from = start;
-    }
-    this.#to = end;
-    this.#length += end - start;
+    this.#text.addPiece(source, start, end);
     this.#push(seq, tUs, EventKind.TextDelta, undefined);
   }
 
   build(): CompactEvents {
-    this.#flush();
-    this.#events.text = this.#pieces.length === 1 ? this.#pieces[0]! : this.#pieces.join('');
+    this.#events.text = this.#text.toString();
     return this.#events;
   }
 
@@ -68,13 +53,7 @@ export class CompactEventsBuilder {
     events.tUs.push(Math.round(tUs));
     events.kinds.push(kind);
     events.values.push(value);
-    events.textEnds.push(this.#length);
-  }
-
-  #flush(): void {
-    if (this.#source && this.#to > this.#from) this.#pieces.push(this.#source.text.slice(this.#from, this.#to));
-    this.#source = null;
-    this.#from = this.#to = 0;
+    events.textEnds.push(this.#text.length);
   }
 }
 

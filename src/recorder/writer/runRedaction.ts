@@ -1,6 +1,7 @@
 import { REDACTED } from '../../redaction/builtInSecrets.js';
 import type { Redactor, Span } from '../../redaction/redactor.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
+import { JoinedText, type TextSource } from '../../events/joinedText.js';
 import { toJsonText } from '../../events/serialize.js';
 import { EventKind, type RawJson } from './compactEvent.js';
 import { concatEvents, sliceEvents, textStart, type CompactEvents } from './compactEvents.js';
@@ -109,18 +110,18 @@ export class RunRedaction {
 
 /** The text of the events' deltas with the masked ones replaced, and where each delta's text now ends. */
 function maskedTextOf(events: CompactEvents, masked: Map<number, string>): Pick<CompactEvents, 'text' | 'textEnds'> {
-  const pieces: string[] = [];
+  const source: TextSource = { text: events.text };
+  const text = new JoinedText();
   const textEnds = new Array<number>(events.kinds.length);
-  let length = 0;
   for (let i = 0; i < events.kinds.length; i++) {
     if (events.kinds[i] === EventKind.TextDelta) {
-      const piece = masked.get(i) ?? events.text.slice(textStart(events, i), events.textEnds[i]);
-      pieces.push(piece);
-      length += piece.length;
+      const piece = masked.get(i);
+      if (piece === undefined) text.addPiece(source, textStart(events, i), events.textEnds[i]!);
+      else text.add(piece);
     }
-    textEnds[i] = length;
+    textEnds[i] = text.length;
   }
-  return { text: pieces.join(''), textEnds };
+  return { text: text.toString(), textEnds };
 }
 
 /**
@@ -139,7 +140,8 @@ interface DeltaStream {
 /** The streamed texts among the events, in order: one per stream key and response. */
 function deltaStreamsOf(list: CompactEvents): DeltaStream[] {
   const all: DeltaStream[] = [];
-  const texts = new Map<DeltaStream, StreamText>();
+  const texts = new Map<DeltaStream, JoinedText>();
+  const source: TextSource = { text: list.text };
   let open = new Map<string, DeltaStream>();
   const { kinds, values } = list;
   for (let index = 0; index < kinds.length; index++) {
@@ -159,54 +161,16 @@ function deltaStreamsOf(list: CompactEvents): DeltaStream[] {
     if (!stream) {
       open.set(key, (stream = { indexes: [], ends: [], text: '', closed: false, spans: [] }));
       all.push(stream);
-      texts.set(stream, new StreamText(list.text));
+      texts.set(stream, new JoinedText());
     }
     const text = texts.get(stream)!;
-    if (plain) text.addPiece(textStart(list, index), list.textEnds[index]!);
+    if (plain) text.addPiece(source, textStart(list, index), list.textEnds[index]!);
     else text.add(delta!.text);
     stream.indexes.push(index);
     stream.ends.push(text.length);
   }
   for (const [stream, text] of texts) stream.text = text.toString();
   return all;
-}
-
-/**
- * A stream's text as it is assembled: the plain deltas' pieces that lie side by side in the events' text stay
- * one slice of it, so a batch of deltas costs no string each.
- */
-class StreamText {
-  readonly #parts: string[] = [];
-  #from = 0;
-  #to = 0;
-  length = 0;
-
-  constructor(private readonly source: string) {}
-
-  addPiece(start: number, end: number): void {
-    if (start !== this.#to) {
-      this.#flush();
-      this.#from = start;
-    }
-    this.#to = end;
-    this.length += end - start;
-  }
-
-  add(text: string): void {
-    this.#flush();
-    this.#parts.push(text);
-    this.length += text.length;
-  }
-
-  toString(): string {
-    this.#flush();
-    return this.#parts.length === 1 ? this.#parts[0]! : this.#parts.join('');
-  }
-
-  #flush(): void {
-    if (this.#to > this.#from) this.#parts.push(this.source.slice(this.#from, this.#to));
-    this.#from = this.#to = 0;
-  }
 }
 
 /** The first event that waits: the earliest piece that may hold the start of an unfinished secret. */

@@ -16,7 +16,8 @@ import { BatchPages } from './batchPages.js';
 import { EventKind, expandEvent, inBatchText, rawJsonOf } from './compactEvent.js';
 import { BATCH_DELAY_MS, DUE, EXITING, HANDLED, IN_SQLITE, UNSENT, type WriterBatch, type WriterInit, type WriterReport } from './protocol.js';
 import { RunRedaction } from './runRedaction.js';
-import { CompactEventsBuilder, type CompactEvents, type TextSource } from './compactEvents.js';
+import { CompactEventsBuilder, type CompactEvents } from './compactEvents.js';
+import type { TextSource } from '../../events/joinedText.js';
 
 interface OpenRun {
   runId: string;

@@ -1,6 +1,7 @@
 import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { RuntapeError } from '../../errors.js';
 import { EVENT_LEVELS, type EventLevel } from '../../events/levels.js';
+import { JoinedText, type TextSource } from '../../events/joinedText.js';
 import { textDeltaPayloadOf, textStartOf, type EventColumnsToStore } from '../../events/storedEvent.js';
 import type { StoredEvent } from '../types.js';
 
@@ -150,37 +151,26 @@ export function encodeBlock(events: EventColumnsToStore, from = 0, to = events.l
 function storedPayloads(events: EventColumnsToStore, from: number, to: number, literals: boolean): { forms: Uint8Array; lengths: Uint32Array; text: string } {
   const forms = new Uint8Array(to - from);
   const lengths = new Uint32Array(to - from);
-  const pieces: string[] = [];
-  // The deltas not yet in `pieces`: they lie side by side in the events' text from here.
-  let deltasFrom = textStartOf(events, from);
+  const source: TextSource = { text: events.text };
+  const text = new JoinedText();
   for (let i = from; i < to; i++) {
     const payload = events.payloads[i]!;
-    const end = events.textEnds[i]!;
-    if (payload === null) {
-      const start = textStartOf(events, i);
-      const delta = literals ? events.text.slice(start, end) : '';
-      if (literals && !delta.isWellFormed()) {
-        if (start > deltasFrom) pieces.push(events.text.slice(deltasFrom, start));
-        deltasFrom = end;
-        const literal = JSON.stringify(delta);
-        pieces.push(literal);
-        forms[i - from] = FORM_TEXT_LITERAL;
-        lengths[i - from] = literal.length;
-      } else {
-        forms[i - from] = FORM_TEXT;
-        lengths[i - from] = end - start;
-      }
-    } else {
-      if (end > deltasFrom) pieces.push(events.text.slice(deltasFrom, end));
-      deltasFrom = end;
-      pieces.push(payload);
+    const start = text.length;
+    if (payload !== null) {
+      text.add(payload);
       forms[i - from] = FORM_PAYLOAD;
-      lengths[i - from] = payload.length;
+    } else {
+      const deltaStart = textStartOf(events, i);
+      const deltaEnd = events.textEnds[i]!;
+      const delta = literals ? events.text.slice(deltaStart, deltaEnd) : '';
+      const literal = literals && !delta.isWellFormed();
+      if (literal) text.add(JSON.stringify(delta));
+      else text.addPiece(source, deltaStart, deltaEnd);
+      forms[i - from] = literal ? FORM_TEXT_LITERAL : FORM_TEXT;
     }
+    lengths[i - from] = text.length - start;
   }
-  const last = events.textEnds[to - 1]!;
-  if (last > deltasFrom) pieces.push(events.text.slice(deltasFrom, last));
-  return { forms, lengths, text: pieces.length === 1 ? pieces[0]! : pieces.join('') };
+  return { forms, lengths, text: text.toString() };
 }
 
 /** The events of a stored block, in seq order. */
