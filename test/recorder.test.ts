@@ -150,6 +150,36 @@ describe('RecordingRunner', () => {
     }
   });
 
+  it('stores a raw event whose JSON throws as a note saying so, in its place, and the rest of the run as seen', async () => {
+    const store = await openTestStore();
+    async function* events() {
+      yield { type: 'response_started' };
+      yield { type: 'output_text_delta', delta: 'Hello' };
+      // A provider payload with a getter that throws: JSON.stringify(event) throws where the SDK produced it.
+      yield {
+        type: 'provider_note',
+        get detail(): string {
+          throw new Error('detail unavailable');
+        },
+      };
+      yield { type: 'output_text_delta', delta: ' world' };
+      yield { type: 'response_done', response: { id: 'resp_1', usage: { requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2 }, output: [assistantMessage('Hello world')] } };
+    }
+    const agent = new Agent({ name: 'Streamer', model: new ScriptedModel([modelStream(events() as never)]) });
+    const result = await new RecordingRunner({ tracingDisabled: true }, { db: store }).run(agent, 'Go on.', { stream: true });
+    const seen: RunStreamEvent[] = [];
+    for await (const event of result) seen.push(event);
+    await recordingStored(result);
+
+    const stored = await allEvents(store, recordedRunId(result)!);
+    expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i));
+    const note = seen.findIndex((e) => e.type === 'raw_model_stream_event' && (e.data as { type: string }).type === 'provider_note');
+    expect(note).toBeGreaterThan(0);
+    expect(JSON.parse(stored[note + 1]!.payload)).toEqual({ unserializable: 'detail unavailable' });
+    expect(stored.filter((_, i) => i !== note + 1).slice(1).map((e) => e.payload)).toEqual(seen.filter((_, i) => i !== note).map((e) => JSON.stringify(e)));
+    expect((await store.getRun(recordedRunId(result)!))!.status).toBe('completed');
+  });
+
   it('records every event when the application only awaits completed', async () => {
     const store = await openTestStore();
     const { triage, text } = twoAgentRun();

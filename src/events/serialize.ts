@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 /**
  * Lossless JSON for stream events, as far as the SDK allows: `RunItem.toJSON()` gives `{type, rawItem, agent}`,
  * agents serialize to `{name}`. JSON.stringify escapes lone surrogates and NUL (ES2019 well-formed stringify),
@@ -8,7 +9,12 @@ export function toJsonText(value: unknown): string {
     return JSON.stringify(value) ?? 'null';
   } catch {
     // BigInt or a cycle somewhere in a provider payload: keep everything that can be kept.
-    return JSON.stringify(value, tolerantReplacer());
+    try {
+      return JSON.stringify(value, tolerantReplacer()) ?? 'null';
+    } catch (error) {
+      // A getter or a toJSON that throws: what is stored says so, in the value's place, rather than nothing.
+      return JSON.stringify({ unserializable: errorMessage(error) });
+    }
   }
 }
 

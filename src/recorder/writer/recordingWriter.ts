@@ -84,8 +84,10 @@ export class RecordingWriter {
   /** The hot path: once per SDK event, on the application's thread. */
   pushEvent(slot: number, seq: number, tUs: number, event: RunStreamEvent): void {
     const batch = this.#handover.batch;
-    const i = batch.length++;
+    const i = batch.length;
+    // Counted once its compact form is written: an event that throws there leaves nothing half-written.
     writeCompactEvent(event, batch, i);
+    batch.length = i + 1;
     this.#stamp(batch, i, slot, seq, tUs);
   }
 
