@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { RecordingRunner, openStore, record, recordedRunId, recordingStored, type RedactOptions } from '../src/index.js';
 import { EventKind, rawJsonOf } from '../src/recorder/writer/compactEvent.js';
 import { CARRY_CHARS, RunRedaction } from '../src/recorder/writer/runRedaction.js';
-import { CompactEventsBuilder, textStart, type CompactEvents } from '../src/recorder/writer/compactEvents.js';
+import { CompactEventsBuilder, type CompactEvents } from '../src/recorder/writer/compactEvents.js';
+import { textStartOf } from '../src/events/storedEvent.js';
 import { redactionSpecOf } from '../src/redaction/options.js';
 import { Redactor } from '../src/redaction/redactor.js';
 import { AgentGraphTable } from '../src/store/sqlite/agentGraphTable.js';
@@ -317,7 +318,7 @@ describe('streamed text across batches', () => {
   const listed = (events: CompactEvents | null): Listed[] =>
     (events?.seqs ?? []).map((seq, i) => {
       const kind = events!.kinds[i]!;
-      const value = kind === EventKind.TextDelta ? events!.text.slice(textStart(events!, i), events!.textEnds[i]) : events!.values[i];
+      const value = kind === EventKind.TextDelta ? events!.text.slice(textStartOf(events!, i), events!.textEnds[i]) : events!.values[i];
       return { seq, tUs: events!.tUs[i]!, kind, value };
     });
 

@@ -72,8 +72,8 @@ export interface EventColumnsToStore {
   textEnds: ArrayLike<number>;
 }
 
-/** Where event `i`'s text starts in the columns' `text`. */
-export function textStartOf(events: EventColumnsToStore, i: number): number {
+/** Where event `i`'s text starts in its columns' `text` (the store's, or the writer's compact ones). */
+export function textStartOf(events: { textEnds: ArrayLike<number> }, i: number): number {
   return i === 0 ? 0 : events.textEnds[i - 1]!;
 }
 

@@ -1,4 +1,5 @@
 import { JoinedText, type TextSource } from '../../events/joinedText.js';
+import { textStartOf } from '../../events/storedEvent.js';
 import { EventKind } from './compactEvent.js';
 
 /**
@@ -17,19 +18,10 @@ export interface CompactEvents {
   textEnds: number[];
 }
 
-/** Where event `i`'s text starts in `events.text`. */
-export function textStart(events: CompactEvents, i: number): number {
-  return i === 0 ? 0 : events.textEnds[i - 1]!;
-}
-
 /** Collects a run's compact events; the texts of deltas that lie side by side in their source stay one piece. */
 export class CompactEventsBuilder {
   readonly #events: CompactEvents = { seqs: [], tUs: [], kinds: [], values: [], text: '', textEnds: [] };
   readonly #text = new JoinedText();
-
-  get length(): number {
-    return this.#events.seqs.length;
-  }
 
   /** An event that is not a text delta. */
   push(seq: number, tUs: number, kind: EventKind, value: unknown): void {
@@ -73,7 +65,7 @@ export function concatEvents(before: CompactEvents, after: CompactEvents): Compa
 /** Events `from` to `to`. */
 export function sliceEvents(events: CompactEvents, from: number, to: number): CompactEvents {
   if (from === 0 && to === events.seqs.length) return events;
-  const start = from < to ? textStart(events, from) : 0;
+  const start = from < to ? textStartOf(events, from) : 0;
   const end = from < to ? events.textEnds[to - 1]! : 0;
   return {
     seqs: events.seqs.slice(from, to),

@@ -4,7 +4,8 @@ import type { NewRun, RunEnd } from '../../store/types.js';
 import { JoinedText, type TextSource } from '../../events/joinedText.js';
 import { toJsonText } from '../../events/serialize.js';
 import { EventKind, type RawJson } from './compactEvent.js';
-import { concatEvents, sliceEvents, textStart, type CompactEvents } from './compactEvents.js';
+import { textStartOf } from '../../events/storedEvent.js';
+import { concatEvents, sliceEvents, type CompactEvents } from './compactEvents.js';
 
 /**
  * The last characters of a response's streamed text that wait for the next batch before they are stored: a
@@ -116,7 +117,7 @@ function maskedTextOf(events: CompactEvents, masked: Map<number, string>): Pick<
   for (let i = 0; i < events.kinds.length; i++) {
     if (events.kinds[i] === EventKind.TextDelta) {
       const piece = masked.get(i);
-      if (piece === undefined) text.addPiece(source, textStart(events, i), events.textEnds[i]!);
+      if (piece === undefined) text.addPiece(source, textStartOf(events, i), events.textEnds[i]!);
       else text.add(piece);
     }
     textEnds[i] = text.length;
@@ -164,7 +165,7 @@ function deltaStreamsOf(list: CompactEvents): DeltaStream[] {
       texts.set(stream, new JoinedText());
     }
     const text = texts.get(stream)!;
-    if (plain) text.addPiece(source, textStart(list, index), list.textEnds[index]!);
+    if (plain) text.addPiece(source, textStartOf(list, index), list.textEnds[index]!);
     else text.add(delta!.text);
     stream.indexes.push(index);
     stream.ends.push(text.length);
