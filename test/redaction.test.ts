@@ -8,7 +8,7 @@ import { brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RecordingRunner, openStore, record, recordedRunId, recordingStored, type RedactOptions } from '../src/index.js';
-import { EventKind, rawJsonOf } from '../src/recorder/writer/compactEvent.js';
+import { EventKind, eventJsonOf } from '../src/recorder/writer/compactEvent.js';
 import { CARRY_CHARS, RunRedaction } from '../src/recorder/writer/runRedaction.js';
 import { CompactEventsBuilder, type CompactEvents } from '../src/recorder/writer/compactEvents.js';
 import { textStartOf } from '../src/events/storedEvent.js';
@@ -304,7 +304,7 @@ describe('streamed text across batches', () => {
     value: unknown;
   }
   const delta = (text: string): Listed => ({ seq: seq++, tUs: seq, kind: EventKind.TextDelta, value: text });
-  const done = (): Listed => ({ seq: seq++, tUs: seq, kind: EventKind.Raw, value: rawJsonOf(JSON.stringify({ data: { type: 'response_done' }, type: 'raw_model_stream_event' })) });
+  const done = (): Listed => ({ seq: seq++, tUs: seq, kind: EventKind.Raw, value: eventJsonOf(JSON.stringify({ data: { type: 'response_done' }, type: 'raw_model_stream_event' })) });
   /** The events as the writer collects them from its batches: each delta a piece of a batch's text. */
   const take = (redaction: RunRedaction, list: Listed[], final: boolean) => {
     const builder = new CompactEventsBuilder();

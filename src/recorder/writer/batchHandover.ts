@@ -1,6 +1,6 @@
 import { toJsonText } from '../../events/serialize.js';
 import { BatchPages, emptyColumns, PAGE_EVENTS, type EventColumns } from './batchPages.js';
-import { describeInPlace, type CompactColumns } from './compactEvent.js';
+import type { CompactColumns } from './compactEvent.js';
 import { DUE, HANDLED, UNSENT, type WriterBatch } from './protocol.js';
 
 /**
@@ -86,13 +86,9 @@ export class BatchHandover {
     try {
       this.send(batches);
     } catch {
-      // A value structured cloning cannot carry (a function or class instance in a provider payload):
-      // serialize those batches here instead (which changes kinds in their pages, not sent yet).
-      for (const batch of batches) {
-        const { kinds } = this.pages.columns(batch.page);
-        for (let i = 0; i < batch.length; i++) describeInPlace(kinds, batch.values, i);
-        for (const capture of batch.captures) capture.record = JSON.parse(toJsonText(capture.record));
-      }
+      // A captured value structured cloning cannot carry (a function in something a capture module kept; events
+      // cross as strings): those captures cross as their JSON instead.
+      for (const batch of batches) for (const capture of batch.captures) capture.record = JSON.parse(toJsonText(capture.record));
       this.send(batches);
     }
   }

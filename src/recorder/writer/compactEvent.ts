@@ -5,12 +5,12 @@ import { toJsonText } from '../../events/serialize.js';
 
 /**
  * The form in which an event crosses from the application's thread to the writer: the cheapest lossless
- * one. A plain text delta is only its text; an item is its `toJSON()` (RunItems hold agents and functions,
- * which cannot cross to a worker), serialized on the writer's thread. Any other raw model event crosses as its
- * JSON: a provider's events are nested objects (the `openai` client's: the event, and a copy of it in the
- * SDK's `output_text_delta`), and crossing costs the application's thread less as JSON than as objects
- * (measured: 0.6-0.9 µs an event for `JSON.stringify`, about 2 µs for the structured cloning `postMessage`
- * does, and 4 µs more on the writer's thread to rebuild the objects). The stored payload is what
+ * one. A plain text delta is only its text; an agent change is the agent's name. Any other raw model event,
+ * and an item, crosses as its JSON: they are nested objects (a provider's event, and the SDK's copy of it in
+ * `output_text_delta`; an item's raw item), and crossing costs the application's thread less as JSON than as
+ * objects (measured on the `openai` client's events: 0.6-0.9 µs an event for `JSON.stringify`, about 2 µs for
+ * the structured cloning `postMessage` does, and 4 µs more on the writer's thread to rebuild the objects;
+ * RunItems hold agents and functions, which cannot be cloned at all). The stored payload is what
  * `JSON.stringify(event)` gives on the application's thread.
  */
 export const enum EventKind {
@@ -18,10 +18,10 @@ export const enum EventKind {
   TextDelta = 0,
   /**
    * Any other raw model event: its JSON text is in the batch's text, as a text delta's text is. On the writer's
-   * thread its value is a RawJson.
+   * thread its value is an EventJson.
    */
   Raw = 1,
-  /** `run_item_stream_event`: value is `[name, item.toJSON()]`. */
+  /** `run_item_stream_event`: likewise. */
   Item = 2,
   /** `agent_updated_stream_event`: value is the agent's name. */
   AgentUpdated = 3,
@@ -33,7 +33,7 @@ export const enum EventKind {
 
 /**
  * Where an event's compact form goes: the kind and value columns of a batch, at one index. A text delta's
- * text and a raw event's JSON go to `texts` instead (their length to `textLengths`): the batch crosses to the
+ * text and an event's JSON go to `texts` instead (their length to `textLengths`): the batch crosses to the
  * writer with them joined in one string, which costs a fraction of cloning as many small strings.
  */
 export interface CompactColumns {
@@ -44,8 +44,8 @@ export interface CompactColumns {
 }
 
 /**
- * Application thread, once per event: writes the event's compact form into the columns. No serialization,
- * no allocation beyond a small array for items.
+ * Application thread, once per event: writes the event's compact form into the columns. A text delta, most of
+ * a stream's events, costs no serialization and no allocation.
  */
 export function writeCompactEvent(event: RunStreamEvent, columns: CompactColumns, i: number): void {
   switch (event.type) {
@@ -56,16 +56,12 @@ export function writeCompactEvent(event: RunStreamEvent, columns: CompactColumns
         columns.texts.push(data.delta);
         columns.textLengths[i] = data.delta.length;
       } else {
-        const json = toJsonText(event);
-        columns.kinds[i] = EventKind.Raw;
-        columns.texts.push(json);
-        columns.textLengths[i] = json.length;
+        writeJson(event, EventKind.Raw, columns, i);
       }
       return;
     }
     case 'run_item_stream_event':
-      columns.kinds[i] = EventKind.Item;
-      columns.values[i] = [event.name, event.item.toJSON()];
+      writeJson(event, EventKind.Item, columns, i);
       return;
     case 'agent_updated_stream_event':
       columns.kinds[i] = EventKind.AgentUpdated;
@@ -79,34 +75,32 @@ export function writeCompactEvent(event: RunStreamEvent, columns: CompactColumns
   }
 }
 
+function writeJson(event: RunStreamEvent, kind: EventKind.Raw | EventKind.Item, columns: CompactColumns, i: number): void {
+  const json = toJsonText(event);
+  columns.kinds[i] = kind;
+  columns.texts.push(json);
+  columns.textLengths[i] = json.length;
+}
+
 function keyCount(object: object): number {
   let n = 0;
   for (const _ in object) n++;
   return n;
 }
 
-/** Whether an event of this kind has its text (a delta's text, a raw event's JSON) in the batch's text. */
-export function inBatchText(kind: EventKind): kind is EventKind.TextDelta | EventKind.Raw {
-  return kind === EventKind.TextDelta || kind === EventKind.Raw;
+/** Whether an event of this kind has its text (a delta's text, an event's JSON) in the batch's text. */
+export function inBatchText(kind: EventKind): kind is EventKind.TextDelta | EventKind.Raw | EventKind.Item {
+  return kind === EventKind.TextDelta || kind === EventKind.Raw || kind === EventKind.Item;
 }
 
-/** A raw model event on the writer's thread: its JSON as the application's thread made it, and that JSON parsed. */
-export interface RawJson {
+/** A raw model event or an item on the writer's thread: its JSON as the application's thread made it, and that JSON parsed. */
+export interface EventJson {
   json: string;
-  event: { data?: { type?: unknown } };
+  event: { data?: { type?: unknown }; name?: unknown };
 }
 
-export function rawJsonOf(json: string): RawJson {
-  return { json, event: JSON.parse(json) as RawJson['event'] };
-}
-
-/** A compact event made plain JSON text in place, for values that structured cloning cannot carry. */
-export function describeInPlace(kinds: Uint8Array, values: unknown[], i: number): void {
-  const kind = kinds[i] as EventKind;
-  if (inBatchText(kind)) return; // a string already
-  const { level, name, payload } = expandEvent(kind, values[i]);
-  kinds[i] = EventKind.Described;
-  values[i] = [level, name, payload];
+export function eventJsonOf(json: string): EventJson {
+  return { json, event: JSON.parse(json) as EventJson['event'] };
 }
 
 export interface ExpandedEvent {
@@ -124,12 +118,12 @@ export interface ExpandedEvent {
 export function expandEvent(kind: Exclude<EventKind, EventKind.TextDelta>, value: unknown): ExpandedEvent {
   switch (kind) {
     case EventKind.Raw: {
-      const { json, event } = value as RawJson;
+      const { json, event } = value as EventJson;
       return { level: 'raw', name: String(event?.data?.type ?? 'unknown'), payload: json };
     }
     case EventKind.Item: {
-      const [name, item] = value as [string, unknown];
-      return { level: 'item', name, payload: toJsonText({ name, item, type: 'run_item_stream_event' }) };
+      const { json, event } = value as EventJson;
+      return { level: 'item', name: String(event?.name ?? 'unknown'), payload: json };
     }
     case EventKind.AgentUpdated: {
       const agent = String(value);

@@ -3,7 +3,7 @@ import type { Redactor, Span } from '../../redaction/redactor.js';
 import type { NewRun, RunEnd } from '../../store/types.js';
 import { JoinedText, type TextSource } from '../../events/joinedText.js';
 import { toJsonText } from '../../events/serialize.js';
-import { EventKind, type RawJson } from './compactEvent.js';
+import { EventKind, type EventJson } from './compactEvent.js';
 import { textStartOf } from '../../events/storedEvent.js';
 import { concatEvents, sliceEvents, type CompactEvents } from './compactEvents.js';
 
@@ -84,21 +84,20 @@ export class RunRedaction {
   #value(kind: EventKind, value: unknown, maskedDelta: string | undefined): unknown {
     const r = this.redactor;
     switch (kind) {
-      case EventKind.Raw: {
+      case EventKind.Raw:
+      case EventKind.Item: {
         // What holds no secret keeps the JSON the application's thread made.
-        const { event } = value as RawJson;
+        const { event } = value as EventJson;
         const delta = deltaAt(kind, value);
         if (!delta) {
           const redacted = r.value(event);
-          return redacted === event ? value : rawJson(redacted);
+          return redacted === event ? value : eventJson(redacted);
         }
         // The delta is redacted with its stream; the rest of the event on its own.
         const rest = withDelta(event, '');
         const redactedRest = r.value(rest);
-        return redactedRest === rest && maskedDelta === undefined ? value : rawJson(withDelta(redactedRest, maskedDelta ?? delta.text));
+        return redactedRest === rest && maskedDelta === undefined ? value : eventJson(withDelta(redactedRest, maskedDelta ?? delta.text));
       }
-      case EventKind.Item:
-        return r.value(value);
       case EventKind.Described: {
         const [level, name, payload] = value as [unknown, unknown, string];
         return [level, name, r.jsonText(payload)];
@@ -245,15 +244,15 @@ function maskedPieces(streams: DeltaStream[], hold: number): Map<number, string>
   return masked;
 }
 
-/** A raw event's redacted copy, as the writer stores it. */
-function rawJson(event: unknown): RawJson {
-  return { json: toJsonText(event), event: event as RawJson['event'] };
+/** An event's redacted copy, as the writer stores it. */
+function eventJson(event: unknown): EventJson {
+  return { json: toJsonText(event), event: event as EventJson['event'] };
 }
 
 /** Events after which a response's text is complete. */
 function endsResponse(kind: EventKind, value: unknown): boolean {
   if (kind !== EventKind.Raw) return kind !== EventKind.TextDelta;
-  return (value as RawJson).event?.data?.type === 'response_done';
+  return (value as EventJson).event?.data?.type === 'response_done';
 }
 
 interface RawDelta {
@@ -265,7 +264,7 @@ interface RawDelta {
 /** The streamed text a raw event carries, and which stream it belongs to. */
 function deltaAt(kind: EventKind, value: unknown): { key: string; text: string } | null {
   if (kind !== EventKind.Raw) return null;
-  const data = ((value as RawJson).event as { data?: RawDelta } | null)?.data;
+  const data = ((value as EventJson).event as { data?: RawDelta } | null)?.data;
   if (data?.type === 'output_text_delta' && typeof data.delta === 'string') return { key: 'text', text: data.delta };
   const inner = data?.type === 'model' ? data.event : undefined;
   if (inner && typeof inner.delta === 'string') {

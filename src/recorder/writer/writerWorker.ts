@@ -13,7 +13,7 @@ import type { EventLevel } from '../../events/levels.js';
 import type { RunEnd } from '../../store/types.js';
 import { loadRedactor } from '../../redaction/loadRedactor.js';
 import { BatchPages } from './batchPages.js';
-import { EventKind, expandEvent, inBatchText, rawJsonOf } from './compactEvent.js';
+import { EventKind, eventJsonOf, expandEvent, inBatchText } from './compactEvent.js';
 import { BATCH_DELAY_MS, DUE, EXITING, HANDLED, IN_SQLITE, UNSENT, type WriterBatch, type WriterInit, type WriterReport } from './protocol.js';
 import { RunRedaction } from './runRedaction.js';
 import { CompactEventsBuilder, type CompactEvents } from './compactEvents.js';
@@ -251,7 +251,7 @@ function groupEvents(group: BatchGroup): { rows: Map<number, EventColumnsToStore
   const incoming = new Map<number, CompactEventsBuilder>();
   for (const batch of group.batches) {
     const { slots, seqs, tUs, kinds, textLengths } = pages.columns(batch.page);
-    // A text delta's text (a raw event's JSON) is the next piece of the batch's joined text, whether or not its run is written.
+    // A text delta's text (an event's JSON) is the next piece of the batch's joined text, whether or not its run is written.
     const source: TextSource = { text: batch.text };
     let textAt = 0;
     for (let i = 0; i < batch.length; i++) {
@@ -264,7 +264,7 @@ function groupEvents(group: BatchGroup): { rows: Map<number, EventColumnsToStore
       let events = incoming.get(slot);
       if (!events) incoming.set(slot, (events = new CompactEventsBuilder()));
       if (kind === EventKind.TextDelta) events.pushDelta(seqs[i]!, tUs[i]!, source, textFrom, textAt);
-      else events.push(seqs[i]!, tUs[i]!, kind, kind === EventKind.Raw ? rawJsonOf(batch.text.slice(textFrom, textAt)) : batch.values[i]);
+      else events.push(seqs[i]!, tUs[i]!, kind, inBatchText(kind) ? eventJsonOf(batch.text.slice(textFrom, textAt)) : batch.values[i]);
     }
   }
   // A run's end, a gap in it, or the process's exit flush: nothing of it waits any longer.
