@@ -13,7 +13,7 @@ const SEND_PAGES = 8;
 /**
  * Batches the writer may be behind before the application waits for it (backpressure): bounds the memory a
  * fast stream can pile up (64k events). While the writer is busy a batch goes on filling rather than being
- * sent small, so a slowly starting writer is not handed a small batch every 20 ms.
+ * sent small, so a slowly starting writer is not handed a small batch every BATCH_DELAY_MS.
  */
 const PAGES = 128;
 /** How long the application waits for a stuck writer before events are dropped (a recorded gap). */
@@ -51,7 +51,7 @@ export class BatchHandover {
 
   /**
    * Something was added to the batch (an event, a run, a capture): it is sent within BATCH_DELAY_MS or so of the
-   * writer being free. The writer thread keeps that time and raises the shared DUE flag (writerWorker.ts): a
+   * writer being free (IDLE_ASK_MS more when no event comes). The writer thread keeps that time and raises the shared DUE flag (writerWorker.ts): a
    * timer here would be an async resource of the recorder's on the application's thread, and the first one a
    * process makes besides promises slows every promise after it (Node's async hooks, which AsyncLocalStorage
    * uses, go polymorphic).
