@@ -51,10 +51,10 @@ export class BatchHandover {
 
   /**
    * Something was added to the batch (an event, a run, a capture): it is sent within BATCH_DELAY_MS or so of the
-   * writer being free (IDLE_ASK_MS more when no event comes). The writer thread keeps that time and raises the shared DUE flag (writerWorker.ts): a
-   * timer here would be an async resource of the recorder's on the application's thread, and the first one a
-   * process makes besides promises slows every promise after it (Node's async hooks, which AsyncLocalStorage
-   * uses, go polymorphic).
+   * writer being free (IDLE_ASK_MS more when no event comes). The writer thread keeps that time and raises the
+   * shared DUE flag (writerWorker.ts): a timer here would be an async resource of the recorder's on the
+   * application's thread, and the first one a process makes besides promises slows every promise after it
+   * (Node's async hooks, which AsyncLocalStorage uses, go polymorphic).
    */
   added(): void {
     if (this.#unsent()) return;
