@@ -9,6 +9,7 @@
 import { Agent, OpenAIProvider, Runner, setTracingDisabled, type RunConfig } from '@openai/agents';
 import OpenAI from 'openai';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { MessageChannel } from 'node:worker_threads';
 import { streamingAgent } from '../../test/support/scriptedTurns.js';
@@ -53,6 +54,17 @@ export interface Consumed {
   loopMaxRssMb: number;
   /** Events the application's loop saw in the measured run. */
   seen: number;
+  /**
+   * Until the loop ended, the application's thread: its own CPU time, and the time it was ready to run but
+   * waited for a core (the writer thread and both isolates' garbage collectors compete for the machine's
+   * cores). Null where the kernel does not report them (Linux's schedstat).
+   */
+  thread: ThreadTime | null;
+}
+
+export interface ThreadTime {
+  cpuMs: number;
+  runQueueMs: number;
 }
 
 const config = JSON.parse(process.argv[2]!) as ConsumeConfig;
@@ -69,17 +81,30 @@ function agentFor(deltas: string[]): Agent {
   return streamingAgent(deltas, config.delayMs ? { deltaDelayMs: config.delayMs } : {});
 }
 
+/** The main thread's CPU and run-queue time so far, ms (`/proc/self/task/<pid>/schedstat`: both in ns). */
+function mainThreadTime(): ThreadTime | null {
+  try {
+    const [cpuNs, waitNs] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return Number.isFinite(cpuNs) && Number.isFinite(waitNs) ? { cpuMs: cpuNs! / 1e6, runQueueMs: waitNs! / 1e6 } : null;
+  } catch {
+    return null;
+  }
+}
+
 function maxRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
 async function consume(deltas: string[]): Promise<Omit<Consumed, 'maxRssMb'>> {
   const runner = config.runner === 'sdk' ? new Runner(runConfig) : new RecordingRunner(runConfig, { db: config.db, capture: config.capture ?? true });
+  const threadAtStart = mainThreadTime();
   const start = performance.now();
   const result = await runner.run(agentFor(deltas), 'Go on.', { stream: true });
   let seen = 0;
   for await (const _event of result) seen++;
   const loopMs = performance.now() - start;
+  const threadAtEnd = mainThreadTime();
+  const thread = threadAtStart && threadAtEnd ? { cpuMs: threadAtEnd.cpuMs - threadAtStart.cpuMs, runQueueMs: threadAtEnd.runQueueMs - threadAtStart.runQueueMs } : null;
   const loopMaxRssMb = maxRssMb();
   await result.completed;
   const completedMs = performance.now() - start;
@@ -89,7 +114,7 @@ async function consume(deltas: string[]): Promise<Omit<Consumed, 'maxRssMb'>> {
   // delta has its raw twin too. Both sides must do the whole job.
   const least = config.openaiUrl ? 2 * deltas.length : deltas.length + 3;
   if (config.openaiUrl ? seen < least : seen !== least) throw new Error(`expected ${least} events, the application saw ${seen}`);
-  return { loopMs, completedMs, storedMs, seen, loopMaxRssMb };
+  return { loopMs, completedMs, storedMs, seen, loopMaxRssMb, thread };
 }
 
 /**

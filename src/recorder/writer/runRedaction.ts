@@ -53,10 +53,10 @@ export class RunRedaction {
   take(incoming: CompactEvents, final: boolean): { events: CompactEvents; held: CompactEvents | null } {
     const list = this.#held ? concatEvents(this.#held, incoming) : incoming;
     const length = list.seqs.length;
-    const streams = deltaStreamsOf(list);
+    const { streams, deltaTexts } = deltaStreamsOf(list);
     for (const stream of streams) stream.spans = this.redactor.spans(stream.text);
     const hold = final ? length : holdFrom(length, streams);
-    const events = this.#redacted(sliceEvents(list, 0, hold), maskedPieces(streams, hold));
+    const events = this.#redacted(sliceEvents(list, 0, hold), maskedPieces(streams, hold), deltaTexts);
     return { events, held: hold < length ? sliceEvents(list, hold, length) : null };
   }
 
@@ -68,35 +68,37 @@ export class RunRedaction {
     return this.#held !== null;
   }
 
-  /** The events with their deltas replaced by their masked pieces, everything else redacted as a value. */
-  #redacted(events: CompactEvents, masked: Map<number, string>): CompactEvents {
+  /**
+   * The events with their deltas replaced by their masked pieces, everything else redacted as a value.
+   * `deltaTexts`: the streamed text each raw event other than a plain text delta carries, by index.
+   */
+  #redacted(events: CompactEvents, masked: Map<number, string>, deltaTexts: (string | undefined)[]): CompactEvents {
     const { kinds, values } = events;
     const redacted = new Array<unknown>(kinds.length);
     let maskedTexts = false;
     for (let i = 0; i < kinds.length; i++) {
       if (kinds[i] === EventKind.TextDelta) maskedTexts ||= masked.has(i);
-      else redacted[i] = this.#value(kinds[i]!, values[i], masked.get(i));
+      else redacted[i] = this.#value(kinds[i]!, values[i], deltaTexts[i], masked.get(i));
     }
     return { ...events, values: redacted, ...(maskedTexts ? maskedTextOf(events, masked) : {}) };
   }
 
-  /** One event's value that is not a plain text delta's, its delta (if any) replaced by its masked piece. */
-  #value(kind: EventKind, value: unknown, maskedDelta: string | undefined): unknown {
+  /** One event's value that is not a plain text delta's, its delta (if any: `delta`) replaced by its masked piece. */
+  #value(kind: EventKind, value: unknown, delta: string | undefined, maskedDelta: string | undefined): unknown {
     const r = this.redactor;
     switch (kind) {
       case EventKind.Raw:
       case EventKind.Item: {
         // What holds no secret keeps the JSON the application's thread made.
         const { event } = value as EventJson;
-        const delta = deltaAt(kind, value);
-        if (!delta) {
+        if (delta === undefined) {
           const redacted = r.value(event);
           return redacted === event ? value : eventJson(redacted);
         }
         // The delta is redacted with its stream; the rest of the event on its own.
         const rest = withDelta(event, '');
         const redactedRest = r.value(rest);
-        return redactedRest === rest && maskedDelta === undefined ? value : eventJson(withDelta(redactedRest, maskedDelta ?? delta.text));
+        return redactedRest === rest && maskedDelta === undefined ? value : eventJson(withDelta(redactedRest, maskedDelta ?? delta));
       }
       case EventKind.Described: {
         const [level, name, payload] = value as [unknown, unknown, string];
@@ -137,9 +139,13 @@ interface DeltaStream {
   spans: Span[];
 }
 
-/** The streamed texts among the events, in order: one per stream key and response. */
-function deltaStreamsOf(list: CompactEvents): DeltaStream[] {
+/**
+ * The streamed texts among the events, in order: one per stream key and response; and, by event index, the
+ * text each raw event other than a plain text delta carries (what redacting the event itself needs too).
+ */
+function deltaStreamsOf(list: CompactEvents): { streams: DeltaStream[]; deltaTexts: (string | undefined)[] } {
   const all: DeltaStream[] = [];
+  const deltaTexts = new Array<string | undefined>(list.kinds.length);
   const texts = new Map<DeltaStream, JoinedText>();
   const source: TextSource = { text: list.text };
   let open = new Map<string, DeltaStream>();
@@ -165,12 +171,12 @@ function deltaStreamsOf(list: CompactEvents): DeltaStream[] {
     }
     const text = texts.get(stream)!;
     if (plain) text.addPiece(source, textStartOf(list, index), list.textEnds[index]!);
-    else text.add(delta!.text);
+    else text.add((deltaTexts[index] = delta!.text));
     stream.indexes.push(index);
     stream.ends.push(text.length);
   }
   for (const [stream, text] of texts) stream.text = text.toString();
-  return all;
+  return { streams: all, deltaTexts };
 }
 
 /** The first event that waits: the earliest piece that may hold the start of an unfinished secret. */
