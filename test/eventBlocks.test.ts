@@ -187,7 +187,10 @@ describe('events in blocks', () => {
       raw(7, '{"data":{"type":"output_text_delta","delta":"y"},"type":"raw_model_stream_event","source":"openai"}'),
       { seq: 8, tUs: 80, level: 'item', name: 'message_output_created', agent: 'A', payload: '{"name":"message_output_created"}' },
     ];
-    engine.writeTransaction(() => engine.appendEvents(id, written));
+    // Two small batches, merged into one block as the run ends: a delta goes from block to block as its text.
+    engine.writeTransaction(() => engine.appendEvents(id, written.slice(0, 4)));
+    engine.writeTransaction(() => engine.appendEvents(id, written.slice(4)));
+    engine.finishRun(id, { status: 'completed', durationUs: 90, lastAgent: 'A', finalOutput: null, error: null, usage: null });
     engine.close();
 
     const expected = written.map((e): StoredEvent => (e.payload === null ? { ...e, payload: textDeltaPayload(e.delta) } : e)).map(({ seq, tUs, level, name, agent, payload }) => ({ seq, tUs, level, name, agent, payload }));
@@ -197,8 +200,10 @@ describe('events in blocks', () => {
 
     // Inside the block: the deltas' texts, not their payloads; a payload that is not exactly a plain delta's, whole.
     const db = new Database(path, { readonly: true });
-    const { codec, data } = db.prepare(`SELECT codec, data FROM event_blocks`).get() as { codec: number; data: Buffer };
+    const blocks = db.prepare(`SELECT codec, data FROM event_blocks`).all() as { codec: number; data: Buffer }[];
     db.close();
+    expect(blocks).toHaveLength(1);
+    const { codec, data } = blocks[0]!;
     const packed = brotliDecompressSync(data).toString('utf8');
     expect(codec).toBe(3);
     expect(packed.split('"output_text_delta","delta":').length - 1).toBe(3);

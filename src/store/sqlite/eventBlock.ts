@@ -2,7 +2,7 @@ import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'nod
 import { RuntapeError } from '../../errors.js';
 import { EVENT_LEVELS, type EventLevel } from '../../events/levels.js';
 import { JoinedText, type TextSource } from '../../events/joinedText.js';
-import { textDeltaPayloadOf, textStartOf, type EventColumnsToStore } from '../../events/storedEvent.js';
+import { textDeltaPayloadOf, textStartOf, type EventColumnsToStore, type EventToStore } from '../../events/storedEvent.js';
 import type { StoredEvent } from '../types.js';
 
 /**
@@ -175,6 +175,58 @@ function storedPayloads(events: EventColumnsToStore, from: number, to: number, l
 
 /** The events of a stored block, in seq order. */
 export function decodeBlock(firstSeq: number, codec: number, data: Uint8Array): StoredEvent[] {
+  const { count, seqs, times, levels, names, agents, forms, lengths, text } = readBlock(firstSeq, codec, data);
+  const events = new Array<StoredEvent>(count);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const stored = text.slice(at, (at += lengths[i]!));
+    const form = forms[i];
+    const payload = form === FORM_PAYLOAD ? stored : textDeltaPayloadOf(form === FORM_TEXT ? JSON.stringify(stored) : stored);
+    events[i] = { seq: seqs[i]!, tUs: times[i]!, level: levels[i]!, name: names[i]!, agent: agents[i]!, payload };
+  }
+  return events;
+}
+
+/**
+ * The events of a stored block as a store takes them, a plain text delta as its text (merging small blocks: a
+ * delta is not made into its payload to be taken apart again).
+ */
+export function decodeBlockToStore(firstSeq: number, codec: number, data: Uint8Array): EventToStore[] {
+  const { count, seqs, times, levels, names, agents, forms, lengths, text } = readBlock(firstSeq, codec, data);
+  const events = new Array<EventToStore>(count);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const stored = text.slice(at, (at += lengths[i]!));
+    const form = forms[i];
+    // One shape for every event (an unused delta on a payload's): objects of two shapes, spread from one, made a
+    // merge of 506 deltas take 1.4 ms, where the payload round trip this replaces took 0.5 and this takes 0.24.
+    events[i] = {
+      seq: seqs[i]!,
+      tUs: times[i]!,
+      level: levels[i]!,
+      name: names[i]!,
+      agent: agents[i]!,
+      payload: form === FORM_PAYLOAD ? stored : null,
+      delta: form === FORM_TEXT ? stored : form === FORM_TEXT_LITERAL ? (JSON.parse(stored) as string) : '',
+    } as EventToStore;
+  }
+  return events;
+}
+
+/** A block's columns, unpacked: each event's stored text is its payload, or a plain text delta's text (`forms`). */
+interface BlockColumns {
+  count: number;
+  seqs: number[];
+  times: number[];
+  levels: EventLevel[];
+  names: string[];
+  agents: (string | null)[];
+  forms: Uint8Array;
+  lengths: number[];
+  text: string;
+}
+
+function readBlock(firstSeq: number, codec: number, data: Uint8Array): BlockColumns {
   if (codec !== CODEC_BROTLI && codec !== CODEC_BROTLI_FORMS && codec !== CODEC_BROTLI_TEXT) throw new RuntapeError(`event block at seq ${firstSeq} uses codec ${codec}, which this runtape cannot read; upgrade runtape`);
   const packed = brotliDecompressSync(data);
   const r = new VarintReader(packed);
@@ -204,16 +256,7 @@ export function decodeBlock(firstSeq: number, codec: number, data: Uint8Array): 
   }
   const lengths = new Array<number>(count);
   for (let i = 0; i < count; i++) lengths[i] = r.uint();
-  const text = packed.toString('utf8', r.offset);
-  const events = new Array<StoredEvent>(count);
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const stored = text.slice(at, (at += lengths[i]!));
-    const form = forms[i];
-    const payload = form === FORM_PAYLOAD ? stored : textDeltaPayloadOf(form === FORM_TEXT ? JSON.stringify(stored) : stored);
-    events[i] = { seq: seqs[i]!, tUs: times[i]!, level: levels[i]!, name: nameOf[i]!, agent: agentOf[i]!, payload };
-  }
-  return events;
+  return { count, seqs, times, levels, names: nameOf, agents: agentOf, forms, lengths, text: packed.toString('utf8', r.offset) };
 }
 
 /**

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { EventFilter, EventWindow } from '../runStore.js';
 import { eventColumnsOf, type EventColumnsToStore } from '../../events/storedEvent.js';
 import type { StoredEvent } from '../types.js';
-import { decodeBlock, encodeBlock, levelBit, type EncodedBlock } from './eventBlock.js';
+import { decodeBlock, decodeBlockToStore, encodeBlock, levelBit, type EncodedBlock } from './eventBlock.js';
 
 /**
  * The events a block aims at. Reading any event of a block inflates the whole block, so this bounds what a
@@ -88,7 +88,7 @@ export class EventBlockTable {
     const rows = this.#db
       .prepare(`SELECT first_seq, codec, data FROM event_blocks WHERE run_pk = ? AND first_seq >= ? ORDER BY first_seq`)
       .all(pk, tail.firstSeq) as { first_seq: number; codec: number; data: Buffer }[];
-    const events = rows.flatMap((row) => decodeBlock(row.first_seq, row.codec, row.data));
+    const events = rows.flatMap((row) => decodeBlockToStore(row.first_seq, row.codec, row.data));
     this.#db.prepare(`DELETE FROM event_blocks WHERE run_pk = ? AND first_seq >= ?`).run(pk, tail.firstSeq);
     insertBlock(this.#insert, pk, encodeBlock(eventColumnsOf(events)));
   }
