@@ -20,11 +20,14 @@ export interface ChildRunLink {
   durationUs: number | null;
 }
 
-/** The child runs of a run, in the order they started, each with its tool call. */
-export async function childRunsOf(store: RunStore, run: RunRecord): Promise<ChildRunLink[]> {
+/**
+ * The child runs of a run, in the order they started, each with its tool call: from the run's `toolCall`
+ * captures, given when the caller has read them already, else read when there are children.
+ */
+export async function childRunsOf(store: RunStore, run: RunRecord, toolCalls?: readonly ToolCallCaptureRecord[]): Promise<ChildRunLink[]> {
   const children = await store.listRuns({ parentRunId: run.id });
   if (children.length === 0) return [];
-  const calls = (await capturesIfReadable(() => store.captures(run.id, 'toolCall'))) ?? [];
+  const calls = toolCalls ?? (await capturesIfReadable(() => store.captures(run.id, 'toolCall'))) ?? [];
   return children.reverse().map((child) => childRunLink(run, child, calls));
 }
 

@@ -18,9 +18,16 @@ export interface RunReport {
 
 export async function buildRunReport(store: RunStore, run: RunRecord): Promise<RunReport> {
   const analysis = await analyzeEvents(store.iterateEvents(run.id), run.durationUs ?? undefined);
-  const calls = await capturesIfReadable(() => store.captures(run.id, 'modelCall'));
-  const shown = calls ? run : { ...run, unreadable: [...(run.unreadable ?? []), 'captures'] };
-  return { run: shown, agents: await store.agents(run.id), analysis, instructionsSent: firstInstructions(calls ?? []), childRuns: await childRunsOf(store, run) };
+  // Both kinds at once: a run's captures are one archive, inflated once.
+  const captures = await capturesIfReadable(() => store.capturesOfKinds(run.id, ['modelCall', 'toolCall']));
+  const shown = captures ? run : { ...run, unreadable: [...(run.unreadable ?? []), 'captures'] };
+  return {
+    run: shown,
+    agents: await store.agents(run.id),
+    analysis,
+    instructionsSent: firstInstructions(captures?.modelCall ?? []),
+    childRuns: await childRunsOf(store, run, captures?.toolCall ?? []),
+  };
 }
 
 function firstInstructions(calls: readonly ModelCallRecord[]): RunReport['instructionsSent'] {

@@ -1,4 +1,5 @@
 import { childRunsOf, type ChildRunLink } from '../analysis/childRuns.js';
+import type { ToolCallCaptureRecord } from '../capture/types.js';
 import { formatDuration, formatResumedFrom, formatStart } from '../display/format.js';
 import { formatParentRun } from '../display/runTree.js';
 import { parsePayload } from '../events/payload.js';
@@ -40,9 +41,14 @@ const LIVE_REFRESH_MS = 1000;
 const CLOCK_TICK_MS = 100;
 
 /** What the capture layer recorded about a run that the waterfall shows: requests, handoff filters, guardrails. */
-async function readCaptures(store: RunStore, runId: string, childRuns: Promise<ChildRunLink[]>): Promise<WaterfallCaptures> {
-  const { modelCall = [], handoff = [], guardrail = [] } = await store.capturesOfKinds(runId, ['modelCall', 'handoff', 'guardrail']);
-  return { modelCalls: modelCall, handoffs: handoff, guardrails: guardrail, childRuns: await childRuns };
+async function readCaptures(
+  store: RunStore,
+  runId: string,
+  childRuns: (toolCalls: readonly ToolCallCaptureRecord[]) => Promise<ChildRunLink[]>,
+): Promise<WaterfallCaptures> {
+  // Every kind the view needs at once, the child runs' tool calls too: a run's captures are one archive, inflated once.
+  const { modelCall = [], handoff = [], guardrail = [], toolCall = [] } = await store.capturesOfKinds(runId, ['modelCall', 'handoff', 'guardrail', 'toolCall']);
+  return { modelCalls: modelCall, handoffs: handoff, guardrails: guardrail, childRuns: await childRuns(toolCall) };
 }
 
 /** What the run view shows of the store at one playhead position: read by `load`, drawn by `render`. */
@@ -142,7 +148,7 @@ export class RunPage implements Page {
 
     this.#waterfall = new WaterfallFeed(store, runId, {
       gaps: run.gaps,
-      captures: () => readCaptures(store, runId, this.#children()),
+      captures: () => readCaptures(store, runId, (toolCalls) => this.#children(toolCalls)),
       end: () => this.#run,
       live: () => this.#run.status === 'running',
       onUpdate: () => host.requestRender(),
@@ -294,8 +300,9 @@ export class RunPage implements Page {
     };
   }
 
-  #children(): Promise<ChildRunLink[]> {
-    return (this.#childRuns ??= childRunsOf(this.#host.store, this.#run));
+  /** The run's child runs, read once: from its tool calls when the caller has them already. */
+  #children(toolCalls?: readonly ToolCallCaptureRecord[]): Promise<ChildRunLink[]> {
+    return (this.#childRuns ??= childRunsOf(this.#host.store, this.#run, toolCalls));
   }
 
   /** Opens the child run of the tool call in view: the waterfall's row at the playhead, or the selected event. */
