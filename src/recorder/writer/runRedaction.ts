@@ -75,11 +75,11 @@ export class RunRedaction {
   #redacted(events: CompactEvents, masked: Map<number, string>, deltaTexts: (string | undefined)[]): CompactEvents {
     const { kinds, values } = events;
     const redacted = new Array<unknown>(kinds.length);
-    let maskedTexts = false;
     for (let i = 0; i < kinds.length; i++) {
-      if (kinds[i] === EventKind.TextDelta) maskedTexts ||= masked.has(i);
-      else redacted[i] = this.#value(kinds[i]!, values[i], deltaTexts[i], masked.get(i));
+      if (kinds[i] !== EventKind.TextDelta) redacted[i] = this.#value(kinds[i]!, values[i], deltaTexts[i], masked.get(i));
     }
+    // Asked of the few masked pieces rather than of every delta.
+    const maskedTexts = [...masked.keys()].some((i) => kinds[i] === EventKind.TextDelta);
     return { ...events, values: redacted, ...(maskedTexts ? maskedTextOf(events, masked) : {}) };
   }
 

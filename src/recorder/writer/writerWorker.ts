@@ -254,15 +254,18 @@ function groupEvents(group: BatchGroup): { rows: Map<number, EventColumnsToStore
     // A text delta's text (an event's JSON) is the next piece of the batch's joined text, whether or not its run is written.
     const source: TextSource = { text: batch.text };
     let textAt = 0;
+    // A batch's events mostly come from one run: its builder is looked up when the slot changes, not per event.
+    let slot = -1;
+    let events: CompactEventsBuilder | null = null;
     for (let i = 0; i < batch.length; i++) {
-      const slot = slots[i]!;
       const kind = kinds[i]!;
       const textFrom = textAt;
       if (inBatchText(kind)) textAt += textLengths[i]!;
-      const run = runs.get(slot);
-      if (!run || run.failure) continue;
-      let events = incoming.get(slot);
-      if (!events) incoming.set(slot, (events = new CompactEventsBuilder()));
+      if (slots[i] !== slot) {
+        slot = slots[i]!;
+        events = builderOf(incoming, slot);
+      }
+      if (!events) continue;
       if (kind === EventKind.TextDelta) events.pushDelta(seqs[i]!, tUs[i]!, source, textFrom, textAt);
       else events.push(seqs[i]!, tUs[i]!, kind, inBatchText(kind) ? eventJsonOf(batch.text.slice(textFrom, textAt)) : batch.values[i]);
     }
@@ -287,6 +290,15 @@ function groupEvents(group: BatchGroup): { rows: Map<number, EventColumnsToStore
     });
   }
   return { rows, commit: () => commits.forEach((commit) => commit()) };
+}
+
+/** The builder of a run's incoming events, made on first use; null when nothing of the run is written (its writing failed). */
+function builderOf(incoming: Map<number, CompactEventsBuilder>, slot: number): CompactEventsBuilder | null {
+  const run = runs.get(slot);
+  if (!run || run.failure) return null;
+  let events = incoming.get(slot);
+  if (!events) incoming.set(slot, (events = new CompactEventsBuilder()));
+  return events;
 }
 
 /** A run's events as the store takes them, and the agent active after them (`agent`: before them). */

@@ -93,16 +93,15 @@ export function encodeBlock(events: EventColumnsToStore, from = 0, to = events.l
   const levelIndex = new Uint32Array(count);
   const nameIndex = new Uint32Array(count);
   const agentIndex = new Uint32Array(count);
-  let levels = 0;
   for (let i = from; i < to; i++) {
     checkOrder(events, i, from);
-    const level = events.levels[i]!;
-    levelIndex[i - from] = levelNames.indexOf(level);
+    levelIndex[i - from] = levelNames.indexOf(events.levels[i]!);
     nameIndex[i - from] = names.indexOf(events.names[i]!);
     const agent = events.agents[i]!;
     agentIndex[i - from] = agent === null ? 0 : agents.indexOf(agent) + 1;
-    levels |= levelBit(level);
   }
+  let levels = 0;
+  for (const level of levelNames.values) levels |= levelBit(level);
   let stored = storedPayloads(events, from, to, false);
   // A lone surrogate does not survive UTF-8: such a delta is stored as its JSON string instead.
   if (!stored.text.isWellFormed()) stored = storedPayloads(events, from, to, true);
