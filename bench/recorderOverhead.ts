@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { openStore } from '../src/index.js';
 import { startFakeResponsesServer } from '../test/support/fakeResponsesServer.js';
 import type { Benchmark, BenchContext, Figure } from './benchmark.js';
-import type { ConsumeConfig, Consumed } from './children/consumeRun.js';
+import type { ConsumeConfig, Consumed, ThreadTime } from './children/consumeRun.js';
 import { CONSUME_CHILD, runConsumeChild, settleDisk } from './consumeChild.js';
 import { deltaWords, WARM_UP_DELTAS } from './deltaWords.js';
 import { pairedRatios, summarize } from './stats.js';
@@ -93,10 +93,9 @@ function figure(what: string, recorded: number[], plain: number[], unit: string,
  * isolates compete with it, which the loop's time includes. Null where the kernel reports no thread times.
  */
 function applicationThreadCost({ recorded, plain }: { recorded: Consumed[]; plain: Consumed[] }): Figure | null {
-  const sides = [...recorded, ...plain];
-  if (sides.some((c) => c.thread === null)) return null;
+  if ([...recorded, ...plain].some((c) => c.thread === null)) return null;
   const perEventUs = (c: Consumed, ms: number) => (ms * 1000) / c.seen;
-  const extra = (of: (t: NonNullable<Consumed['thread']>) => number) => recorded.map((r, i) => perEventUs(r, of(r.thread!)) - perEventUs(plain[i]!, of(plain[i]!.thread!)));
+  const extra = (of: (t: ThreadTime) => number) => recorded.map((r, i) => perEventUs(r, of(r.thread!)) - perEventUs(plain[i]!, of(plain[i]!.thread!)));
   const sdkCpuUs = summarize(plain.map((c) => perEventUs(c, c.thread!.cpuMs))).median;
   const waitUs = summarize(extra((t) => t.runQueueMs)).median;
   return {
